@@ -1,0 +1,45 @@
+"""What goes on a letter, as plain values: the renderer never sees an ORM object."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from tenants.models import Tenant
+
+from . import deadlines
+from .models import Case
+
+
+def status_url(base_url: str, tenant: Tenant, case: Case) -> str:
+    """The public status page of the case, with its number filled in (for the QR code)."""
+    return f"{base_url.rstrip('/')}/t/{tenant.slug}/status?number={quote(case.number)}"
+
+
+def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[str, Any]:
+    """Everything the acknowledgement letter (受理确认函, CO-2, HOSP-3) prints."""
+    wording = tenant.setting("letter", {})
+    accepted = deadlines.to_local(case.accepted_at, tenant.timezone)
+    due = deadlines.to_local(case.reply_due_at, tenant.timezone) if case.reply_due_at else None
+    return {
+        "tenant_name": tenant.name,
+        "letterhead": tenant.letterhead,
+        "logo_svg": tenant.logo_svg,
+        "primary_color": tenant.primary_color,
+        "title": wording.get("ack_title", ""),
+        "opening": wording.get("ack_opening", ""),
+        "closing": wording.get("ack_closing", ""),
+        "number": case.number,
+        "access_code": case.access_code,
+        "accepted_at": accepted.replace(tzinfo=None),
+        "accepted_by": case.accepted_by_label,
+        "accepted_contact": case.accepted_by_contact,
+        "complainant": case.complainant_name,
+        "category": case.category.name if case.category else "",
+        "channel": case.channel.value,
+        "location": case.location,
+        "summary": case.description[:600],
+        "reply_due": due.date() if due else None,
+        "status_url": status_url(base_url, tenant, case),
+        "locale": tenant.locale,
+    }

@@ -1,0 +1,330 @@
+"""The verbs of the case lifecycle, one function per change.
+
+Each checks the action against the state machine and the actor's role, mutates the case,
+appends a history event and records after-commit work. None of them commits: the caller
+(a view, a job, a CLI command) commits once, so a refused change leaves nothing half-saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+
+from tenants.db import db, utcnow
+from tenants.models import Role, Tenant, User
+
+from . import deadlines, history, numbering, outbox
+from .errors import Forbidden, InvalidInput, InvalidTransition
+from .models import Attachment, Case, Category, Department, Revisit
+from .states import TRANSITIONS, Action, Channel, Status
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+CONTACT_METHODS = ("phone", "email", "sms", "visit")
+REVISIT_METHODS = ("phone", "email", "visit")
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Complaint:
+    """What intake collects, from any channel."""
+
+    channel: Channel
+    category_id: int | None
+    description: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    location: str = ""
+    occurred_at: dt.datetime | None = None
+    preferred_contact: str = "phone"
+    attachment_name: str = ""
+    attachment_type: str = ""
+    attachment_data: bytes = b""
+
+
+def normalise_phone(raw: str) -> str:
+    """E.164 form of a Chinese mobile or landline number, or InvalidInput."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        # Short service numbers such as 96310 are fine for staff, never for a complainant.
+        raise InvalidInput("phone", _l("Enter a valid phone number, e.g. 138 1234 5678."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -> Case:
+    """Accept a complaint (受理): number it, promise a reply date, ask for the receipt."""
+    description = complaint.description.strip()
+    if not description:
+        raise InvalidInput("description", _l("Please describe what happened."))
+    if not complaint.name.strip():
+        raise InvalidInput("name", _l("Please give a name we can address you by."))
+    phone = normalise_phone(complaint.phone)
+    if not phone and not complaint.email.strip():
+        raise InvalidInput("phone", _l("Leave a phone number or an email so we can reply."))
+    category = None
+    if complaint.category_id is not None:
+        category = db.session.get(Category, complaint.category_id)
+        if category is None or category.tenant_id != tenant.id:
+            raise InvalidInput("category_id", _l("Choose a category from the list."))
+    if complaint.attachment_data and len(complaint.attachment_data) > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput("attachment", _l("The attachment is larger than 5 MB."))
+
+    now = utcnow()
+    day = deadlines.local_today(now, tenant.timezone)
+    target = deadlines.Target.from_setting(
+        tenant.setting("reply_deadline", {"value": 5, "unit": "working_days"})
+    )
+    if actor is not None:
+        accepted_label, accepted_contact = actor.name, actor.phone or tenant.duty_contact_phone
+    else:
+        accepted_label, accepted_contact = tenant.duty_contact_name, tenant.duty_contact_phone
+    case = Case(
+        tenant_id=tenant.id,
+        number=numbering.next_number(tenant, day),
+        access_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
+        status=Status.ACCEPTED,
+        channel=complaint.channel,
+        category=category,
+        description=description,
+        location=complaint.location.strip(),
+        occurred_at=complaint.occurred_at,
+        complainant_name=complaint.name.strip(),
+        complainant_phone=phone,
+        complainant_email=complaint.email.strip(),
+        preferred_contact=complaint.preferred_contact,
+        accepted_at=now,
+        accepted_by_id=actor.id if actor else None,
+        accepted_by_label=accepted_label,
+        accepted_by_contact=accepted_contact,
+        reply_due_at=deadlines.due_at(now, target, tenant.timezone),
+        created_at=now,
+    )
+    db.session.add(case)
+    db.session.flush()  # the case id, for the attachment and the outbox
+    if complaint.attachment_data:
+        db.session.add(
+            Attachment(
+                case_id=case.id,
+                filename=complaint.attachment_name[:200] or "attachment",
+                content_type=complaint.attachment_type[:100] or "application/octet-stream",
+                size=len(complaint.attachment_data),
+                data=complaint.attachment_data,
+            )
+        )
+    history.record(
+        case,
+        "accepted",
+        actor,
+        actor_label=accepted_label,
+        public=True,
+        changes={"status": [None, Status.ACCEPTED.value], "channel": [None, case.channel.value]},
+    )
+    outbox.after_commit("letters.acknowledge", case_id=case.id)
+    return case
+
+
+def _check(case: Case, actor: User, action: Action) -> None:
+    transition = TRANSITIONS[action]
+    if case.status not in transition.sources:
+        raise InvalidTransition(
+            _l(
+                "A case that is %(status)s cannot take this action.",
+                status=status_label(case.status),
+            )
+        )
+    if actor.role not in transition.roles:
+        raise Forbidden()
+    # Handlers work their own cases; department heads their department's.
+    if action is not Action.DISPATCH and action is not Action.REVISIT:
+        if actor.role is Role.HANDLER and case.handler_id != actor.id:
+            raise Forbidden(_l("Only the assigned handler may work this case."))
+        if actor.role is Role.DEPT_HEAD and case.department_id != actor.department_id:
+            raise Forbidden(_l("This case belongs to another department."))
+    if action is Action.DISPATCH and actor.role is Role.DEPT_HEAD:
+        if case.department_id not in (None, actor.department_id):
+            raise Forbidden(_l("This case belongs to another department."))
+
+
+def dispatch_case(
+    case: Case, actor: User, department_id: int, handler_id: int | None, note: str = ""
+) -> Case:
+    """Route a case to a department and a named handler (派单, CITY-4, ESTATE-2)."""
+    _check(case, actor, Action.DISPATCH)
+    department = db.session.get(Department, department_id)
+    if department is None or department.tenant_id != case.tenant_id:
+        raise InvalidInput("department_id", _l("Choose a department from the list."))
+    handler = None
+    if handler_id is not None:
+        handler = db.session.get(User, handler_id)
+        if handler is None or handler.tenant_id != case.tenant_id or not handler.active:
+            raise InvalidInput("handler_id", _l("Choose a handler from the list."))
+        if handler.department_id != department.id:
+            raise InvalidInput("handler_id", _l("The handler must belong to that department."))
+    before = {"department": _name(case.department), "handler": _name(case.handler)}
+    # Set the keys as well as the relationships: role checks read the keys before a flush.
+    case.department, case.department_id = department, department.id
+    case.handler, case.handler_id = handler, (handler.id if handler else None)
+    case.status = Status.DISPATCHED
+    case.dispatched_at = case.dispatched_at or utcnow()
+    history.record(
+        case,
+        "dispatched",
+        actor,
+        body=note.strip(),
+        public=True,
+        changes=history.diff(
+            before, {"department": department.name, "handler": _name(handler)}
+        ),
+    )
+    return case
+
+
+def add_note(case: Case, actor: User, body: str, public: bool = False) -> Case:
+    """An investigation note (调查记录), internal or visible to the complainant (CO-3)."""
+    _check(case, actor, Action.NOTE)
+    if not body.strip():
+        raise InvalidInput("body", _l("The note is empty."))
+    _start_work(case, actor)
+    history.record(case, "note", actor, body=body.strip(), public=public)
+    return case
+
+
+def record_contact(case: Case, actor: User, method: str, body: str) -> Case:
+    """A contact with the complainant, e.g. to verify facts (CO-3, ESTATE-3)."""
+    _check(case, actor, Action.CONTACT)
+    if method not in CONTACT_METHODS:
+        raise InvalidInput("method", _l("Choose how you contacted the complainant."))
+    if not body.strip():
+        raise InvalidInput("body", _l("Say what was discussed."))
+    _start_work(case, actor)
+    history.record(
+        case, "contact", actor, body=body.strip(), public=False, changes={"method": method}
+    )
+    return case
+
+
+def record_result(case: Case, actor: User, result: str, remedy: str = "") -> Case:
+    """The handling result and any remedy or compensation (处理结果, CO-4, CO-5)."""
+    _check(case, actor, Action.RESULT)
+    if not result.strip():
+        raise InvalidInput("result", _l("Say how the complaint was resolved."))
+    before = {"status": case.status.value}
+    case.result_text = result.strip()
+    case.remedy_text = remedy.strip()
+    case.result_at = utcnow()
+    case.status = Status.RESOLVED
+    history.record(
+        case,
+        "result",
+        actor,
+        body=case.result_text,
+        changes=history.diff(before, {"status": case.status.value, "remedy": case.remedy_text}),
+    )
+    return case
+
+
+def send_result(case: Case, actor: User) -> Case:
+    """Tell the complainant the result (反馈); the case then waits for its revisit."""
+    _check(case, actor, Action.SEND_RESULT)
+    case.status = Status.AWAITING_REVISIT
+    case.result_sent_at = utcnow()
+    body = case.result_text + (f"\n{case.remedy_text}" if case.remedy_text else "")
+    history.record(
+        case,
+        "result_sent",
+        actor,
+        body=body,
+        public=True,
+        changes={"status": [Status.RESOLVED.value, Status.AWAITING_REVISIT.value]},
+    )
+    if case.complainant_email:
+        outbox.after_commit("notify.result", case_id=case.id)
+    return case
+
+
+def record_revisit(
+    case: Case,
+    actor: User,
+    method: str,
+    reached: bool,
+    satisfaction: int | None = None,
+    comments: str = "",
+) -> Revisit:
+    """Record a revisit (回访, CO-7); reaching the complainant closes and archives the case."""
+    _check(case, actor, Action.REVISIT)
+    if method not in REVISIT_METHODS:
+        raise InvalidInput("method", _l("Choose how the revisit was made."))
+    if reached and (satisfaction is None or not 1 <= satisfaction <= 5):
+        raise InvalidInput("satisfaction", _l("Give the satisfaction score from 1 to 5."))
+    if not reached:
+        satisfaction = None
+    revisit = Revisit(
+        tenant_id=case.tenant_id,
+        case_id=case.id,
+        method=method,
+        reached=reached,
+        satisfaction=satisfaction,
+        comments=comments.strip(),
+        by_id=actor.id,
+    )
+    db.session.add(revisit)
+    history.record(
+        case,
+        "revisit",
+        actor,
+        body=comments.strip(),
+        changes={"method": method, "reached": reached, "satisfaction": satisfaction},
+    )
+    if reached:
+        case.satisfaction = satisfaction
+        case.status = Status.CLOSED
+        case.closed_at = utcnow()
+        history.record(
+            case,
+            "closed",
+            actor,
+            public=True,
+            changes={"status": [Status.AWAITING_REVISIT.value, Status.CLOSED.value]},
+        )
+    return revisit
+
+
+def _start_work(case: Case, actor: User) -> None:
+    if case.status is Status.DISPATCHED:
+        case.status = Status.IN_PROGRESS
+        history.record(
+            case,
+            "started",
+            actor,
+            public=True,
+            changes={"status": [Status.DISPATCHED.value, Status.IN_PROGRESS.value]},
+        )
+
+
+def _name(obj: Department | User | None) -> str | None:
+    return obj.name if obj is not None else None
+
+
+STATUS_LABELS = {
+    Status.ACCEPTED: _l("Accepted"),
+    Status.DISPATCHED: _l("Dispatched"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.RESOLVED: _l("Resolved"),
+    Status.AWAITING_REVISIT: _l("Awaiting revisit"),
+    Status.CLOSED: _l("Closed"),
+}
+
+
+def status_label(status: Status) -> str:
+    """The status in the user's words."""
+    return str(STATUS_LABELS[status])

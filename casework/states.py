@@ -1,0 +1,86 @@
+"""The case state machine: statuses, channels and the allowed transitions.
+
+Each action names the statuses it may start from, where it leaves the case, and the roles
+that may take it. Nothing else changes a case's status.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from tenants.models import Role
+
+
+class Status(enum.StrEnum):
+    """Where a case stands."""
+
+    ACCEPTED = "accepted"  # 已受理: numbered, receipt issued, waiting for dispatch
+    DISPATCHED = "dispatched"  # 已派单: a department and handler are named
+    IN_PROGRESS = "in_progress"  # 处理中: the handler is investigating
+    RESOLVED = "resolved"  # 已办结: result and remedy recorded, not yet told
+    AWAITING_REVISIT = "awaiting_revisit"  # 待回访: the complainant has the result
+    CLOSED = "closed"  # 已归档: revisited and archived read-only
+
+
+OPEN_STATUSES = frozenset(Status) - {Status.CLOSED}
+
+
+class Channel(enum.StrEnum):
+    """How a complaint arrived (CO-1, MALL-2, CITY-1, HOSP-2)."""
+
+    WEB = "web"
+    PHONE = "phone"
+    HOTLINE = "hotline"
+    WALK_IN = "walk_in"
+    LETTER = "letter"
+    EMAIL = "email"
+    COMPLAINT_BOX = "complaint_box"
+
+
+class Action(enum.StrEnum):
+    """Every verb that moves or annotates a case."""
+
+    DISPATCH = "dispatch"
+    NOTE = "note"
+    CONTACT = "contact"
+    RESULT = "result"
+    SEND_RESULT = "send_result"
+    REVISIT = "revisit"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One action: the statuses it starts from, the status it leaves, who may take it."""
+
+    sources: frozenset[Status]
+    target: Status | None  # None keeps the status (or the operation decides)
+    roles: frozenset[Role]
+
+
+_WORKERS = frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN})
+_DISPATCHERS = frozenset({Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN})
+_WORKING = frozenset({Status.DISPATCHED, Status.IN_PROGRESS})
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.DISPATCH: Transition(
+        frozenset({Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS}),
+        Status.DISPATCHED,
+        _DISPATCHERS,
+    ),
+    Action.NOTE: Transition(_WORKING, Status.IN_PROGRESS, _WORKERS),
+    Action.CONTACT: Transition(_WORKING, Status.IN_PROGRESS, _WORKERS),
+    Action.RESULT: Transition(_WORKING, Status.RESOLVED, _WORKERS),
+    Action.SEND_RESULT: Transition(frozenset({Status.RESOLVED}), Status.AWAITING_REVISIT, _WORKERS),
+    # A revisit that reaches the complainant closes the case; one that does not keeps it waiting.
+    Action.REVISIT: Transition(
+        frozenset({Status.AWAITING_REVISIT}),
+        None,
+        frozenset({Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN, Role.HANDLER}),
+    ),
+}
+
+
+def allowed_actions(status: Status, role: Role) -> list[Action]:
+    """The actions a role may take on a case in this status, in workflow order."""
+    return [a for a, t in TRANSITIONS.items() if status in t.sources and role in t.roles]

@@ -1,0 +1,18 @@
+"""Background work: letters, mail and sweeps, run by RQ workers or in-process.
+
+Imported by the web layer only to bind it to the app (:func:`init_app`); work is asked for
+through the domain's outbox, never by enqueueing directly from a view.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import dispatch, letters, notify  # noqa: F401  (registers the jobs)
+from .cli import jobs_cli
+
+
+def init_app(app: Flask) -> None:
+    """Hook the after-commit dispatcher and the ``flask jobs`` commands into the app."""
+    dispatch.install()
+    app.cli.add_command(jobs_cli)

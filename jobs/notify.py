@@ -1,0 +1,108 @@
+"""Email: sent through SMTP when configured, otherwise kept in the mail log.
+
+Every message has a dedupe key, unique per tenant. The row is committed before anything is
+sent, so a retried or duplicated job finds it and sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from casework import access
+from casework.models import Letter, Message
+from tenants.db import db, utcnow
+from tenants.models import Tenant
+
+from .runtime import job
+
+log = logging.getLogger(__name__)
+
+
+def send_mail(
+    dedupe_key: str,
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    case_id: int | None = None,
+    letter: Letter | None = None,
+    filename: str = "",
+) -> Message | None:
+    """Send one email at most once per dedupe key; returns None if it was sent before."""
+    message = Message(
+        dedupe_key=dedupe_key,
+        to=to,
+        subject=subject,
+        body=body,
+        case_id=case_id,
+        letter_id=letter.id if letter else None,
+        status="sending",
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:  # sent (or being sent) by an earlier run of this job
+        return None
+    db.session.commit()  # the claim is durable before anything leaves the building
+
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        message.status = "logged"
+    else:
+        try:
+            _deliver(config, message, letter, filename)
+            message.status = "sent"
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("mail %s to %s failed: %s", dedupe_key, to, exc)
+            message.status = "failed"
+            message.error = str(exc)[:2000]
+    message.sent_at = utcnow()
+    db.session.commit()
+    return message
+
+
+def _deliver(config, message: Message, letter: Letter | None, filename: str) -> None:
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    if letter is not None:
+        email.add_attachment(
+            letter.pdf, maintype="application", subtype="pdf", filename=filename or "letter.pdf"
+        )
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def mail_log(limit: int = 50, before_id: int | None = None) -> list[Message]:
+    """The bound tenant's newest messages, for the desk's mail log."""
+    stmt = sa.select(Message).order_by(Message.id.desc()).limit(limit)
+    if before_id is not None:
+        stmt = stmt.where(Message.id < before_id)
+    return list(db.session.scalars(stmt))
+
+
+@job("notify.result")
+def result(case_id: int) -> None:
+    """Email the handling result to the complainant (处理结果告知)."""
+    case = access.get_case(case_id)
+    if not case.complainant_email:
+        return
+    tenant = db.session.get(Tenant, case.tenant_id)
+    with force_locale(tenant.locale):
+        subject = _("The result of your complaint %(number)s", number=case.number)
+        body = render_template("emails/result.txt", tenant=tenant, case=case)
+    send_mail(f"result:{case.id}", case.complainant_email, subject, body, case_id=case.id)

@@ -1,0 +1,43 @@
+"""The one periodic schedule: what runs every so often, in a worker or in-process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import Flask
+
+from . import dispatch
+
+log = logging.getLogger(__name__)
+
+# (name, every seconds, function run inside an app context)
+SCHEDULE = (("redrive-outbox", 60, dispatch.redrive),)
+
+
+def run_due(app: Flask, last_run: dict[str, float]) -> None:
+    """Run each scheduled task whose interval has passed."""
+    now = time.monotonic()
+    for name, every, fn in SCHEDULE:
+        if now - last_run.get(name, 0.0) >= every:
+            last_run[name] = now
+            try:
+                with app.app_context():
+                    fn()
+            except Exception:
+                log.exception("scheduled task %s failed", name)
+
+
+def start_in_process(app: Flask, tick: float = 5.0) -> threading.Thread:
+    """Embedded mode: run the schedule on a daemon thread of the web process."""
+    last_run: dict[str, float] = {}
+
+    def loop() -> None:
+        while True:
+            run_due(app, last_run)
+            time.sleep(tick)
+
+    thread = threading.Thread(target=loop, name="closeloop-schedule", daemon=True)
+    thread.start()
+    return thread

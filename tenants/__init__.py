@@ -1,0 +1,1 @@
+"""Tenants, staff, presets and the one place where tenant scoping is enforced."""

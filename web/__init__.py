@@ -1,0 +1,77 @@
+"""The Flask application: create_app() binds everything; nothing happens at import."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from tenants.db import db
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: embedded mode by default, production when DATABASE_URL/REDIS_URL are set."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("CLOSELOOP_INSTANCE", os.path.join(root, "instance")),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    from .config import from_env
+
+    app.config.from_mapping(from_env(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    from . import errors, i18n, tenancy
+    from .extensions import csrf, limiter, login_manager, migrate
+
+    db.init_app(app)
+    _tune_sqlite(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(root, "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    tenancy.init_app(app)
+    errors.init_app(app)
+
+    import jobs
+
+    jobs.init_app(app)
+
+    from .auth import bp as auth_bp
+    from .cases import bp as cases_bp
+    from .intake import bp as intake_bp
+    from .portal import bp as portal_bp
+    from .home import bp as home_bp
+
+    for bp in (home_bp, portal_bp, auth_bp, cases_bp, intake_bp):
+        app.register_blueprint(bp)
+
+    from .cli import register
+
+    register(app)
+    return app
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL, a busy timeout and foreign keys for the embedded SQLite file."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+
+        @sa.event.listens_for(db.engine, "connect")
+        def _pragmas(dbapi_conn, _record) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=15000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()

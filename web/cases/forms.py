@@ -1,0 +1,95 @@
+"""Forms for the actions on a case; one per verb of the domain."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from casework.operations import REVISIT_METHODS
+
+from ..i18n import CONTACT_LABELS
+
+
+class QueueFilter(FlaskForm):
+    """The queue's filters; a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), default="open")
+    category = SelectField(_l("Category"), default="")
+    department = SelectField(_l("Department"), default="")
+    channel = SelectField(_l("Channel"), default="")
+    due = SelectField(
+        _l("Deadline"),
+        default="",
+        choices=[("", _l("Any")), ("soon", _l("Due within 24 hours")), ("overdue", _l("Overdue"))],
+    )
+    mine = BooleanField(_l("Only mine"))
+    q = StringField(_l("Case number"), validators=[Optional(), Length(max=40)])
+
+
+class DispatchForm(FlaskForm):
+    department_id = SelectField(_l("Department"), coerce=int, validators=[DataRequired()])
+    handler_id = SelectField(_l("Handler"), coerce=int, validators=[Optional()])
+    note = TextAreaField(_l("Instructions"), validators=[Length(max=2000)], render_kw={"rows": 2})
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Investigation note"), validators=[DataRequired(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    public = BooleanField(_l("Visible to the complainant"))
+
+
+class ContactForm(FlaskForm):
+    method = SelectField(
+        _l("How"), choices=[(k, v) for k, v in CONTACT_LABELS.items()], default="phone"
+    )
+    body = TextAreaField(
+        _l("What was discussed"), validators=[DataRequired(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+
+
+class ResultForm(FlaskForm):
+    result = TextAreaField(
+        _l("Result: how the problem was solved"), validators=[DataRequired(), Length(max=5000)],
+        render_kw={"rows": 4},
+    )
+    remedy = TextAreaField(
+        _l("Remedy or compensation, if any"), validators=[Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+
+
+class SendResultForm(FlaskForm):
+    """Only a CSRF token: sending the result is a deliberate click."""
+
+
+class RevisitForm(FlaskForm):
+    method = SelectField(
+        _l("Method"), choices=[(m, CONTACT_LABELS[m]) for m in REVISIT_METHODS], default="phone"
+    )
+    reached = RadioField(
+        _l("Reached the complainant?"),
+        choices=[("yes", _l("Yes")), ("no", _l("No, try again later"))],
+        validators=[InputRequired(_l("Say whether the complainant was reached."))],
+    )
+    satisfaction = RadioField(
+        _l("Satisfaction"),
+        choices=[
+            ("5", _l("5 Very satisfied")),
+            ("4", _l("4 Satisfied")),
+            ("3", _l("3 Neutral")),
+            ("2", _l("2 Dissatisfied")),
+            ("1", _l("1 Very dissatisfied")),
+        ],
+        validators=[Optional()],
+    )
+    comments = TextAreaField(
+        _l("Opinions and suggestions"), validators=[Length(max=5000)], render_kw={"rows": 3}
+    )

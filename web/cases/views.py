@@ -1,0 +1,233 @@
+"""Desk views: thin, each resolves the case, calls one domain verb and renders."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from casework import access, operations, routing
+from casework import queue as caseq
+from casework.errors import DomainError, InvalidInput
+from casework.models import Attachment, CaseEvent, Revisit
+from casework.states import Action, Channel, Status, allowed_actions
+from jobs import notify
+from tenants.db import db
+from tenants.models import Role
+
+from ..htmx import is_htmx, render
+from ..i18n import CHANNEL_LABELS
+from ..letters import letter_response
+from ..tenancy import staff_required
+from . import bp
+from .forms import (
+    ContactForm,
+    DispatchForm,
+    NoteForm,
+    QueueFilter,
+    ResultForm,
+    RevisitForm,
+    SendResultForm,
+)
+
+STAFF = tuple(Role)
+FORMS = {
+    Action.DISPATCH: DispatchForm,
+    Action.NOTE: NoteForm,
+    Action.CONTACT: ContactForm,
+    Action.RESULT: ResultForm,
+    Action.SEND_RESULT: SendResultForm,
+    Action.REVISIT: RevisitForm,
+}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.get("/")
+@staff_required(*STAFF)
+def queue():
+    """The queue (案件队列) with filters and keyset pagination."""
+    form = QueueFilter(request.args)
+    status_choices = [("open", _("Open")), ("all", _("All"))]
+    status_choices += [(s.value, operations.status_label(s)) for s in Status]
+    form.status.choices = status_choices
+    form.category.choices = [("", _("Any"))] + [(str(c.id), c.name) for c in routing.categories()]
+    form.department.choices = [("", _("Any"))] + [
+        (str(d.id), d.name) for d in routing.departments()
+    ]
+    channels = g.tenant.setting("channels", [c.value for c in Channel])
+    form.channel.choices = [("", _("Any"))] + [(c, CHANNEL_LABELS[Channel(c)]) for c in channels]
+    filters = caseq.Filters(
+        status=request.args.get("status", "open"),
+        category_id=_int(request.args.get("category")),
+        department_id=_int(request.args.get("department")),
+        channel=request.args.get("channel", "") if request.args.get("channel") in channels else "",
+        due=request.args.get("due", ""),
+        handler_id=current_user.id if request.args.get("mine") else None,
+        number=request.args.get("q", ""),
+    )
+    cases, next_cursor = caseq.list_cases(filters, request.args.get("after", ""))
+    args = {k: v for k, v in request.args.items() if k != "after" and v}
+    template = "cases/_rows.html" if request.args.get("after") else "cases/_queue.html"
+    return render(
+        "cases/queue.html",
+        template,
+        form=form,
+        cases=cases,
+        next_url=url_for("cases.queue", after=next_cursor, **args) if next_cursor else None,
+        deadline_state=caseq.deadline_state,
+    )
+
+
+def _case_context(case, forms: dict | None = None) -> dict:
+    actions = allowed_actions(case.status, current_user.role)
+    forms = dict(forms or {})
+    for action in actions:
+        if action not in forms:
+            forms[action] = FORMS[action](formdata=None, prefix=action.value)
+    if Action.DISPATCH in forms:
+        _fill_dispatch(forms[Action.DISPATCH], case)
+    events = db.session.scalars(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+    ).all()
+    attachments = db.session.scalars(
+        sa.select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
+    ).all()
+    revisits = db.session.scalars(
+        sa.select(Revisit).where(Revisit.case_id == case.id).order_by(Revisit.id)
+    ).all()
+    return {
+        "case": case,
+        "forms": forms,
+        "actions": actions,
+        "events": events,
+        "attachments": attachments,
+        "revisits": revisits,
+        "suggested": routing.suggest_department(case),
+        "letter": access.get_letter(case, "ack"),
+        "deadline_state": caseq.deadline_state(case),
+        "Action": Action,
+    }
+
+
+def _fill_dispatch(form: DispatchForm, case) -> None:
+    form.department_id.choices = [(d.id, d.name) for d in routing.departments()]
+    if form.department_id.data is None:
+        suggested = case.department or routing.suggest_department(case)
+        form.department_id.data = suggested.id if suggested else None
+    if form.handler_id.data is None and case.handler_id:
+        form.handler_id.data = case.handler_id
+    handlers = routing.assignable_handlers(form.department_id.data)
+    form.handler_id.choices = [(0, _("— choose later —"))] + [(u.id, u.name) for u in handlers]
+
+
+@bp.get("/cases/<int:case_id>")
+@staff_required(*STAFF)
+def show(case_id: int):
+    """The case page: details, deadline, actions for the user's role and the full timeline."""
+    case = access.get_case(case_id)
+    return render("cases/case.html", "cases/_case.html", **_case_context(case))
+
+
+@bp.post("/cases/<int:case_id>/<action>")
+@staff_required(*STAFF)
+def act(case_id: int, action: str):
+    """Take one action on a case; errors come back on the form, in the user's language."""
+    try:
+        verb = Action(action)
+    except ValueError:
+        abort(404)
+    case = access.get_case(case_id)
+    form = FORMS[verb](prefix=verb.value)
+    if verb is Action.DISPATCH:
+        _fill_dispatch(form, case)
+    if form.validate_on_submit():
+        try:
+            _perform(verb, case, form)
+        except InvalidInput as exc:
+            db.session.rollback()
+            field = getattr(form, exc.field, None)
+            (field.errors if field is not None else form.form_errors).append(str(exc))
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            if is_htmx():
+                case = access.get_case(case_id)
+                return render("cases/case.html", "cases/_case.html", **_case_context(case))
+            return redirect(url_for("cases.show", case_id=case_id), 303)
+    case = access.get_case(case_id)
+    return render(
+        "cases/case.html", "cases/_case.html", status=422, **_case_context(case, {verb: form})
+    )
+
+
+def _perform(verb: Action, case, form) -> None:
+    user = current_user._get_current_object()
+    if verb is Action.DISPATCH:
+        operations.dispatch_case(
+            case, user, form.department_id.data, form.handler_id.data or None, form.note.data
+        )
+    elif verb is Action.NOTE:
+        operations.add_note(case, user, form.body.data, form.public.data)
+    elif verb is Action.CONTACT:
+        operations.record_contact(case, user, form.method.data, form.body.data)
+    elif verb is Action.RESULT:
+        operations.record_result(case, user, form.result.data, form.remedy.data)
+    elif verb is Action.SEND_RESULT:
+        operations.send_result(case, user)
+    elif verb is Action.REVISIT:
+        reached = form.reached.data == "yes"
+        score = int(form.satisfaction.data) if form.satisfaction.data else None
+        operations.record_revisit(case, user, form.method.data, reached, score, form.comments.data)
+
+
+@bp.get("/cases/<int:case_id>/handlers")
+@staff_required(*STAFF)
+def handler_options(case_id: int):
+    """The handler choices of a department, for the dispatch form (htmx)."""
+    access.get_case(case_id)
+    handlers = routing.assignable_handlers(_int(request.args.get("dispatch-department_id")))
+    return render_template("cases/_handler_options.html", handlers=handlers)
+
+
+@bp.get("/cases/<int:case_id>/letter.pdf")
+@staff_required(*STAFF)
+def letter(case_id: int):
+    """The acknowledgement letter of the case."""
+    return letter_response(access.get_case(case_id), "ack")
+
+
+@bp.get("/cases/<int:case_id>/attachments/<int:attachment_id>")
+@staff_required(*STAFF)
+def attachment(case_id: int, attachment_id: int):
+    """Download an attachment; always as a download, never rendered inline."""
+    case = access.get_case(case_id)
+    att = db.session.scalars(
+        sa.select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
+    ).one_or_none()
+    if att is None:
+        abort(404)
+    response = send_file(
+        io.BytesIO(att.data),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=att.filename,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/mail")
+@staff_required(Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
+def mail_log():
+    """Outgoing mail, including what was only logged because no SMTP server is set."""
+    messages = notify.mail_log(50, _int(request.args.get("before")))
+    return render_template("cases/mail.html", messages=messages)

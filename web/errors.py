@@ -1,0 +1,46 @@
+"""Error pages: a clear message in the user's language, never a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from casework.errors import Forbidden, NotFound
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(NotFound)
+    def _not_found(_exc: NotFound):
+        return _page(404, _("Not found"), _("There is nothing at this address."))
+
+    @app.errorhandler(Forbidden)
+    def _forbidden(exc: Forbidden):
+        return _page(403, _("Not allowed"), str(exc))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc: CSRFError):
+        return _page(
+            400,
+            _("The form expired"),
+            _("The page was open too long or was sent twice. Go back, reload and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        messages = {
+            404: (_("Not found"), _("There is nothing at this address.")),
+            403: (_("Not allowed"), _("Your role may not open this page.")),
+            413: (_("Too large"), _("The upload is larger than the limit of 5 MB.")),
+            429: (_("Too many tries"), _("Please wait a few minutes before trying again.")),
+        }
+        title, text = messages.get(exc.code, (exc.name, exc.description))
+        return _page(exc.code or 500, title, text)
+
+
+def _page(code: int, title: str, text: str):
+    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    return render_template(template, code=code, title=title, text=text), code

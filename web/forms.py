@@ -1,0 +1,72 @@
+"""The forms every area shares; each field's label is a lazy string in the user's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileSize
+from wtforms import (
+    DateTimeLocalField,
+    EmailField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from casework.states import Channel
+
+from .i18n import CHANNEL_LABELS, CONTACT_LABELS
+
+
+class ComplaintForm(FlaskForm):
+    """The complaint form of the public portal; staff intake adds the channel."""
+
+    category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
+    description = TextAreaField(
+        _l("What happened"),
+        validators=[DataRequired(_l("Please describe what happened.")), Length(max=5000)],
+        render_kw={"rows": 6},
+    )
+    location = StringField(_l("Where"), validators=[Optional(), Length(max=300)])
+    occurred_at = DateTimeLocalField(
+        _l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(_l("Please give a name we can address you by.")), Length(max=100)],
+    )
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    email = EmailField(
+        _l("Email"),
+        validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=200)],
+    )
+    preferred_contact = SelectField(
+        _l("Preferred way to reach you"),
+        choices=[(k, CONTACT_LABELS[k]) for k in ("phone", "email", "sms")],
+    )
+    attachment = FileField(
+        _l("Attachment (photo or document, up to 5 MB)"),
+        validators=[FileSize(5 * 1024 * 1024, message=_l("The attachment is larger than 5 MB."))],
+    )
+
+    def set_categories(self, categories) -> None:
+        """Fill the category list from the tenant's catalogue."""
+        self.category_id.choices = [(c.id, c.name) for c in categories]
+
+
+class StaffIntakeForm(ComplaintForm):
+    """Phone, walk-in and letter complaints taken by staff (same domain call as the web)."""
+
+    channel = SelectField(_l("Channel"))
+    name = StringField(
+        _l("Complainant's name"),
+        validators=[DataRequired(_l("Please give a name we can address you by.")), Length(max=100)],
+    )
+
+    def set_channels(self, channels: list[str]) -> None:
+        """Offer the tenant's channels except the web form."""
+        self.channel.choices = [
+            (c, CHANNEL_LABELS[Channel(c)]) for c in channels if c != Channel.WEB
+        ]

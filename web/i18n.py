@@ -1,0 +1,104 @@
+"""Languages, dates and labels: Chinese first, English on request."""
+
+from __future__ import annotations
+
+
+import phonenumbers
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+from casework.operations import status_label
+from casework.states import Channel, Status
+from tenants.db import utcnow
+
+from .extensions import babel
+
+LOCALES = ("zh_CN", "en")
+
+CHANNEL_LABELS = {
+    Channel.WEB: _l("Web form"),
+    Channel.PHONE: _l("Phone"),
+    Channel.HOTLINE: _l("Hotline"),
+    Channel.WALK_IN: _l("In person"),
+    Channel.LETTER: _l("Letter"),
+    Channel.EMAIL: _l("Email"),
+    Channel.COMPLAINT_BOX: _l("Complaint box"),
+}
+CONTACT_LABELS = {
+    "phone": _l("Phone"),
+    "email": _l("Email"),
+    "sms": _l("Text message"),
+    "visit": _l("Home or site visit"),
+}
+ROLE_LABELS = {
+    "intake": _l("Intake clerk"),
+    "handler": _l("Handler"),
+    "dept_head": _l("Department head"),
+    "supervisor": _l("Supervisor"),
+    "admin": _l("Tenant admin"),
+}
+EVENT_LABELS = {
+    "accepted": _l("Complaint accepted"),
+    "dispatched": _l("Dispatched"),
+    "started": _l("Handling started"),
+    "note": _l("Investigation note"),
+    "contact": _l("Contact with the complainant"),
+    "result": _l("Result recorded"),
+    "result_sent": _l("Result sent to the complainant"),
+    "revisit": _l("Revisit"),
+    "closed": _l("Closed and archived"),
+}
+
+
+def select_locale() -> str:
+    """?lang= sticks in the session; otherwise the tenant's language; Chinese by default."""
+    if has_request_context():
+        wanted = request.args.get("lang")
+        if wanted in LOCALES:
+            session["lang"] = wanted
+        if session.get("lang") in LOCALES:
+            return session["lang"]
+    tenant = g.get("tenant")
+    return tenant.locale if tenant is not None else "zh_CN"
+
+
+def select_timezone() -> str:
+    """The tenant's zone: every date on screen is the organisation's local time."""
+    tenant = g.get("tenant")
+    return tenant.timezone if tenant is not None else "Asia/Shanghai"
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and the display filters."""
+    import os
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=os.path.join(app.root_path, "..", "translations"),
+    )
+    app.jinja_env.filters.update(
+        datetime=lambda v, fmt="short": format_datetime(v, fmt) if v else "—",
+        date=lambda v, fmt="medium": format_date(v, fmt) if v else "—",
+        phone=format_phone,
+        status=lambda s: status_label(Status(s)),
+        channel=lambda c: str(CHANNEL_LABELS.get(Channel(c), c)),
+        contact_method=lambda m: str(CONTACT_LABELS.get(m, m)),
+        event_label=lambda k: str(EVENT_LABELS.get(k, k)),
+    )
+    app.jinja_env.globals.update(
+        LOCALES=LOCALES, now=utcnow, get_locale=get_locale, role_label=lambda r: str(ROLE_LABELS.get(str(r), r))
+    )
+
+
+def format_phone(value: str) -> str:
+    """+8613812345678 → 138 1234 5678."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

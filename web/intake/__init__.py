@@ -1,0 +1,55 @@
+"""Staff intake of phone, hotline, walk-in and letter complaints (same domain call as the web)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from casework import operations, routing
+from casework.errors import InvalidInput
+from casework.states import Channel
+from tenants.db import db
+from tenants.models import Role
+
+from ..forms import StaffIntakeForm
+from ..tenancy import staff_required
+
+bp = Blueprint("intake", __name__, url_prefix="/t/<slug>/desk/intake")
+
+INTAKE_ROLES = (Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN)
+
+@bp.route("/", methods=["GET", "POST"])
+@staff_required(*INTAKE_ROLES)
+def new():
+    """Take a complaint at the desk or on the phone; the receipt is issued the same way."""
+    form = StaffIntakeForm()
+    form.set_categories(routing.categories())
+    form.set_channels(g.tenant.setting("channels", [c.value for c in Channel]))
+    if form.validate_on_submit():
+        upload = form.attachment.data
+        complaint = operations.Complaint(
+            channel=Channel(form.channel.data),
+            category_id=form.category_id.data,
+            description=form.description.data,
+            name=form.name.data,
+            phone=form.phone.data or "",
+            email=form.email.data or "",
+            location=form.location.data or "",
+            occurred_at=form.occurred_at.data,
+            preferred_contact=form.preferred_contact.data,
+            attachment_name=upload.filename if upload else "",
+            attachment_type=upload.mimetype if upload else "",
+            attachment_data=upload.read() if upload else b"",
+        )
+        try:
+            case = operations.open_case(g.tenant, complaint, actor=current_user)
+        except InvalidInput as exc:
+            db.session.rollback()
+            getattr(form, exc.field, form.description).errors.append(str(exc))
+        else:
+            db.session.commit()
+
+            flash(_("Case %(number)s accepted.", number=case.number), "success")
+            return redirect(url_for("cases.show", case_id=case.id), 303)
+    return render_template("intake/new.html", form=form)

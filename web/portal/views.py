@@ -1,0 +1,123 @@
+"""Public pages. Nothing here needs a login; access to a case needs proof of it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from casework import access, operations, routing
+from casework.errors import InvalidInput
+from casework.models import CaseEvent
+from casework.states import Channel
+from tenants.db import db
+
+from ..extensions import limiter
+from ..forms import ComplaintForm
+from ..letters import letter_response
+from . import bp
+
+_SEEN = "cases_seen"  # case ids this browser has proved it may see (filed or looked up)
+
+
+def _remember(case_id: int) -> None:
+    seen = [i for i in session.get(_SEEN, []) if i != case_id][-19:]
+    session[_SEEN] = seen + [case_id]
+
+
+def _may_see(case_id: int) -> bool:
+    return case_id in session.get(_SEEN, [])
+
+
+@bp.route("/", methods=["GET", "POST"])
+def complain():
+    """The complaint form (投诉登记)."""
+    form = ComplaintForm()
+    form.set_categories(routing.categories())
+    if form.validate_on_submit():
+        upload = form.attachment.data
+        complaint = operations.Complaint(
+            channel=Channel.WEB,
+            category_id=form.category_id.data,
+            description=form.description.data,
+            name=form.name.data,
+            phone=form.phone.data or "",
+            email=form.email.data or "",
+            location=form.location.data or "",
+            occurred_at=form.occurred_at.data,
+            preferred_contact=form.preferred_contact.data,
+            attachment_name=upload.filename if upload else "",
+            attachment_type=upload.mimetype if upload else "",
+            attachment_data=upload.read() if upload else b"",
+        )
+        try:
+            case = operations.open_case(g.tenant, complaint)
+        except InvalidInput as exc:
+            db.session.rollback()
+            getattr(form, exc.field, form.description).errors.append(str(exc))
+        else:
+            db.session.commit()
+            _remember(case.id)
+            return redirect(url_for("portal.filed", number=case.number), 303)
+    return render_template("portal/complain.html", form=form)
+
+
+@bp.get("/filed/<number>")
+def filed(number: str):
+    """The confirmation after filing: number, access code, due date, receipt."""
+    case = access.get_case_by_number(number)
+    if not _may_see(case.id):
+        abort(404)
+    return render_template("portal/filed.html", case=case)
+
+
+class StatusForm(FlaskForm):
+    number = StringField(validators=[DataRequired(), Length(max=40)])
+    factor = StringField(validators=[DataRequired(), Length(max=20)])
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@limiter.limit(
+    "10 per 10 minutes",
+    methods=["POST"],
+    key_func=lambda: f"{request.remote_addr}:{g.tenant.id}",
+    deduct_when=lambda response: response.status_code == 200,
+)
+def status():
+    """Look a case up by number plus the access code or the phone's last four digits."""
+    form = StatusForm()
+    if request.method == "GET":
+        form.number.data = request.args.get("number", "")
+    elif form.validate_on_submit():
+        case = access.verify_public_access(form.number.data, form.factor.data)
+        if case is not None:
+            _remember(case.id)
+            return redirect(url_for("portal.case_status", number=case.number), 303)
+        # One answer for an unknown number and a wrong code: nothing to enumerate.
+        flash(_("We could not find a case with that number and code."), "danger")
+    return render_template("portal/status.html", form=form)
+
+
+@bp.get("/status/<number>")
+def case_status(number: str):
+    """The public part of a case's history."""
+    case = access.get_case_by_number(number)
+    if not _may_see(case.id):
+        return redirect(url_for("portal.status", number=case.number))
+    events = db.session.scalars(
+        db.select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
+        .order_by(CaseEvent.id)
+    ).all()
+    return render_template("portal/case_status.html", case=case, events=events)
+
+
+@bp.get("/status/<number>/receipt.pdf")
+def receipt(number: str):
+    """The acknowledgement letter, for a browser that filed or looked the case up."""
+    case = access.get_case_by_number(number)
+    if not _may_see(case.id):
+        abort(404)
+    return letter_response(case, "ack")

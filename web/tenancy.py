@@ -1,0 +1,118 @@
+"""Binding each request to the tenant in its URL, and the staff-only gate.
+
+Every tenant URL starts with ``/t/<slug>``. The slug is resolved once per request, bound for
+the tenant scoping in :mod:`tenants.db`, and released at teardown. A staff session belongs to
+one tenant; on any other tenant's desk it gets a 404, the same as a URL that does not exist.
+"""
+
+from __future__ import annotations
+
+import colorsys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, abort, g, session
+from flask_login import current_user
+
+from tenants.db import bind_tenant, db, release_tenant, unscoped
+from tenants.models import Role, Tenant, User
+
+from .extensions import login_manager
+
+
+def init_app(app: Flask) -> None:
+    """Install the tenant binding on every request."""
+    app.url_value_preprocessor(_bind_from_url)
+    url_defaults(app)
+    app.teardown_request(_release)
+    app.context_processor(lambda: {"tenant": g.get("tenant"), "brand": brand_vars})
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+
+def _bind_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    if not values or "slug" not in values:
+        return
+    slug = values.pop("slug")
+    with unscoped():
+        tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).one_or_none()
+    if tenant is None:
+        abort(404)
+    g.tenant = tenant
+    g.tenant_token = bind_tenant(tenant.id)
+
+
+def _release(_exc: BaseException | None) -> None:
+    token = g.pop("tenant_token", None)
+    if token is not None:
+        release_tenant(token)
+
+
+def url_defaults(app: Flask) -> None:
+    """Fill ``slug`` in url_for() from the bound tenant, so templates never pass it."""
+
+    @app.url_defaults
+    def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
+        if "slug" in values or "tenant" not in g:
+            return
+        if app.url_map.is_endpoint_expecting(endpoint, "slug"):
+            values["slug"] = g.tenant.slug
+
+
+def _load_user(user_id: str) -> User | None:
+    tenant = g.get("tenant")
+    try:
+        tenant_part, _, id_part = user_id.partition(":")
+        tenant_id, uid = int(tenant_part), int(id_part)
+    except ValueError:
+        return None
+    if tenant is None or tenant.id != tenant_id:
+        return None
+    user = db.session.get(User, uid)
+    return user if user is not None and user.active else None
+
+
+def session_tenant_id() -> int | None:
+    """The tenant the logged-in session belongs to, if any."""
+    raw = session.get("_user_id") or ""
+    head = raw.partition(":")[0]
+    return int(head) if head.isdigit() else None
+
+
+def staff_required(*roles: Role) -> Callable:
+    """Guard a desk view: same tenant's staff only, optionally of certain roles."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            owner = session_tenant_id()
+            if owner is not None and owner != g.tenant.id:
+                abort(404)
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.staff_roles = roles  # read by the route-walking tests
+        return wrapper
+
+    return decorate
+
+
+def brand_vars(tenant: Tenant | None) -> str:
+    """CSS custom properties carrying the tenant's colour into Bulma's theme."""
+    color = (tenant.primary_color if tenant else "") or "#1f6feb"
+    try:
+        r, g_, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    except ValueError:
+        r, g_, b = 0.12, 0.43, 0.92
+    h, l_, s = colorsys.rgb_to_hls(r, g_, b)
+    return (
+        f"--bulma-primary-h:{h * 360:.0f}deg;--bulma-primary-s:{s * 100:.0f}%;"
+        f"--bulma-primary-l:{l_ * 100:.0f}%;--bulma-link-h:{h * 360:.0f}deg;"
+        f"--bulma-link-s:{s * 100:.0f}%;--bulma-link-l:{l_ * 100:.0f}%;--brand:{color};"
+    )
