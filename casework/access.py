@@ -47,8 +47,10 @@ def verify_public_access(number: str, factor: str) -> Case | None:
     code = case.access_code if case else "\0" * 8
     last4 = _digits(case.complainant_phone)[-4:] if case else "\0" * 4
     ok_code = hmac.compare_digest(factor.encode(), code.encode())
-    ok_phone = len(factor) == 4 and len(last4) == 4 and hmac.compare_digest(
-        factor.encode(), last4.encode()
+    ok_phone = (
+        len(factor) == 4
+        and len(last4) == 4
+        and hmac.compare_digest(factor.encode(), last4.encode())
     )
     return case if case is not None and (ok_code or ok_phone) else None
 

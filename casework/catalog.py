@@ -12,8 +12,13 @@ from tenants.models import Role, Tenant, User
 from .models import Category, Department
 
 TENANT_FIELDS = (
-    "name", "primary_color", "logo_svg", "letterhead",
-    "duty_contact_name", "duty_contact_phone", "case_prefix",
+    "name",
+    "primary_color",
+    "logo_svg",
+    "letterhead",
+    "duty_contact_name",
+    "duty_contact_phone",
+    "case_prefix",
 )
 
 

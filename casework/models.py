@@ -155,7 +155,9 @@ class Revisit(TenantScoped, db.Model):
     reached: orm.Mapped[bool]
     satisfaction: orm.Mapped[int | None]
     comments: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
-    by_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    by_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
 
 

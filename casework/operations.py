@@ -182,9 +182,7 @@ def dispatch_case(
         actor,
         body=note.strip(),
         public=True,
-        changes=history.diff(
-            before, {"department": department.name, "handler": _name(handler)}
-        ),
+        changes=history.diff(before, {"department": department.name, "handler": _name(handler)}),
     )
     return case
 

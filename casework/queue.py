@@ -89,7 +89,7 @@ def list_cases(
 
 
 def deadline_state(case: Case, now: dt.datetime | None = None) -> str:
-    """"overdue", "soon", "ok" or "" (no reply deadline running) for the queue's badge."""
+    """ "overdue", "soon", "ok" or "" (no reply deadline running) for the queue's badge."""
     if case.status not in ANSWERING or case.reply_due_at is None:
         return ""
     now = now or utcnow()

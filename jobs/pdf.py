@@ -7,6 +7,7 @@ a one-page Chinese letter near 120 KB instead of 340 KB.
 
 from __future__ import annotations
 
+import atexit
 import mimetypes
 import os
 import threading
@@ -19,6 +20,9 @@ BASE_URL = f"https://{ASSET_HOST}/static/"
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
+# Drop the renderer while WeasyPrint's C bindings still exist; at interpreter teardown
+# FontConfiguration.__del__ would find them gone.
+atexit.register(_cache.clear)
 
 
 def _static_only_fetcher():

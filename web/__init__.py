@@ -32,9 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     _tune_sqlite(app)
-    migrate.init_app(
-        app, db, directory=os.path.join(root, "migrations"), render_as_batch=True
-    )
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -48,9 +46,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from .auth import bp as auth_bp
     from .cases import bp as cases_bp
+    from .home import bp as home_bp
     from .intake import bp as intake_bp
     from .portal import bp as portal_bp
-    from .home import bp as home_bp
 
     for bp in (home_bp, portal_bp, auth_bp, cases_bp, intake_bp):
         app.register_blueprint(bp)

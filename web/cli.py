@@ -18,7 +18,7 @@ tenants_cli = AppGroup("tenants", help="Create and list tenants.")
 demo_cli = AppGroup("demo", help="Demo tenants with sample cases.")
 fonts_cli = AppGroup("fonts", help="The CJK fonts letters are set in.")
 
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on start for the demo accounts
 
 
 @tenants_cli.command("create")
@@ -56,7 +56,12 @@ def seed_demo(hash_method: str = "scrypt") -> list[Tenant]:
         users = {}
         for i, (username, name, role, dept) in enumerate(data["users"]):
             users[username] = catalog.add_user(
-                tenant, username, name, Role(role), DEMO_PASSWORD, dept,
+                tenant,
+                username,
+                name,
+                Role(role),
+                DEMO_PASSWORD,
+                dept,
                 email=f"{username}@{data['slug']}.example.com",
                 phone=f"0571-8600 {1000 + i}",
                 hash_method=hash_method,
@@ -70,14 +75,20 @@ def seed_demo(hash_method: str = "scrypt") -> list[Tenant]:
 
 
 def _demo_case(tenant: Tenant, sample: dict, users: dict[str, User]) -> None:
-    category_id = db.session.scalar(sa.select(Category.id).where(Category.code == sample["category"]))
+    category_id = db.session.scalar(
+        sa.select(Category.id).where(Category.code == sample["category"])
+    )
     desk = users["desk"]
     channel = Channel(sample["channel"])
     case = operations.open_case(
         tenant,
         operations.Complaint(
-            channel=channel, category_id=category_id, description=sample["description"],
-            name=sample["name"], phone=sample["phone"], email=sample.get("email", ""),
+            channel=channel,
+            category_id=category_id,
+            description=sample["description"],
+            name=sample["name"],
+            phone=sample["phone"],
+            email=sample.get("email", ""),
             location=sample["location"],
         ),
         actor=None if channel is Channel.WEB else desk,
@@ -89,21 +100,29 @@ def _demo_case(tenant: Tenant, sample: dict, users: dict[str, User]) -> None:
     handler = users.get(sample["handler"] or "") or next(
         (u for u in users.values() if u.role is Role.HANDLER), None
     )
-    operations.dispatch_case(case, head, handler.department_id, handler.id, "请尽快联系投诉人核实情况。")
+    operations.dispatch_case(
+        case, head, handler.department_id, handler.id, "请尽快联系投诉人核实情况。"
+    )
     if stage is Status.DISPATCHED:
         return
-    operations.record_contact(case, handler, "phone", "已电话联系投诉人,核实了事发经过,约定现场查看。")
+    operations.record_contact(
+        case, handler, "phone", "已电话联系投诉人,核实了事发经过,约定现场查看。"
+    )
     operations.add_note(case, handler, "已到现场核查,情况属实,正在协调相关部门处理。", public=True)
     if stage is Status.IN_PROGRESS:
         return
     operations.record_result(
-        case, handler, "经核实情况属实,已责成相关责任人整改完毕,并向投诉人当面致歉。",
+        case,
+        handler,
+        "经核实情况属实,已责成相关责任人整改完毕,并向投诉人当面致歉。",
         "赠送 100 元购物券一张" if tenant.preset == "mall" else "",
     )
     operations.send_result(case, handler)
     if stage is Status.AWAITING_REVISIT:
         return
-    operations.record_revisit(case, desk, "phone", True, 5, "对处理结果满意,感谢工作人员的及时处理。")
+    operations.record_revisit(
+        case, desk, "phone", True, 5, "对处理结果满意,感谢工作人员的及时处理。"
+    )
 
 
 @demo_cli.command("seed")

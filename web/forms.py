@@ -13,11 +13,17 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from casework.states import Channel
 
 from .i18n import CHANNEL_LABELS, CONTACT_LABELS
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms' choice objects."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ComplaintForm(FlaskForm):
@@ -30,9 +36,7 @@ class ComplaintForm(FlaskForm):
         render_kw={"rows": 6},
     )
     location = StringField(_l("Where"), validators=[Optional(), Length(max=300)])
-    occurred_at = DateTimeLocalField(
-        _l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
-    )
+    occurred_at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(_l("Please give a name we can address you by.")), Length(max=100)],
@@ -44,7 +48,7 @@ class ComplaintForm(FlaskForm):
     )
     preferred_contact = SelectField(
         _l("Preferred way to reach you"),
-        choices=[(k, CONTACT_LABELS[k]) for k in ("phone", "email", "sms")],
+        choices=choices((k, CONTACT_LABELS[k]) for k in ("phone", "email", "sms")),
     )
     attachment = FileField(
         _l("Attachment (photo or document, up to 5 MB)"),
@@ -53,7 +57,7 @@ class ComplaintForm(FlaskForm):
 
     def set_categories(self, categories) -> None:
         """Fill the category list from the tenant's catalogue."""
-        self.category_id.choices = [(c.id, c.name) for c in categories]
+        self.category_id.choices = choices((c.id, c.name) for c in categories)
 
 
 class StaffIntakeForm(ComplaintForm):
@@ -67,6 +71,6 @@ class StaffIntakeForm(ComplaintForm):
 
     def set_channels(self, channels: list[str]) -> None:
         """Offer the tenant's channels except the web form."""
-        self.channel.choices = [
+        self.channel.choices = choices(
             (c, CHANNEL_LABELS[Channel(c)]) for c in channels if c != Channel.WEB
-        ]
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import phonenumbers
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
@@ -89,7 +88,10 @@ def init_app(app: Flask) -> None:
         event_label=lambda k: str(EVENT_LABELS.get(k, k)),
     )
     app.jinja_env.globals.update(
-        LOCALES=LOCALES, now=utcnow, get_locale=get_locale, role_label=lambda r: str(ROLE_LABELS.get(str(r), r))
+        LOCALES=LOCALES,
+        now=utcnow,
+        get_locale=get_locale,
+        role_label=lambda r: str(ROLE_LABELS.get(str(r), r)),
     )
 
 

@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, abort, g, session
+from flask import Flask, abort, g, request, session
 from flask_login import current_user
 
 from tenants.db import bind_tenant, db, release_tenant, unscoped
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     """Install the tenant binding on every request."""
     app.url_value_preprocessor(_bind_from_url)
     url_defaults(app)
+    app.before_request(_keep_sessions_home)
     app.teardown_request(_release)
     app.context_processor(lambda: {"tenant": g.get("tenant"), "brand": brand_vars})
     login_manager.user_loader(_load_user)
@@ -43,6 +44,18 @@ def _bind_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
         abort(404)
     g.tenant = tenant
     g.tenant_token = bind_tenant(tenant.id)
+
+
+DESK_BLUEPRINTS = frozenset({"auth", "cases", "intake"})
+
+
+def _keep_sessions_home() -> None:
+    """A staff session is good for its own tenant's desk only; elsewhere it finds nothing."""
+    if "tenant" not in g or request.blueprint not in DESK_BLUEPRINTS:
+        return
+    owner = session_tenant_id()
+    if owner is not None and owner != g.tenant.id:
+        abort(404)
 
 
 def _release(_exc: BaseException | None) -> None:
@@ -88,9 +101,6 @@ def staff_required(*roles: Role) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            owner = session_tenant_id()
-            if owner is not None and owner != g.tenant.id:
-                abort(404)
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if roles and current_user.role not in roles:

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from casework.operations import REVISIT_METHODS
 
+from ..forms import choices
 from ..i18n import CONTACT_LABELS
 
 
@@ -25,7 +26,9 @@ class QueueFilter(FlaskForm):
     due = SelectField(
         _l("Deadline"),
         default="",
-        choices=[("", _l("Any")), ("soon", _l("Due within 24 hours")), ("overdue", _l("Overdue"))],
+        choices=choices(
+            [("", _l("Any")), ("soon", _l("Due within 24 hours")), ("overdue", _l("Overdue"))]
+        ),
     )
     mine = BooleanField(_l("Only mine"))
     q = StringField(_l("Case number"), validators=[Optional(), Length(max=40)])
@@ -39,29 +42,31 @@ class DispatchForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     body = TextAreaField(
-        _l("Investigation note"), validators=[DataRequired(), Length(max=5000)],
+        _l("Investigation note"),
+        validators=[DataRequired(), Length(max=5000)],
         render_kw={"rows": 3},
     )
     public = BooleanField(_l("Visible to the complainant"))
 
 
 class ContactForm(FlaskForm):
-    method = SelectField(
-        _l("How"), choices=[(k, v) for k, v in CONTACT_LABELS.items()], default="phone"
-    )
+    method = SelectField(_l("How"), choices=choices(CONTACT_LABELS.items()), default="phone")
     body = TextAreaField(
-        _l("What was discussed"), validators=[DataRequired(), Length(max=5000)],
+        _l("What was discussed"),
+        validators=[DataRequired(), Length(max=5000)],
         render_kw={"rows": 3},
     )
 
 
 class ResultForm(FlaskForm):
     result = TextAreaField(
-        _l("Result: how the problem was solved"), validators=[DataRequired(), Length(max=5000)],
+        _l("Result: how the problem was solved"),
+        validators=[DataRequired(), Length(max=5000)],
         render_kw={"rows": 4},
     )
     remedy = TextAreaField(
-        _l("Remedy or compensation, if any"), validators=[Length(max=2000)],
+        _l("Remedy or compensation, if any"),
+        validators=[Length(max=2000)],
         render_kw={"rows": 2},
     )
 
@@ -72,22 +77,26 @@ class SendResultForm(FlaskForm):
 
 class RevisitForm(FlaskForm):
     method = SelectField(
-        _l("Method"), choices=[(m, CONTACT_LABELS[m]) for m in REVISIT_METHODS], default="phone"
+        _l("Method"),
+        choices=choices((m, CONTACT_LABELS[m]) for m in REVISIT_METHODS),
+        default="phone",
     )
     reached = RadioField(
         _l("Reached the complainant?"),
-        choices=[("yes", _l("Yes")), ("no", _l("No, try again later"))],
+        choices=choices([("yes", _l("Yes")), ("no", _l("No, try again later"))]),
         validators=[InputRequired(_l("Say whether the complainant was reached."))],
     )
     satisfaction = RadioField(
         _l("Satisfaction"),
-        choices=[
-            ("5", _l("5 Very satisfied")),
-            ("4", _l("4 Satisfied")),
-            ("3", _l("3 Neutral")),
-            ("2", _l("2 Dissatisfied")),
-            ("1", _l("1 Very dissatisfied")),
-        ],
+        choices=choices(
+            [
+                ("5", _l("5 Very satisfied")),
+                ("4", _l("4 Satisfied")),
+                ("3", _l("3 Neutral")),
+                ("2", _l("2 Dissatisfied")),
+                ("1", _l("1 Very dissatisfied")),
+            ]
+        ),
         validators=[Optional()],
     )
     comments = TextAreaField(

@@ -18,6 +18,7 @@ from jobs import notify
 from tenants.db import db
 from tenants.models import Role
 
+from ..forms import choices
 from ..htmx import is_htmx, render
 from ..i18n import CHANNEL_LABELS
 from ..letters import letter_response
@@ -53,15 +54,15 @@ def _int(value: str | None) -> int | None:
 def queue():
     """The queue (案件队列) with filters and keyset pagination."""
     form = QueueFilter(request.args)
-    status_choices = [("open", _("Open")), ("all", _("All"))]
-    status_choices += [(s.value, operations.status_label(s)) for s in Status]
-    form.status.choices = status_choices
-    form.category.choices = [("", _("Any"))] + [(str(c.id), c.name) for c in routing.categories()]
-    form.department.choices = [("", _("Any"))] + [
-        (str(d.id), d.name) for d in routing.departments()
-    ]
+    any_ = [("", _("Any"))]
+    form.status.choices = choices(
+        [("open", _("Open")), ("all", _("All"))]
+        + [(s.value, operations.status_label(s)) for s in Status]
+    )
+    form.category.choices = choices(any_ + [(str(c.id), c.name) for c in routing.categories()])
+    form.department.choices = choices(any_ + [(str(d.id), d.name) for d in routing.departments()])
     channels = g.tenant.setting("channels", [c.value for c in Channel])
-    form.channel.choices = [("", _("Any"))] + [(c, CHANNEL_LABELS[Channel(c)]) for c in channels]
+    form.channel.choices = choices(any_ + [(c, CHANNEL_LABELS[Channel(c)]) for c in channels])
     filters = caseq.Filters(
         status=request.args.get("status", "open"),
         category_id=_int(request.args.get("category")),
@@ -86,12 +87,10 @@ def queue():
 
 def _case_context(case, forms: dict | None = None) -> dict:
     actions = allowed_actions(case.status, current_user.role)
-    forms = dict(forms or {})
-    for action in actions:
-        if action not in forms:
-            forms[action] = FORMS[action](formdata=None, prefix=action.value)
+    submitted = dict(forms or {})
+    forms = {a: submitted.get(a) or FORMS[a](formdata=None, prefix=a.value) for a in actions}
     if Action.DISPATCH in forms:
-        _fill_dispatch(forms[Action.DISPATCH], case)
+        _fill_dispatch(forms[Action.DISPATCH], case, prefill=Action.DISPATCH not in submitted)
     events = db.session.scalars(
         sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
     ).all()
@@ -115,15 +114,17 @@ def _case_context(case, forms: dict | None = None) -> dict:
     }
 
 
-def _fill_dispatch(form: DispatchForm, case) -> None:
-    form.department_id.choices = [(d.id, d.name) for d in routing.departments()]
-    if form.department_id.data is None:
+def _fill_dispatch(form: DispatchForm, case, prefill: bool) -> None:
+    form.department_id.choices = choices((d.id, d.name) for d in routing.departments())
+    if prefill and form.department_id.data is None:
         suggested = case.department or routing.suggest_department(case)
         form.department_id.data = suggested.id if suggested else None
-    if form.handler_id.data is None and case.handler_id:
+    if prefill and form.handler_id.data is None and case.handler_id:
         form.handler_id.data = case.handler_id
     handlers = routing.assignable_handlers(form.department_id.data)
-    form.handler_id.choices = [(0, _("— choose later —"))] + [(u.id, u.name) for u in handlers]
+    form.handler_id.choices = choices(
+        [(0, _("— choose later —"))] + [(u.id, u.name) for u in handlers]
+    )
 
 
 @bp.get("/cases/<int:case_id>")
@@ -145,7 +146,8 @@ def act(case_id: int, action: str):
     case = access.get_case(case_id)
     form = FORMS[verb](prefix=verb.value)
     if verb is Action.DISPATCH:
-        _fill_dispatch(form, case)
+        _fill_dispatch(form, case, prefill=False)
+    refusal = None
     if form.validate_on_submit():
         try:
             _perform(verb, case, form)
@@ -153,9 +155,9 @@ def act(case_id: int, action: str):
             db.session.rollback()
             field = getattr(form, exc.field, None)
             (field.errors if field is not None else form.form_errors).append(str(exc))
-        except DomainError as exc:
+        except DomainError as exc:  # a refused transition or role: said above the case
             db.session.rollback()
-            form.form_errors.append(str(exc))
+            refusal = str(exc)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -164,29 +166,32 @@ def act(case_id: int, action: str):
                 return render("cases/case.html", "cases/_case.html", **_case_context(case))
             return redirect(url_for("cases.show", case_id=case_id), 303)
     case = access.get_case(case_id)
-    return render(
-        "cases/case.html", "cases/_case.html", status=422, **_case_context(case, {verb: form})
+    context = _case_context(
+        case, {verb: form} if verb in allowed_actions(case.status, current_user.role) else {}
     )
+    return render("cases/case.html", "cases/_case.html", status=422, refusal=refusal, **context)
 
 
 def _perform(verb: Action, case, form) -> None:
     user = current_user._get_current_object()
     if verb is Action.DISPATCH:
         operations.dispatch_case(
-            case, user, form.department_id.data, form.handler_id.data or None, form.note.data
+            case, user, form.department_id.data, form.handler_id.data or None, form.note.data or ""
         )
     elif verb is Action.NOTE:
-        operations.add_note(case, user, form.body.data, form.public.data)
+        operations.add_note(case, user, form.body.data or "", form.public.data)
     elif verb is Action.CONTACT:
-        operations.record_contact(case, user, form.method.data, form.body.data)
+        operations.record_contact(case, user, form.method.data, form.body.data or "")
     elif verb is Action.RESULT:
-        operations.record_result(case, user, form.result.data, form.remedy.data)
+        operations.record_result(case, user, form.result.data or "", form.remedy.data or "")
     elif verb is Action.SEND_RESULT:
         operations.send_result(case, user)
     elif verb is Action.REVISIT:
         reached = form.reached.data == "yes"
         score = int(form.satisfaction.data) if form.satisfaction.data else None
-        operations.record_revisit(case, user, form.method.data, reached, score, form.comments.data)
+        operations.record_revisit(
+            case, user, form.method.data, reached, score, form.comments.data or ""
+        )
 
 
 @bp.get("/cases/<int:case_id>/handlers")

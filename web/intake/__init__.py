@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ from ..tenancy import staff_required
 bp = Blueprint("intake", __name__, url_prefix="/t/<slug>/desk/intake")
 
 INTAKE_ROLES = (Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN)
+
 
 @bp.route("/", methods=["GET", "POST"])
 @staff_required(*INTAKE_ROLES)

@@ -105,7 +105,7 @@ def case_status(number: str):
     """The public part of a case's history."""
     case = access.get_case_by_number(number)
     if not _may_see(case.id):
-        return redirect(url_for("portal.status", number=case.number))
+        abort(404)  # the same answer as an unknown number: nothing to enumerate
     events = db.session.scalars(
         db.select(CaseEvent)
         .where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))

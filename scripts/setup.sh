@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Set up everything Closeloop needs on a fresh Debian machine, installing only what is missing:
+# system packages (CJK fonts, HarfBuzz subsetting for WeasyPrint; Chromium with --browser),
+# the virtual environment, Python packages, translations, the schema and the letter fonts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_browser=0
+[ "${1:-}" = "--browser" ] && with_browser=1
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+need() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
+if command -v dpkg >/dev/null 2>&1; then
+  need fonts-noto-cjk
+  need libharfbuzz-subset0
+  need libpango-1.0-0
+  need libpangoft2-1.0-0
+  python3 -c 'import ensurepip, venv' 2>/dev/null || need python3-venv
+  [ "$with_browser" = 1 ] && need chromium
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "==> installing system packages: ${missing[*]}"
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv"
+  python3 -m venv .venv
+fi
+stamp=.venv/.closeloop-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "==> installing Python packages"
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e ".[test]"
+  touch "$stamp"
+fi
+
+.venv/bin/pybabel compile -q -d translations
+export FLASK_APP=wsgi
+.venv/bin/flask db upgrade >/dev/null 2>&1 || .venv/bin/flask db upgrade
+.venv/bin/flask fonts build

@@ -1,0 +1,104 @@
+"""The acknowledgement letter: Chinese text in a real CJK font, small, safe, sent once."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from casework.models import Letter, Message, PendingJob
+from jobs import pdf, runtime
+from tenants.db import db, tenant_bound, unscoped
+from tests.conftest import open_case
+
+
+def _text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_harfbuzz_subsetting_is_available():
+    # Without libharfbuzz-subset0 WeasyPrint silently falls back to a 60x slower subsetter.
+    from weasyprint.text import ffi
+
+    assert getattr(ffi, "harfbuzz_subset", None) is not None
+    assert hasattr(ffi.harfbuzz_subset, "hb_subset_or_fail")
+
+
+def test_letter_has_number_chinese_text_and_cjk_fonts(world):
+    case = open_case(world.a, email="zhang@example.com")
+    with tenant_bound(world.a.tenant.id):
+        letter = db.session.scalars(sa.select(Letter)).one()
+        data = letter.pdf
+    text = _text(data)
+    assert case.number in text
+    assert "投诉受理确认函" in text and "星河广场" in text
+    assert case.access_code in text
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for page in PdfReader(io.BytesIO(data)).pages
+        for f in page["/Resources"]["/Font"].values()
+    }
+    assert all("Closeloop-Sans" in f or "NotoSansCJK" in f for f in fonts), fonts
+    assert len(data) <= 150 * 1024
+
+
+def test_a_job_run_twice_renders_and_sends_once(app, world):
+    case = open_case(world.a, email="zhang@example.com")
+    with unscoped():
+        pending = db.session.scalars(sa.select(PendingJob)).one()
+        assert pending.done_at is not None
+        # Simulate a worker that sent the mail but died before marking the job done.
+        pending.done_at = None
+        db.session.commit()
+        pending_id = pending.id
+    assert runtime.execute(pending_id) == "ok"
+    assert runtime.execute(pending_id) == "done already"
+    with tenant_bound(world.a.tenant.id):
+        assert db.session.scalar(sa.select(sa.func.count(Letter.id))) == 1
+        messages = db.session.scalars(sa.select(Message)).all()
+    assert [(m.dedupe_key, m.to) for m in messages] == [(f"ack:{case.id}", "zhang@example.com")]
+
+
+def test_a_job_for_a_deleted_case_shrugs(world):
+    case = open_case(world.a)
+    with unscoped():
+        pending = db.session.scalars(sa.select(PendingJob)).one()
+        pending.done_at = None
+        db.session.execute(sa.text("DELETE FROM letters"))
+        db.session.execute(sa.text("DELETE FROM case_events"))
+        db.session.execute(sa.text("DELETE FROM cases WHERE id = :id"), {"id": case.id})
+        db.session.commit()
+        pending_id = pending.id
+    assert runtime.execute(pending_id) == "gone"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "https://example.com/x.png",
+        "https://closeloop.invalid/static/../../../etc/passwd",
+        "https://closeloop.invalid/elsewhere/x",
+    ],
+)
+def test_the_fetcher_serves_only_our_static_files(app, url):
+    with app.app_context():
+        fetcher = pdf._static_only_fetcher()
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+        ok = fetcher.fetch("https://closeloop.invalid/static/css/app.css")
+        assert b"Closeloop" in ok.read()
+
+
+def test_user_text_never_becomes_markup(world):
+    case = open_case(
+        world.a,
+        description='<link rel="attachment" href="file:///etc/passwd"><img src="file:///etc/hostname">',
+    )
+    with tenant_bound(world.a.tenant.id):
+        data = db.session.scalars(sa.select(Letter)).one().pdf
+    assert b"/EmbeddedFile" not in data
+    assert "<link" in _text(data)  # shown as text, escaped
+    assert case.number in _text(data)

@@ -1,0 +1,98 @@
+"""Against the real Redis: enqueue after commit, survive an outage, run each job once."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from casework.models import Letter, Message, PendingJob
+from jobs import dispatch, queues, runtime
+from tenants.db import db, tenant_bound, unscoped
+from tests.conftest import open_case, service_missing
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+DEAD_REDIS = "redis://127.0.0.1:6399/0"
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def rq_mode(app):
+    redis = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        redis.ping()
+    except RedisConnectionError:
+        service_missing("Redis")
+    redis.flushdb()
+    old = dict(app.config)
+    app.config.update(JOBS_INLINE=False, REDIS_URL=REDIS_URL)
+    runtime.set_app(app)
+    yield redis
+    app.config.update(JOBS_INLINE=old["JOBS_INLINE"], REDIS_URL=old["REDIS_URL"])
+    runtime.set_app(None)
+    redis.flushdb()
+
+
+def _work(app) -> None:
+    from rq import SimpleWorker
+
+    with app.app_context():
+        worker = SimpleWorker([queues.queue()], connection=queues.redis())
+        worker.work(burst=True)
+
+
+def _pending():
+    with unscoped():
+        db.session.expire_all()
+        return db.session.scalars(sa.select(PendingJob).order_by(PendingJob.id)).all()
+
+
+def test_jobs_are_enqueued_after_commit_and_run_by_a_worker(app, world, rq_mode):
+    case = open_case(world.a, email="zhang@example.com")
+    [pending] = _pending()
+    assert pending.enqueued_at is not None and pending.done_at is None
+    assert queues.queue().count == 1
+    _work(app)
+    [pending] = _pending()
+    assert pending.done_at is not None
+    with tenant_bound(world.a.tenant.id):
+        assert db.session.scalars(sa.select(Letter.case_id)).all() == [case.id]
+        assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 1
+
+
+def test_redis_down_delays_but_loses_nothing(app, world, rq_mode):
+    app.config["REDIS_URL"] = DEAD_REDIS
+    case = open_case(world.a)  # the complaint is accepted all the same
+    [pending] = _pending()
+    assert pending.enqueued_at is None and pending.done_at is None
+    assert dispatch.redrive() == 1  # Redis still down: it waits
+    assert _pending()[0].enqueued_at is None
+    app.config["REDIS_URL"] = REDIS_URL  # Redis is back
+    assert dispatch.redrive() == 1
+    _work(app)
+    assert _pending()[0].done_at is not None
+    with tenant_bound(world.a.tenant.id):
+        assert db.session.scalars(sa.select(Letter.case_id)).all() == [case.id]
+
+
+def test_duplicate_deliveries_send_once(app, world, rq_mode):
+    open_case(world.a, email="zhang@example.com")
+    [pending] = _pending()
+    # The same job enqueued again (a sweep racing a slow worker) and retried after a crash.
+    for _ in range(2):
+        queues.queue().enqueue(runtime.run_pending, pending.id)
+    _work(app)
+    with unscoped():
+        db.session.execute(
+            sa.update(PendingJob).where(PendingJob.id == pending.id).values(done_at=None)
+        )
+        db.session.commit()
+    queues.queue().enqueue(runtime.run_pending, pending.id)
+    _work(app)
+    with tenant_bound(world.a.tenant.id):
+        assert db.session.scalar(sa.select(sa.func.count(Letter.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 1

@@ -1,0 +1,99 @@
+"""Walk every URL rule with the other tenant's slug and ids: each answers 404.
+
+New routes are picked up automatically: a rule that is neither walked nor listed as public
+without ids fails the completeness check at the bottom.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from casework.models import Attachment
+from tenants.db import db, tenant_bound
+from tests.conftest import login, open_case
+
+# Public pages that show no tenant data without proof: the form, the lookup, the log-in.
+PUBLIC_WITHOUT_IDS = {"portal.complain", "portal.status", "auth.login"}
+
+
+def _fixture_ids(org):
+    """A case with an attachment in ``org``, filed through the portal."""
+    case = open_case(
+        org, attachment_name="a.txt", attachment_type="text/plain", attachment_data=b"hello"
+    )
+    with tenant_bound(org.tenant.id):
+        att = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)).one()
+    return {"case_id": case.id, "number": case.number, "attachment_id": att.id, "action": "note"}
+
+
+def _tenant_rules(app):
+    return [r for r in app.url_map.iter_rules() if "slug" in r.arguments]
+
+
+def _url(rule, values):
+    return (
+        rule.rule.replace("<slug>", values["slug"])
+        .replace("<int:case_id>", str(values["case_id"]))
+        .replace("<number>", values["number"])
+        .replace("<int:attachment_id>", str(values["attachment_id"]))
+        .replace("<action>", values["action"])
+    )
+
+
+def _call(client, rule, url):
+    method = "GET" if "GET" in rule.methods else "POST"
+    return client.open(url, method=method, data={})
+
+
+@pytest.mark.parametrize("who", ["super", "admin", "desk", "ops_li"])
+def test_other_tenants_urls_answer_404(app, client, world, who):
+    a_ids = _fixture_ids(world.a)
+    b_ids = _fixture_ids(world.b)
+    login(client, world.a, who)
+    walked = set()
+    for rule in _tenant_rules(app):
+        # Tenant B's URL, tenant A's session: 404 for the desk and for every id.
+        url = _url(rule, {**b_ids, "slug": world.b.slug})
+        response = _call(client, rule, url)
+        if rule.endpoint not in PUBLIC_WITHOUT_IDS or rule.endpoint.startswith("auth."):
+            assert response.status_code == 404, f"{rule.endpoint} {url} → {response.status_code}"
+        # Tenant A's own URL carrying tenant B's ids: 404 as if they did not exist.
+        if set(rule.arguments) - {"slug", "action"}:
+            url = _url(rule, {**b_ids, "slug": world.a.slug})
+            response = _call(client, rule, url)
+            assert response.status_code == 404, f"{rule.endpoint} {url} → {response.status_code}"
+        walked.add(rule.endpoint)
+    # The same ids under their own tenant do exist (so the 404s above mean something).
+    ok = client.get(f"/t/{world.a.slug}/desk/cases/{a_ids['case_id']}")
+    assert ok.status_code == 200
+    assert walked == {r.endpoint for r in _tenant_rules(app)}
+
+
+def test_anonymous_portal_sees_no_other_tenants_case(client, world):
+    b_case = open_case(world.b)
+    # File in A so the session has proof for A's case only.
+    response = client.get(f"/t/{world.a.slug}/filed/{b_case.number}")
+    assert response.status_code == 404
+    response = client.get(f"/t/{world.a.slug}/status/{b_case.number}/receipt.pdf")
+    assert response.status_code == 404
+    response = client.post(
+        f"/t/{world.a.slug}/status", data={"number": b_case.number, "factor": "5678"}
+    )
+    assert "could not find" in response.text or "未找到" in response.text
+
+
+def test_every_tenant_route_is_walked(app):
+    rules = _tenant_rules(app)
+    assert len(rules) >= 14
+    unknown = [
+        r.rule
+        for r in rules
+        if set(r.arguments) - {"slug", "case_id", "number", "attachment_id", "action"}
+    ]
+    assert unknown == [], "teach the isolation walk the new URL arguments"
+
+
+def test_unknown_tenant_is_404(client):
+    assert client.get("/t/nobody/").status_code == 404
+    assert client.get("/t/nobody/desk/").status_code == 404
