@@ -55,7 +55,7 @@ def normalise_phone(raw: str) -> str:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_possible_number(number):
+    if number is None or not phonenumbers.is_valid_number(number):
         # Short service numbers such as 96310 are fine for staff, never for a complainant.
         raise InvalidInput("phone", _l("Enter a valid phone number, e.g. 138 1234 5678."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -38,7 +38,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-.venv/bin/pybabel compile -q -d translations
+.venv/bin/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
 export FLASK_APP=wsgi
 .venv/bin/flask db upgrade >/dev/null 2>&1 || .venv/bin/flask db upgrade
 .venv/bin/flask fonts build

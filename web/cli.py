@@ -165,11 +165,30 @@ def register(app: Flask) -> None:
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=5000)
     def serve(host: str, port: int) -> None:
-        """Run the app (embedded mode: jobs and the schedule run in this process)."""
+        """Run the app under gunicorn, one process; in embedded mode the schedule runs in it."""
+        from gunicorn.app.base import BaseApplication
+
         from jobs import schedule
 
         application = current_app._get_current_object()
-        if application.config["JOBS_INLINE"]:
-            schedule.start_in_process(application)
+
+        class Embedded(BaseApplication):
+            def load_config(self) -> None:
+                for key, value in {
+                    "bind": f"{host}:{port}",
+                    "workers": 1,
+                    "worker_class": "gthread",
+                    "threads": 8,
+                    "accesslog": "-",
+                }.items():
+                    self.cfg.set(key, value)
+                if application.config["JOBS_INLINE"]:
+                    self.cfg.set(
+                        "post_worker_init", lambda _w: schedule.start_in_process(application)
+                    )
+
+            def load(self):
+                return application
+
         click.echo(f"Closeloop on http://{host}:{port}/")
-        application.run(host=host, port=port, threaded=True, use_reloader=False)
+        Embedded().run()

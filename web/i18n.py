@@ -50,6 +50,33 @@ EVENT_LABELS = {
 }
 
 
+CHANGE_FIELDS = {
+    "status": _l("Status"),
+    "channel": _l("Channel"),
+    "department": _l("Department"),
+    "handler": _l("Handler"),
+    "method": _l("Method"),
+    "reached": _l("Reached"),
+    "satisfaction": _l("Satisfaction"),
+    "remedy": _l("Remedy"),
+}
+
+
+def change_value(value, field: str) -> str:
+    """A value of a history entry in the user's words."""
+    if value is None or value == "":
+        return "∅"
+    if field == "status":
+        return status_label(Status(value))
+    if field == "channel":
+        return str(CHANNEL_LABELS.get(Channel(value), value))
+    if field == "method":
+        return str(CONTACT_LABELS.get(value, value))
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    return str(value)
+
+
 def select_locale() -> str:
     """?lang= sticks in the session; otherwise the tenant's language; Chinese by default."""
     if has_request_context():
@@ -86,6 +113,8 @@ def init_app(app: Flask) -> None:
         channel=lambda c: str(CHANNEL_LABELS.get(Channel(c), c)),
         contact_method=lambda m: str(CONTACT_LABELS.get(m, m)),
         event_label=lambda k: str(EVENT_LABELS.get(k, k)),
+        change_field=lambda k: str(CHANGE_FIELDS.get(k, k)),
+        change_value=change_value,
     )
     app.jinja_env.globals.update(
         LOCALES=LOCALES,

@@ -1,5 +1,8 @@
 // Small, no build step: the navbar burger and htmx's handling of form errors.
 document.addEventListener("DOMContentLoaded", () => {
+  if (window.matchMedia("(max-width: 768px)").matches) {
+    document.querySelectorAll("details[data-collapse-on-phone]").forEach((d) => { d.open = false; });
+  }
   document.querySelectorAll(".navbar-burger").forEach((burger) => {
     const toggle = () => {
       const menu = document.getElementById(burger.dataset.target);

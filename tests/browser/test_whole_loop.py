@@ -73,6 +73,11 @@ def _logout(page) -> None:
     page.wait_for_url("**/desk/login")
 
 
+def _open(page, action: str) -> None:
+    """Unfold an action's form (the next step is open already; the others fold away)."""
+    page.eval_on_selector(f"details[data-action={action}]", "d => { d.open = true; }")
+
+
 def test_complaint_to_closed_in_the_browser(live_server, page, world):
     base = live_server
     # 1. The complainant files on the mall's portal.
@@ -102,6 +107,7 @@ def test_complaint_to_closed_in_the_browser(live_server, page, world):
     _shot(page, "queue")
     page.click(f"text={number}")
     page.wait_for_selector("[data-action=dispatch]")
+    _open(page, "dispatch")
     page.select_option("#dispatch-department_id", label="运营部")
     page.wait_for_function(
         "document.querySelector('#dispatch-handler_id').textContent.includes('李明')"
@@ -115,9 +121,11 @@ def test_complaint_to_closed_in_the_browser(live_server, page, world):
     # 4. The handler investigates, records the result and sends it.
     _login(page, base, "ops_li")
     page.click(f"text={number}")
+    _open(page, "contact")
     page.fill("#contact-body", "电话联系投诉人,核实了收银小票。")
     page.click("[data-action=contact] button[type=submit]")
     page.wait_for_selector("[data-testid=case-status]:has-text('处理中')")
+    _open(page, "result")
     page.fill("#result-result", "经核实系价签未更新,已退还差价 60 元。")
     page.fill("#result-remedy", "赠送停车券一张")
     page.click("[data-action=result] button[type=submit]")

@@ -7,6 +7,7 @@ import io
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from casework import access, operations, routing
@@ -42,6 +43,16 @@ FORMS = {
     Action.RESULT: ResultForm,
     Action.SEND_RESULT: SendResultForm,
     Action.REVISIT: RevisitForm,
+}
+
+
+ACTION_TITLES = {
+    Action.DISPATCH.value: _l("Dispatch"),
+    Action.NOTE.value: _l("Investigation note"),
+    Action.CONTACT.value: _l("Contact with the complainant"),
+    Action.RESULT.value: _l("Result and remedy"),
+    Action.SEND_RESULT.value: _l("Send the result to the complainant"),
+    Action.REVISIT.value: _l("Revisit"),
 }
 
 
@@ -100,8 +111,12 @@ def _case_context(case, forms: dict | None = None) -> dict:
     revisits = db.session.scalars(
         sa.select(Revisit).where(Revisit.case_id == case.id).order_by(Revisit.id)
     ).all()
+    # The step that moves the case on is open; the others are a click away.
+    primary = next((a for a in actions if a is not Action.DISPATCH), next(iter(actions), None))
     return {
         "case": case,
+        "primary": primary,
+        "action_titles": ACTION_TITLES,
         "forms": forms,
         "actions": actions,
         "events": events,

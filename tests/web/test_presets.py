@@ -1,0 +1,38 @@
+"""Each preset's portal takes a complaint and issues a Chinese receipt."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from tenants.presets import get_preset
+from tests.conftest import make_org
+
+
+@pytest.mark.parametrize("preset", ["mall", "hospital", "city"])
+def test_each_preset_files_and_issues_a_receipt(client, preset):
+    org = make_org(f"{preset}-x", preset)
+    data = get_preset(preset)
+    first_category = data["categories"][0][0]
+    response = client.post(
+        f"/t/{org.slug}/",
+        data={
+            "category_id": org.category(first_category).id,
+            "description": "测试投诉内容:现场情况需要尽快处理。",
+            "name": "测试人",
+            "phone": "13812345678",
+            "preferred_contact": "phone",
+        },
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"])
+    number = re.search(r'data-testid="case-number">([^<]+)<', page.text).group(1)
+    assert number.startswith(data["case_prefix"])
+    pdf = client.get(f"/t/{org.slug}/status/{number}/receipt.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert number in text
+    assert data["settings"]["letter"]["ack_title"] in text
+    assert data["duty_contact_phone"] in text
