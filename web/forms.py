@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from casework.operations import Complaint
 from casework.states import Channel
 
 from .i18n import CHANNEL_LABELS, CONTACT_LABELS
@@ -54,6 +55,24 @@ class ComplaintForm(FlaskForm):
         _l("Attachment (photo or document, up to 5 MB)"),
         validators=[FileSize(5 * 1024 * 1024, message=_l("The attachment is larger than 5 MB."))],
     )
+
+    def to_complaint(self, channel: Channel) -> Complaint:
+        """The validated form as the domain's intake record."""
+        upload = self.attachment.data
+        return Complaint(
+            channel=channel,
+            category_id=self.category_id.data,
+            description=self.description.data,
+            name=self.name.data,
+            phone=self.phone.data or "",
+            email=self.email.data or "",
+            location=self.location.data or "",
+            occurred_at=self.occurred_at.data,
+            preferred_contact=self.preferred_contact.data,
+            attachment_name=upload.filename if upload else "",
+            attachment_type=upload.mimetype if upload else "",
+            attachment_data=upload.read() if upload else b"",
+        )
 
     def set_categories(self, categories) -> None:
         """Fill the category list from the tenant's catalogue."""

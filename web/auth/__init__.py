@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length
 from tenants.db import db
 from tenants.models import User
 
-from ..extensions import limiter
+from ..extensions import limit_failures
 
 bp = Blueprint("auth", __name__, url_prefix="/t/<slug>/desk")
 
@@ -25,12 +25,7 @@ class LoginForm(FlaskForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    "20 per 10 minutes",
-    methods=["POST"],
-    key_func=lambda: f"{request.remote_addr}:{g.tenant.id}",
-    deduct_when=lambda response: response.status_code == 200,
-)
+@limit_failures("20 per 10 minutes")
 def login():
     """Log a staff member in to this tenant's desk."""
     form = LoginForm()

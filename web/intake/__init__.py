@@ -28,21 +28,7 @@ def new():
     form.set_categories(routing.categories())
     form.set_channels(g.tenant.setting("channels", [c.value for c in Channel]))
     if form.validate_on_submit():
-        upload = form.attachment.data
-        complaint = operations.Complaint(
-            channel=Channel(form.channel.data),
-            category_id=form.category_id.data,
-            description=form.description.data,
-            name=form.name.data,
-            phone=form.phone.data or "",
-            email=form.email.data or "",
-            location=form.location.data or "",
-            occurred_at=form.occurred_at.data,
-            preferred_contact=form.preferred_contact.data,
-            attachment_name=upload.filename if upload else "",
-            attachment_type=upload.mimetype if upload else "",
-            attachment_data=upload.read() if upload else b"",
-        )
+        complaint = form.to_complaint(Channel(form.channel.data))
         try:
             case = operations.open_case(g.tenant, complaint, actor=current_user)
         except InvalidInput as exc:

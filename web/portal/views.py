@@ -14,7 +14,7 @@ from casework.models import CaseEvent
 from casework.states import Channel
 from tenants.db import db
 
-from ..extensions import limiter
+from ..extensions import limit_failures
 from ..forms import ComplaintForm
 from ..letters import letter_response
 from . import bp
@@ -37,21 +37,7 @@ def complain():
     form = ComplaintForm()
     form.set_categories(routing.categories())
     if form.validate_on_submit():
-        upload = form.attachment.data
-        complaint = operations.Complaint(
-            channel=Channel.WEB,
-            category_id=form.category_id.data,
-            description=form.description.data,
-            name=form.name.data,
-            phone=form.phone.data or "",
-            email=form.email.data or "",
-            location=form.location.data or "",
-            occurred_at=form.occurred_at.data,
-            preferred_contact=form.preferred_contact.data,
-            attachment_name=upload.filename if upload else "",
-            attachment_type=upload.mimetype if upload else "",
-            attachment_data=upload.read() if upload else b"",
-        )
+        complaint = form.to_complaint(Channel.WEB)
         try:
             case = operations.open_case(g.tenant, complaint)
         except InvalidInput as exc:
@@ -79,12 +65,7 @@ class StatusForm(FlaskForm):
 
 
 @bp.route("/status", methods=["GET", "POST"])
-@limiter.limit(
-    "10 per 10 minutes",
-    methods=["POST"],
-    key_func=lambda: f"{request.remote_addr}:{g.tenant.id}",
-    deduct_when=lambda response: response.status_code == 200,
-)
+@limit_failures("10 per 10 minutes")
 def status():
     """Look a case up by number plus the access code or the phone's last four digits."""
     form = StatusForm()
