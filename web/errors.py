@@ -36,6 +36,10 @@ def init_app(app: Flask) -> None:
             403: (_("Not allowed"), _("Your role may not open this page.")),
             413: (_("Too large"), _("The upload is larger than the limit of 5 MB.")),
             429: (_("Too many tries"), _("Please wait a few minutes before trying again.")),
+            500: (
+                _("Something went wrong"),
+                _("The error has been logged and nothing you saved was lost. Please try again."),
+            ),
         }
         title, text = messages.get(exc.code, (exc.name, exc.description))
         return _page(exc.code or 500, title, text)
