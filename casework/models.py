@@ -234,7 +234,7 @@ class PendingJob(TenantScoped, db.Model):
     name: orm.Mapped[str] = orm.mapped_column(sa.String(80))
     args: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
-    enqueued_at: orm.Mapped[dt.datetime | None]
+    enqueued_at: orm.Mapped[dt.datetime | None]  # last handed over by the redrive
     done_at: orm.Mapped[dt.datetime | None]
     attempts: orm.Mapped[int] = orm.mapped_column(default=0)
     last_error: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")

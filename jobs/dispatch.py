@@ -52,16 +52,16 @@ def install() -> None:
             event.listen(orm.Session, name, fn)
 
 
-def hand_over(ids: list[int]) -> None:
-    """Run or enqueue committed outbox rows."""
+def hand_over(ids: list[int]) -> list[int]:
+    """Run or enqueue committed outbox rows; returns the ids handed over."""
     app = current_app._get_current_object()
     if app.config["JOBS_INLINE"]:
         for pending_id in ids:
             # A fresh app context is a fresh session: the committing one can't be reused here.
             with app.app_context():
                 runtime.execute(pending_id, reraise=False)
-        return
-    enqueued = []
+        return ids
+    handed: list[int] = []
     for pending_id in ids:
         try:
             queues.queue().enqueue(
@@ -74,13 +74,8 @@ def hand_over(ids: list[int]) -> None:
         except RedisError as exc:
             log.warning("Redis unavailable, job %s waits for the redrive: %s", pending_id, exc)
             break
-        enqueued.append(pending_id)
-    if enqueued:
-        table = PendingJob.__table__
-        with db.engine.begin() as conn:
-            conn.execute(
-                sa.update(table).where(table.c.id.in_(enqueued)).values(enqueued_at=utcnow())
-            )
+        handed.append(pending_id)
+    return handed
 
 
 def _retry():
@@ -90,14 +85,22 @@ def _retry():
 
 
 def redrive(limit: int = 500) -> int:
-    """Hand over outbox rows that were never enqueued or seem lost; returns how many."""
+    """Hand over outbox rows still not done a while after they were written or last redriven;
+    returns how many were handed over.
+
+    The intake path enqueues without writing anything back (one commit per request), so a row
+    whose enqueue failed looks like one still waiting in the queue; after ``REDRIVE_AFTER`` both
+    are handed over again, and the jobs' idempotence makes the second delivery harmless.
+    """
     now = utcnow()
     table = PendingJob.__table__
+    stale = now - REDRIVE_AFTER
     stmt = (
         sa.select(table.c.id)
         .where(
             table.c.done_at.is_(None),
-            sa.or_(table.c.enqueued_at.is_(None), table.c.enqueued_at < now - REDRIVE_AFTER),
+            table.c.created_at < stale,
+            sa.or_(table.c.enqueued_at.is_(None), table.c.enqueued_at < stale),
             table.c.attempts < 10,
         )
         .order_by(table.c.created_at)
@@ -105,6 +108,8 @@ def redrive(limit: int = 500) -> int:
     )
     with db.engine.connect() as conn:
         ids = list(conn.scalars(stmt))
-    if ids:
-        hand_over(ids)
-    return len(ids)
+    handed = hand_over(ids) if ids else []
+    if handed:
+        with db.engine.begin() as conn:
+            conn.execute(sa.update(table).where(table.c.id.in_(handed)).values(enqueued_at=now))
+    return len(handed)

@@ -24,7 +24,7 @@ def render_acknowledgement(tenant: Tenant, case: Case) -> bytes:
     qr = segno.make(ctx["status_url"], error="m")
     with force_locale(tenant.locale):
         html = render_template(
-            "letters/acknowledgement.html", letter=ctx, qr_svg=qr.svg_data_uri(scale=3, border=1)
+            "letters/acknowledgement.html", letter=ctx, qr_image=qr.png_data_uri(scale=4, border=1)
         )
     return pdf.render_pdf(html)
 

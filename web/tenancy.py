@@ -66,12 +66,17 @@ def _release(_exc: BaseException | None) -> None:
 
 def url_defaults(app: Flask) -> None:
     """Fill ``slug`` in url_for() from the bound tenant, so templates never pass it."""
+    tenant_endpoints: set[str] = set()
 
     @app.url_defaults
     def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
         if "slug" in values or "tenant" not in g:
             return
-        if app.url_map.is_endpoint_expecting(endpoint, "slug"):
+        if not tenant_endpoints:  # the URL map is complete once the first request runs
+            tenant_endpoints.update(
+                r.endpoint for r in app.url_map.iter_rules() if "slug" in r.arguments
+            )
+        if endpoint in tenant_endpoints:
             values["slug"] = g.tenant.slug
 
 

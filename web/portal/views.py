@@ -44,9 +44,10 @@ def complain():
             db.session.rollback()
             getattr(form, exc.field, form.description).errors.append(str(exc))
         else:
+            case_id, number = case.id, case.number  # read before commit expires them
             db.session.commit()
-            _remember(case.id)
-            return redirect(url_for("portal.filed", number=case.number), 303)
+            _remember(case_id)
+            return redirect(url_for("portal.filed", number=number), 303)
     return render_template("portal/complain.html", form=form)
 
 
