@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import holidays
+from . import calendar
 
 
 class Unit(enum.StrEnum):
@@ -38,45 +37,79 @@ class Target:
         return cls(int(setting["value"]), Unit(setting["unit"]))
 
 
-@functools.lru_cache(maxsize=16)
-def _china(year: int) -> holidays.HolidayBase:
-    return holidays.China(years=range(year - 1, year + 2))
+@dataclass(frozen=True)
+class Due:
+    """A computed deadline, naive UTC; provisional when it crosses a year the official
+    schedule is not published for yet (tenant admins are asked to check the calendar)."""
+
+    at: dt.datetime
+    provisional: bool = False
 
 
 def is_working_day(day: dt.date) -> bool:
     """True on an official working day in mainland China, make-up Saturdays included."""
-    return _china(day.year).is_working_day(day)
+    return calendar.officially_working(day)
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:
-    """The ``count``-th working day after ``day`` (the day itself does not count)."""
-    current = day
-    remaining = count
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
+    """The ``count``-th official working day after ``day`` (the day itself does not count)."""
+    return calendar.WorkCalendar().add_working_days(day, count)
 
 
-def due_at(start: dt.datetime, target: Target, tz: str) -> dt.datetime:
-    """When a stage started at ``start`` (naive UTC) is due, as naive UTC.
+def compute(
+    start: dt.datetime, target: Target, tz: str, cal: calendar.WorkCalendar | None = None
+) -> Due:
+    """When a stage started at ``start`` (naive UTC) is due under ``target``.
 
     Day-based targets end at the close of the last day in the tenant's time zone, which is
-    how "within 5 working days" is read by complainants and regulators alike.
+    how "within 5 working days" is read by complainants and regulators alike. Minutes and
+    hours run round the clock, or only inside the tenant's business hours if it set them.
     """
-    if target.unit is Unit.MINUTES:
-        return start + dt.timedelta(minutes=target.value)
-    if target.unit is Unit.HOURS:
-        return start + dt.timedelta(hours=target.value)
+    cal = cal or calendar.WorkCalendar()
     zone = ZoneInfo(tz)
-    local_day = start.replace(tzinfo=dt.UTC).astimezone(zone).date()
-    if target.unit is Unit.CALENDAR_DAYS:
-        last_day = local_day + dt.timedelta(days=target.value)
+    local = start.replace(tzinfo=dt.UTC).astimezone(zone)
+    if target.unit in (Unit.MINUTES, Unit.HOURS):
+        amount = dt.timedelta(
+            minutes=target.value if target.unit is Unit.MINUTES else target.value * 60
+        )
+        if cal.hours is None:
+            end = local + amount
+        else:
+            end = _within_hours(local, amount, cal, zone)
     else:
-        last_day = add_working_days(local_day, target.value)
-    end = dt.datetime.combine(last_day, dt.time(23, 59, 59), tzinfo=zone)
-    return end.astimezone(dt.UTC).replace(tzinfo=None)
+        if target.unit is Unit.CALENDAR_DAYS:
+            last_day = local.date() + dt.timedelta(days=target.value)
+        else:
+            last_day = cal.add_working_days(local.date(), target.value)
+        end = dt.datetime.combine(last_day, dt.time(23, 59, 59), tzinfo=zone)
+    provisional = cal.is_provisional(local.date()) or cal.is_provisional(end.date())
+    return Due(end.astimezone(dt.UTC).replace(tzinfo=None), provisional)
+
+
+def _within_hours(
+    local: dt.datetime, amount: dt.timedelta, cal: calendar.WorkCalendar, zone: ZoneInfo
+) -> dt.datetime:
+    hours = cal.hours
+    cursor = local
+    for _ in range(3660):  # ten years of days: a target never runs that long
+        day = cursor.date()
+        if cal.is_working_day(day):
+            opens = dt.datetime.combine(day, hours.start, tzinfo=zone)
+            closes = dt.datetime.combine(day, hours.end, tzinfo=zone)
+            cursor = max(cursor, opens)
+            if cursor < closes:
+                if amount <= closes - cursor:
+                    return cursor + amount
+                amount -= closes - cursor
+        cursor = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    raise ValueError("no working time found within ten years")
+
+
+def due_at(
+    start: dt.datetime, target: Target, tz: str, cal: calendar.WorkCalendar | None = None
+) -> dt.datetime:
+    """Just the moment of :func:`compute`."""
+    return compute(start, target, tz, cal).at
 
 
 def to_local(moment: dt.datetime, tz: str) -> dt.datetime:

@@ -11,7 +11,7 @@ from sqlalchemy import orm
 from tenants.db import TenantScoped, db, utcnow
 from tenants.models import User
 
-from .states import Channel, Status
+from .states import Channel, Stage, Status
 
 
 class Department(TenantScoped, db.Model):
@@ -141,6 +141,41 @@ class CaseEvent(TenantScoped, db.Model):
     changes: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
 
     case: orm.Mapped[Case] = orm.relationship(back_populates="events")
+
+
+class Deadline(TenantScoped, db.Model):
+    """One stage's time limit on a case: when it started, when it is due, when it was met.
+
+    Computed once from the tenant's policy and calendar when the case enters the stage; the
+    sweep finds open ones by ``(done_at, due_at)`` without looking at finished work.
+    """
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "case_id", "stage"),
+        sa.Index("ix_deadlines_open", "done_at", "due_at"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    stage: orm.Mapped[Stage] = orm.mapped_column(sa.Enum(Stage, native_enum=False, length=20))
+    started_at: orm.Mapped[dt.datetime]
+    due_at: orm.Mapped[dt.datetime]
+    done_at: orm.Mapped[dt.datetime | None]
+    provisional: orm.Mapped[bool] = orm.mapped_column(default=False)
+    target: orm.Mapped[str] = orm.mapped_column(sa.String(40), default="")
+
+
+class CalendarDay(TenantScoped, db.Model):
+    """A tenant's own closed or working day, overriding the official schedule."""
+
+    __tablename__ = "calendar_days"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "day"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    day: orm.Mapped[dt.date]
+    working: orm.Mapped[bool]
+    note: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
 
 
 class Revisit(TenantScoped, db.Model):

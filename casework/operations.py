@@ -17,10 +17,10 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import Role, Tenant, User
 
-from . import deadlines, history, numbering, outbox
+from . import deadlines, history, numbering, outbox, stages
 from .errors import Forbidden, InvalidInput, InvalidTransition
 from .models import Attachment, Case, Category, Department, Revisit
-from .states import TRANSITIONS, Action, Channel, Status
+from .states import TRANSITIONS, Action, Channel, Stage, Status
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 CONTACT_METHODS = ("phone", "email", "sms", "visit")
@@ -81,9 +81,6 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
 
     now = utcnow()
     day = deadlines.local_today(now, tenant.timezone)
-    target = deadlines.Target.from_setting(
-        tenant.setting("reply_deadline", {"value": 5, "unit": "working_days"})
-    )
     if actor is not None:
         accepted_label, accepted_contact = actor.name, actor.phone or tenant.duty_contact_phone
     else:
@@ -106,11 +103,14 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         accepted_by_id=actor.id if actor else None,
         accepted_by_label=accepted_label,
         accepted_by_contact=accepted_contact,
-        reply_due_at=deadlines.due_at(now, target, tenant.timezone),
         created_at=now,
     )
     db.session.add(case)
-    db.session.flush()  # the case id, for the attachment and the outbox
+    db.session.flush()  # the case id, for the attachment, the deadlines and the outbox
+    stages.start(tenant, case, Stage.DISPATCH, now)
+    result = stages.start(tenant, case, Stage.RESULT, now)
+    # The reply date promised on the receipt (ESTATE-1) is the result stage's deadline.
+    case.reply_due_at = result.due_at if result else None
     if complaint.attachment_data:
         db.session.add(
             Attachment(
@@ -175,7 +175,11 @@ def dispatch_case(
     case.department, case.department_id = department, department.id
     case.handler, case.handler_id = handler, (handler.id if handler else None)
     case.status = Status.DISPATCHED
-    case.dispatched_at = case.dispatched_at or utcnow()
+    if case.dispatched_at is None:
+        now = utcnow()
+        case.dispatched_at = now
+        stages.finish(case, Stage.DISPATCH, now)
+        stages.start(_tenant(case), case, Stage.FIRST_CONTACT, now)
     history.record(
         case,
         "dispatched",
@@ -205,6 +209,7 @@ def record_contact(case: Case, actor: User, method: str, body: str) -> Case:
     if not body.strip():
         raise InvalidInput("body", _l("Say what was discussed."))
     _start_work(case, actor)
+    stages.finish(case, Stage.FIRST_CONTACT, utcnow())
     history.record(
         case, "contact", actor, body=body.strip(), public=False, changes={"method": method}
     )
@@ -235,7 +240,9 @@ def send_result(case: Case, actor: User) -> Case:
     """Tell the complainant the result (反馈); the case then waits for its revisit."""
     _check(case, actor, Action.SEND_RESULT)
     case.status = Status.AWAITING_REVISIT
-    case.result_sent_at = utcnow()
+    case.result_sent_at = now = utcnow()
+    stages.finish(case, Stage.RESULT, now)
+    stages.start(_tenant(case), case, Stage.REVISIT, now)
     body = case.result_text + (f"\n{case.remedy_text}" if case.remedy_text else "")
     history.record(
         case,
@@ -287,6 +294,7 @@ def record_revisit(
         case.satisfaction = satisfaction
         case.status = Status.CLOSED
         case.closed_at = utcnow()
+        stages.finish(case, Stage.REVISIT, case.closed_at)
         history.record(
             case,
             "closed",
@@ -295,6 +303,10 @@ def record_revisit(
             changes={"status": [Status.AWAITING_REVISIT.value, Status.CLOSED.value]},
         )
     return revisit
+
+
+def _tenant(case: Case) -> Tenant:
+    return db.session.get(Tenant, case.tenant_id)
 
 
 def _start_work(case: Case, actor: User) -> None:

@@ -38,6 +38,18 @@ class Channel(enum.StrEnum):
     COMPLAINT_BOX = "complaint_box"
 
 
+class Stage(enum.StrEnum):
+    """A stretch of handling with its own time limit (办理时限)."""
+
+    ACCEPTANCE = "acceptance"  # 受理 (CO-2: within 24 hours)
+    DISPATCH = "dispatch"  # 派单 (CITY-4: hotline within 3 minutes)
+    FIRST_CONTACT = "first_contact"  # 首次联系投诉人
+    RESULT = "result"  # 答复 (CO-4, PROP-4)
+    REVISIT = "revisit"  # 回访 (PROP-9: within 3 days of handling)
+    SPECIAL_MEASURES = "special_measures"  # 特别措施 (PROP-12: repeat complaint, 24 hours)
+    RECTIFICATION = "rectification"  # 整改 (CO-6)
+
+
 class Action(enum.StrEnum):
     """Every verb that moves or annotates a case."""
 

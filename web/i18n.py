@@ -50,6 +50,15 @@ EVENT_LABELS = {
 }
 
 
+STAGE_LABELS = {
+    "acceptance": _l("Acceptance"),
+    "dispatch": _l("Dispatch"),
+    "first_contact": _l("First contact"),
+    "result": _l("Reply with the result"),
+    "revisit": _l("Revisit"),
+    "special_measures": _l("Special measures"),
+    "rectification": _l("Rectification"),
+}
 CHANGE_FIELDS = {
     "status": _l("Status"),
     "channel": _l("Channel"),
@@ -114,6 +123,7 @@ def init_app(app: Flask) -> None:
         contact_method=lambda m: str(CONTACT_LABELS.get(m, m)),
         event_label=lambda k: str(EVENT_LABELS.get(k, k)),
         change_field=lambda k: str(CHANGE_FIELDS.get(k, k)),
+        stage=lambda k: str(STAGE_LABELS.get(str(k), k)),
         change_value=change_value,
     )
     app.jinja_env.globals.update(

@@ -18,7 +18,18 @@ PRESET = {
     "settings": {
         # CITY-1: hotline calls, walk-in visits, petition letters, web complaints.
         "channels": ["web", "hotline", "walk_in", "letter"],
-        "reply_deadline": {"value": 5, "unit": "working_days"},
+        # Stage time limits: hotline cases are dispatched within 3 minutes (CITY-4), round the
+        # clock; the handler reaches the scene within the set time (CITY-8).
+        "deadlines": {
+            "dispatch": {"value": 1, "unit": "working_days"},
+            "first_contact": {"value": 24, "unit": "hours"},
+            "result": {"value": 5, "unit": "working_days"},
+            "revisit": {"value": 3, "unit": "calendar_days"},
+        },
+        "deadline_overrides": [
+            {"stage": "dispatch", "channel": "hotline", "value": 3, "unit": "minutes"},
+        ],
+        "business_hours": "24/7",
         "letter": {
             "ack_title": "举报投诉受理告知书",
             "ack_opening": "您好!您反映的问题已由 96310 城管服务热线受理,"

@@ -17,7 +17,14 @@ PRESET = {
     "settings": {
         # HOSP-2: hotline, email, complaint box, letters, reception desk.
         "channels": ["web", "phone", "walk_in", "letter", "email", "complaint_box"],
-        "reply_deadline": {"value": 5, "unit": "working_days"},
+        # Stage time limits (HOSP-7: result notice within the set time).
+        "deadlines": {
+            "dispatch": {"value": 1, "unit": "working_days"},
+            "first_contact": {"value": 1, "unit": "working_days"},
+            "result": {"value": 5, "unit": "working_days"},
+            "revisit": {"value": 7, "unit": "calendar_days"},
+        },
+        "business_hours": "08:00-17:30",
         "letter": {
             "ack_title": "投诉受理回执",
             "ack_opening": "尊敬的患者(家属):您好!您的投诉已由我院投诉接待处受理,"

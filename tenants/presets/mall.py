@@ -18,8 +18,13 @@ PRESET = {
     "settings": {
         # MALL-2: phone, in person, email, web platform.
         "channels": ["web", "phone", "walk_in", "email"],
-        # The reply the complainant is promised at intake (CO-4 style, 5 working days).
-        "reply_deadline": {"value": 5, "unit": "working_days"},
+        # Stage time limits (editable by the tenant admin): CO-2, CO-4, PROP-9.
+        "deadlines": {
+            "dispatch": {"value": 24, "unit": "hours"},
+            "first_contact": {"value": 1, "unit": "working_days"},
+            "result": {"value": 5, "unit": "working_days"},
+            "revisit": {"value": 3, "unit": "calendar_days"},
+        },
         "letter": {
             "ack_title": "投诉受理确认函",
             "ack_opening": "尊敬的顾客:您好!感谢您对本商场的信任与监督。您的投诉我们已正式受理,"

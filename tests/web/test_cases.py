@@ -89,6 +89,8 @@ def test_work_a_case_to_closed_over_http(client, world):
     assert closed.status is Status.CLOSED and closed.satisfaction == 5
     page = client.get(base + "?lang=en")
     assert "closed and archived" in page.text
+    assert "Time limits" in page.text and "Reply with the result" in page.text
+    assert page.text.count("on time") >= 4  # every stage met within its limit
     assert 'data-action="' not in page.text  # no action forms on an archived case
 
 

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from casework import access, operations, routing
+from casework import access, operations, routing, stages
 from casework import queue as caseq
 from casework.errors import DomainError, InvalidInput
 from casework.models import Attachment, CaseEvent, Revisit
 from casework.states import Action, Channel, Status, allowed_actions
 from jobs import notify
-from tenants.db import db
+from tenants.db import db, utcnow
 from tenants.models import Role
 
 from ..forms import choices
@@ -124,6 +124,8 @@ def _case_context(case, forms: dict | None = None) -> dict:
         "revisits": revisits,
         "suggested": routing.suggest_department(case),
         "letter": access.get_letter(case, "ack"),
+        "deadlines": stages.of_case(case),
+        "now": utcnow(),
         "deadline_state": caseq.deadline_state(case),
         "Action": Action,
     }

@@ -1,0 +1,39 @@
+"""The deadline policy (时限规定): a target per stage, with overrides.
+
+Kept in the tenant's settings as ``{"deadlines": {"result": {"value": 5, "unit":
+"working_days"}, …}, "deadline_overrides": [{"stage": "dispatch", "channel": "hotline",
+"value": 3, "unit": "minutes"}, …]}``. The most specific matching override wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenants.models import Tenant
+
+from .deadlines import Target
+from .models import Case
+from .states import Stage
+
+MATCH_KEYS = ("category", "channel")
+
+
+def target_for(tenant: Tenant, stage: Stage, case: Case) -> Target | None:
+    """The case's target for ``stage``, or None when the tenant sets none."""
+    facts = {
+        "category": case.category.code if case.category else None,
+        "channel": case.channel.value,
+    }
+    best: tuple[int, dict[str, Any]] | None = None
+    for rule in tenant.setting("deadline_overrides", []):
+        if rule.get("stage") != stage.value:
+            continue
+        keys = [k for k in MATCH_KEYS if k in rule]
+        if all(rule[k] == facts[k] for k in keys) and (best is None or len(keys) > best[0]):
+            best = (len(keys), rule)
+    if best is not None:
+        return Target.from_setting(best[1])
+    setting = tenant.setting("deadlines", {}).get(stage.value)
+    if setting is None and stage is Stage.RESULT:  # tenants made before stage policies
+        setting = tenant.setting("reply_deadline")
+    return Target.from_setting(setting) if setting else None

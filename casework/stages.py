@@ -1,0 +1,52 @@
+"""Starting and meeting the stage deadlines of a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from tenants.db import db
+from tenants.models import Tenant
+
+from . import calendar, deadlines, policy
+from .models import Case, Deadline
+from .states import Stage
+
+
+def start(tenant: Tenant, case: Case, stage: Stage, now: dt.datetime) -> Deadline | None:
+    """Open the stage's deadline from the tenant's policy; None if the policy sets none."""
+    target = policy.target_for(tenant, stage, case)
+    if target is None:
+        return None
+    due = deadlines.compute(now, target, tenant.timezone, calendar.for_tenant(tenant))
+    deadline = Deadline(
+        case_id=case.id,
+        stage=stage,
+        started_at=now,
+        due_at=due.at,
+        provisional=due.provisional,
+        target=f"{target.value} {target.unit.value}",
+    )
+    orm.object_session(case).add(deadline)
+    return deadline
+
+
+def finish(case: Case, stage: Stage, now: dt.datetime) -> None:
+    """Mark the stage's deadline met (a no-op if it was never started or is done)."""
+    db.session.execute(
+        sa.update(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.stage == stage, Deadline.done_at.is_(None))
+        .values(done_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def of_case(case: Case) -> list[Deadline]:
+    """The case's deadlines in the order the stages started."""
+    return list(
+        db.session.scalars(
+            sa.select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)
+        )
+    )
