@@ -53,6 +53,7 @@ class Case(TenantScoped, db.Model):
         sa.Index("ix_cases_queue", "tenant_id", "status", "created_at", "id"),
         sa.Index("ix_cases_tenant_created", "tenant_id", "created_at", "id"),
         sa.Index("ix_cases_due", "tenant_id", "reply_due_at"),
+        sa.Index("ix_cases_next_due", "tenant_id", "next_due_at"),
         sa.Index("ix_cases_department", "tenant_id", "department_id", "status"),
         sa.Index("ix_cases_handler", "tenant_id", "handler_id", "status"),
     )
@@ -90,6 +91,9 @@ class Case(TenantScoped, db.Model):
     accepted_by_label: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
     accepted_by_contact: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
     reply_due_at: orm.Mapped[dt.datetime | None]
+    # The earliest open stage deadline and its "due soon" point, for the queue's badges.
+    next_due_at: orm.Mapped[dt.datetime | None]
+    due_soon_at: orm.Mapped[dt.datetime | None]
     dispatched_at: orm.Mapped[dt.datetime | None]
     result_at: orm.Mapped[dt.datetime | None]
     result_sent_at: orm.Mapped[dt.datetime | None]
@@ -154,6 +158,8 @@ class Deadline(TenantScoped, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "case_id", "stage"),
         sa.Index("ix_deadlines_open", "done_at", "due_at"),
+        # The sweep's query: open deadlines whose next alert is due, oldest first.
+        sa.Index("ix_deadlines_alert", "next_alert_at"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -164,6 +170,47 @@ class Deadline(TenantScoped, db.Model):
     done_at: orm.Mapped[dt.datetime | None]
     provisional: orm.Mapped[bool] = orm.mapped_column(default=False)
     target: orm.Mapped[str] = orm.mapped_column(sa.String(40), default="")
+    # When the sweep should next look at it (the next reminder or escalation), or None.
+    next_alert_at: orm.Mapped[dt.datetime | None]
+    alert_level: orm.Mapped[int] = orm.mapped_column(default=0)
+
+
+class Alert(TenantScoped, db.Model):
+    """A reminder or escalation sent for one level of one deadline: at most once, ever.
+
+    The unique key is what makes two racing sweeps, a retried job or a second clock harmless.
+    """
+
+    __tablename__ = "alerts"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "deadline_id", "level"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    deadline_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("deadlines.id", ondelete="CASCADE")
+    )
+    case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    level: orm.Mapped[int]
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(20))
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+
+
+class Notification(TenantScoped, db.Model):
+    """An in-app notice for one staff member (the bell in the desk)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_user", "tenant_id", "user_id", "read_at"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    user_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    case_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("cases.id", ondelete="CASCADE")
+    )
+    alert_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("alerts.id", ondelete="CASCADE")
+    )
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(20))
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    read_at: orm.Mapped[dt.datetime | None]
 
 
 class CalendarDay(TenantScoped, db.Model):

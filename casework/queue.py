@@ -18,9 +18,6 @@ from .models import Case
 from .states import OPEN_STATUSES, Status
 
 PAGE_SIZE = 25
-DUE_SOON = dt.timedelta(hours=24)
-# Until the result is sent, the reply deadline is what the case is measured against.
-ANSWERING = (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.RESOLVED)
 
 
 @dataclass
@@ -73,11 +70,9 @@ def list_cases(
         stmt = stmt.where(Case.number == filters.number.strip().upper())
     now = utcnow()
     if filters.due == "overdue":
-        stmt = stmt.where(Case.status.in_(ANSWERING), Case.reply_due_at < now)
+        stmt = stmt.where(Case.next_due_at < now)
     elif filters.due == "soon":
-        stmt = stmt.where(
-            Case.status.in_(ANSWERING), Case.reply_due_at.between(now, now + DUE_SOON)
-        )
+        stmt = stmt.where(Case.next_due_at >= now, Case.due_soon_at <= now)
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         stmt = stmt.where(sa.tuple_(Case.created_at, Case.id) < sa.tuple_(*position))
@@ -89,10 +84,10 @@ def list_cases(
 
 
 def deadline_state(case: Case, now: dt.datetime | None = None) -> str:
-    """ "overdue", "soon", "ok" or "" (no reply deadline running) for the queue's badge."""
-    if case.status not in ANSWERING or case.reply_due_at is None:
+    """Overdue, soon, ok, or empty when no deadline runs: the queue's badge."""
+    if case.next_due_at is None:
         return ""
     now = now or utcnow()
-    if case.reply_due_at < now:
+    if case.next_due_at < now:
         return "overdue"
-    return "soon" if case.reply_due_at - now <= DUE_SOON else "ok"
+    return "soon" if case.due_soon_at is not None and case.due_soon_at <= now else "ok"

@@ -10,7 +10,7 @@ from sqlalchemy import orm
 from tenants.db import db
 from tenants.models import Tenant
 
-from . import calendar, deadlines, policy
+from . import alerts, calendar, deadlines, policy
 from .models import Case, Deadline
 from .states import Stage
 
@@ -29,18 +29,32 @@ def start(tenant: Tenant, case: Case, stage: Stage, now: dt.datetime) -> Deadlin
         provisional=due.provisional,
         target=f"{target.value} {target.unit.value}",
     )
+    alerts.arm(deadline, tenant)
     orm.object_session(case).add(deadline)
+    _track(case, deadline, tenant)
     return deadline
+
+
+def _track(case: Case, deadline: Deadline, tenant: Tenant) -> None:
+    if case.next_due_at is None or deadline.due_at < case.next_due_at:
+        case.next_due_at = deadline.due_at
+        case.due_soon_at = alerts.due_soon_at(deadline, tenant)
 
 
 def finish(case: Case, stage: Stage, now: dt.datetime) -> None:
     """Mark the stage's deadline met (a no-op if it was never started or is done)."""
-    db.session.execute(
-        sa.update(Deadline)
-        .where(Deadline.case_id == case.id, Deadline.stage == stage, Deadline.done_at.is_(None))
-        .values(done_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    open_ = db.session.scalars(
+        sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.done_at.is_(None))
+    ).all()
+    case.next_due_at = case.due_soon_at = None
+    tenant = None
+    for deadline in open_:
+        if deadline.stage == stage:
+            deadline.done_at = now
+            deadline.next_alert_at = None
+            continue
+        tenant = tenant or db.session.get(Tenant, case.tenant_id)
+        _track(case, deadline, tenant)
 
 
 def of_case(case: Case) -> list[Deadline]:

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from casework import access
-from casework.models import Letter, Message
+from casework.models import Alert, Case, Letter, Message, Notification
 from tenants.db import db, utcnow
-from tenants.models import Tenant
+from tenants.models import Tenant, User
 
 from .runtime import job
 
@@ -106,3 +106,27 @@ def result(case_id: int) -> None:
         subject = _("The result of your complaint %(number)s", number=case.number)
         body = render_template("emails/result.txt", tenant=tenant, case=case)
     send_mail(f"result:{case.id}", case.complainant_email, subject, body, case_id=case.id)
+
+
+@job("notify.alert")
+def alert(alert_id: int) -> None:
+    """Email a reminder or escalation to each staff member it concerns, once each."""
+    record = db.session.get(Alert, alert_id)
+    if record is None:
+        return
+    case = db.session.get(Case, record.case_id)
+    tenant = db.session.get(Tenant, case.tenant_id)
+    users = db.session.scalars(
+        sa.select(User)
+        .join(Notification, Notification.user_id == User.id)
+        .where(Notification.alert_id == alert_id)
+    ).all()
+    for user in users:
+        if not user.email:
+            continue
+        with force_locale(tenant.locale):
+            subject = render_template("emails/alert_subject.txt", alert=record, case=case).strip()
+            body = render_template(
+                "emails/alert.txt", tenant=tenant, alert=record, case=case, user=user
+            )
+        send_mail(f"alert:{alert_id}:{user.id}", user.email, subject, body, case_id=case.id)

@@ -8,12 +8,15 @@ import time
 
 from flask import Flask
 
-from . import dispatch
+from . import dispatch, sweep
 
 log = logging.getLogger(__name__)
 
 # (name, every seconds, function run inside an app context)
-SCHEDULE = (("redrive-outbox", 60, dispatch.redrive),)
+SCHEDULE = (
+    ("sweep-deadlines", 20, sweep.run),
+    ("redrive-outbox", 60, dispatch.redrive),
+)
 
 
 def run_due(app: Flask, last_run: dict[str, float]) -> None:

@@ -59,6 +59,11 @@ STAGE_LABELS = {
     "special_measures": _l("Special measures"),
     "rectification": _l("Rectification"),
 }
+ALERT_KINDS = {
+    "reminder": _l("Reminder"),
+    "overdue": _l("Overdue"),
+    "escalation": _l("Escalation"),
+}
 CHANGE_FIELDS = {
     "status": _l("Status"),
     "channel": _l("Channel"),
@@ -124,6 +129,7 @@ def init_app(app: Flask) -> None:
         event_label=lambda k: str(EVENT_LABELS.get(k, k)),
         change_field=lambda k: str(CHANGE_FIELDS.get(k, k)),
         stage=lambda k: str(STAGE_LABELS.get(str(k), k)),
+        alert_kind=lambda k: str(ALERT_KINDS.get(k, k)),
         change_value=change_value,
     )
     app.jinja_env.globals.update(

@@ -108,3 +108,31 @@ def test_duplicate_deliveries_send_once(app, world, rq_mode):
     with tenant_bound(world.a.tenant.id):
         assert db.session.scalar(sa.select(sa.func.count(Letter.id))) == 1
         assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 1
+
+
+def test_escalation_email_goes_out_once_through_the_worker(app, rq_mode):
+    from casework import alerts
+    from casework.models import Deadline
+    from casework.states import Channel, Stage
+    from tests.conftest import make_org
+
+    city = make_org("city-r", "city")
+    case = open_case(city, actor="desk", channel=Channel.HOTLINE,
+                     category_id=city.category("vendors").id)
+    with tenant_bound(city.tenant.id):
+        started = db.session.scalars(
+            sa.select(Deadline.started_at).where(
+                Deadline.case_id == case.id, Deadline.stage == Stage.DISPATCH
+            )
+        ).one()
+    _work(app)  # the acknowledgement letter
+    later = started + dt.timedelta(minutes=3, seconds=5)
+    assert alerts.sweep(later) == 1
+    assert alerts.sweep(later) == 0  # a second sweep, or a second clock
+    [alert_job] = [p for p in _pending() if p.name == "notify.alert"]
+    queues.queue().enqueue(runtime.run_pending, alert_job.id)  # and a duplicate delivery
+    _work(app)
+    head = city.users["cmd_head"]
+    with tenant_bound(city.tenant.id):
+        mails = db.session.scalars(sa.select(Message).where(Message.to == head.email)).all()
+    assert len(mails) == 1

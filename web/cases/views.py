@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from casework import access, operations, routing, stages
+from casework import access, alerts, operations, routing, stages
 from casework import queue as caseq
 from casework.errors import DomainError, InvalidInput
-from casework.models import Attachment, CaseEvent, Revisit
+from casework.models import Attachment, Case, CaseEvent, Notification, Revisit
 from casework.states import Action, Channel, Status, allowed_actions
 from jobs import notify
 from tenants.db import db, utcnow
@@ -253,3 +253,37 @@ def mail_log():
     """Outgoing mail, including what was only logged because no SMTP server is set."""
     messages = notify.mail_log(50, _int(request.args.get("before")))
     return render_template("cases/mail.html", messages=messages)
+
+
+@bp.get("/notifications")
+@staff_required(*STAFF)
+def notifications():
+    """The user's reminders and escalations, newest first."""
+    rows = db.session.execute(
+        sa.select(Notification, Case)
+        .join(Case, Case.id == Notification.case_id)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.id.desc())
+        .limit(50)
+    ).all()
+    return render_template("cases/notifications.html", rows=rows)
+
+
+@bp.post("/notifications/read")
+@staff_required(*STAFF)
+def notifications_read():
+    """Mark all of the user's notifications read."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return redirect(url_for("cases.notifications"), 303)
+
+
+@bp.get("/notifications/badge")
+@staff_required(*STAFF)
+def notifications_badge():
+    """The bell's count, polled by htmx."""
+    return render_template("cases/_bell.html", count=alerts.unread_count(current_user))

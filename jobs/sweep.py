@@ -1,0 +1,11 @@
+"""The deadline sweep: reminders and escalation that come due, sent at most once."""
+
+from __future__ import annotations
+
+from casework import alerts
+from tenants.db import utcnow
+
+
+def run() -> int:
+    """Send every reminder and escalation that has come due (the schedule calls this)."""
+    return alerts.sweep(utcnow())
