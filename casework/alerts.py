@@ -93,7 +93,13 @@ def _fire(deadline_id: int, now: dt.datetime) -> int:
     for lv in send:
         try:
             with db.session.begin_nested():
-                alert = Alert(deadline_id=deadline.id, case_id=case.id, level=lv, kind=KINDS[lv])
+                alert = Alert(
+                    deadline_id=deadline.id,
+                    case_id=case.id,
+                    round=deadline.round,
+                    level=lv,
+                    kind=KINDS[lv],
+                )
                 db.session.add(alert)
         except IntegrityError:  # another sweep sent this level already
             continue
@@ -137,6 +143,16 @@ def _heads(department_ids: set[int | None]) -> list[User]:
     if not ids:
         return []
     return _users(sa.select(User).where(User.role == Role.DEPT_HEAD, User.department_id.in_(ids)))
+
+
+def heads_of(case: Case) -> list[User]:
+    """The head(s) of the case's department."""
+    return _heads({case.department_id})
+
+
+def supervisors() -> list[User]:
+    """The tenant's supervisors."""
+    return _supervisors()
 
 
 def _supervisors() -> list[User]:

@@ -75,6 +75,7 @@ class Case(TenantScoped, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
 
+    under_supervision: orm.Mapped[bool] = orm.mapped_column(default=False)
     description: orm.Mapped[str] = orm.mapped_column(sa.Text)
     location: orm.Mapped[str] = orm.mapped_column(sa.String(300), default="")
     occurred_at: orm.Mapped[dt.datetime | None]
@@ -156,7 +157,7 @@ class Deadline(TenantScoped, db.Model):
 
     __tablename__ = "deadlines"
     __table_args__ = (
-        sa.UniqueConstraint("tenant_id", "case_id", "stage"),
+        sa.Index("ix_deadlines_case", "tenant_id", "case_id"),
         sa.Index("ix_deadlines_open", "done_at", "due_at"),
         # The sweep's query: open deadlines whose next alert is due, oldest first.
         sa.Index("ix_deadlines_alert", "next_alert_at"),
@@ -173,6 +174,8 @@ class Deadline(TenantScoped, db.Model):
     # When the sweep should next look at it (the next reminder or escalation), or None.
     next_alert_at: orm.Mapped[dt.datetime | None]
     alert_level: orm.Mapped[int] = orm.mapped_column(default=0)
+    # Bumped by each approved extension, so the new due time gets its own round of alerts.
+    round: orm.Mapped[int] = orm.mapped_column(default=0)
 
 
 class Alert(TenantScoped, db.Model):
@@ -182,15 +185,63 @@ class Alert(TenantScoped, db.Model):
     """
 
     __tablename__ = "alerts"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "deadline_id", "level"),)
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "deadline_id", "round", "level"),)
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     deadline_id: orm.Mapped[int] = orm.mapped_column(
         sa.ForeignKey("deadlines.id", ondelete="CASCADE")
     )
     case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    round: orm.Mapped[int] = orm.mapped_column(default=0)
     level: orm.Mapped[int]
     kind: orm.Mapped[str] = orm.mapped_column(sa.String(20))
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+
+
+class Extension(TenantScoped, db.Model):
+    """A request for more time (延期申请), decided by the approver the policy names."""
+
+    __tablename__ = "extensions"
+    __table_args__ = (sa.Index("ix_extensions_case", "tenant_id", "case_id"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    deadline_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("deadlines.id", ondelete="CASCADE")
+    )
+    days: orm.Mapped[int]
+    reason: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="pending")
+    requested_by_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_by_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decision_note: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    decided_at: orm.Mapped[dt.datetime | None]
+
+
+class Oversight(TenantScoped, db.Model):
+    """An urging notice (催办) or a supervision order (督办) on a case, counted per unit."""
+
+    __tablename__ = "oversights"
+    __table_args__ = (sa.Index("ix_oversights_case", "tenant_id", "case_id"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(20))  # "urge" or "supervise"
+    department_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    deadline_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("deadlines.id", ondelete="SET NULL")
+    )
+    note: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    by_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
 
 

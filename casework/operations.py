@@ -12,14 +12,25 @@ import secrets
 from dataclasses import dataclass
 
 import phonenumbers
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from tenants.db import db, utcnow
 from tenants.models import Role, Tenant, User
 
-from . import deadlines, history, numbering, outbox, stages
+from . import alerts, deadlines, history, numbering, outbox, policy, stages
 from .errors import Forbidden, InvalidInput, InvalidTransition
-from .models import Attachment, Case, Category, Department, Revisit
+from .models import (
+    Attachment,
+    Case,
+    Category,
+    Deadline,
+    Department,
+    Extension,
+    Notification,
+    Oversight,
+    Revisit,
+)
 from .states import TRANSITIONS, Action, Channel, Stage, Status
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -225,6 +236,7 @@ def record_result(case: Case, actor: User, result: str, remedy: str = "") -> Cas
     case.result_text = result.strip()
     case.remedy_text = remedy.strip()
     case.result_at = utcnow()
+    stages.finish(case, Stage.URGE_RESPONSE, case.result_at)
     case.status = Status.RESOLVED
     history.record(
         case,
@@ -242,6 +254,7 @@ def send_result(case: Case, actor: User) -> Case:
     case.status = Status.AWAITING_REVISIT
     case.result_sent_at = now = utcnow()
     stages.finish(case, Stage.RESULT, now)
+    stages.finish(case, Stage.SUPERVISION, now)
     stages.start(_tenant(case), case, Stage.REVISIT, now)
     body = case.result_text + (f"\n{case.remedy_text}" if case.remedy_text else "")
     history.record(
@@ -305,11 +318,137 @@ def record_revisit(
     return revisit
 
 
+MAX_EXTENSION_DAYS = 30
+
+
+def request_extension(case: Case, actor: User, days: int, reason: str) -> Extension:
+    """Ask for more time to answer (延期申请); the approver named by the policy decides."""
+    _check(case, actor, Action.EXTEND)
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise InvalidInput("days", _l("Ask for 1 to 30 working days."))
+    if not reason.strip():
+        raise InvalidInput("reason", _l("Give the reason for the extension."))
+    deadline = stages.open_deadline(case, Stage.RESULT)
+    if deadline is None:
+        raise InvalidTransition(_l("This case has no running reply deadline to extend."))
+    if pending_extension(case) is not None:
+        raise InvalidTransition(_l("An extension request is already waiting for a decision."))
+    extension = Extension(
+        case_id=case.id,
+        deadline_id=deadline.id,
+        days=days,
+        reason=reason.strip(),
+        requested_by_id=actor.id,
+    )
+    db.session.add(extension)
+    history.record(case, "extension_requested", actor, body=reason.strip(), changes={"days": days})
+    for user in _approvers(case):
+        db.session.add(Notification(user_id=user.id, case_id=case.id, kind="extension"))
+    return extension
+
+
+def pending_extension(case: Case) -> Extension | None:
+    """The extension request waiting for a decision, if any."""
+    return db.session.scalars(
+        sa.select(Extension).where(Extension.case_id == case.id, Extension.status == "pending")
+    ).first()
+
+
+def decide_extension(case: Case, actor: User, approve: bool, note: str = "") -> Extension:
+    """Accept or refuse the pending extension; an accepted one moves the due time and the
+    complainant is told (no one edits a due date by hand)."""
+    _check(case, actor, Action.DECIDE_EXTENSION)
+    extension = pending_extension(case)
+    if extension is None:
+        raise InvalidTransition(_l("There is no extension request to decide."))
+    if actor.id not in {u.id for u in _approvers(case)}:
+        raise Forbidden(_l("The policy names another approver for this extension."))
+    tenant = _tenant(case)
+    extension.status = "approved" if approve else "refused"
+    extension.decided_by_id = actor.id
+    extension.decided_at = utcnow()
+    extension.decision_note = note.strip()
+    if not approve:
+        history.record(case, "extension_refused", actor, body=note.strip())
+        return extension
+    deadline = db.session.get(Deadline, extension.deadline_id)
+    before = case.reply_due_at
+    stages.extend(tenant, case, deadline, extension.days)
+    case.reply_due_at = deadline.due_at
+    history.record(
+        case,
+        "extended",
+        actor,
+        body=extension.reason,
+        public=True,
+        changes=history.diff({"reply_due": before}, {"reply_due": case.reply_due_at}),
+    )
+    if case.complainant_email:
+        outbox.after_commit("notify.extension", case_id=case.id, extension_id=extension.id)
+    return extension
+
+
+def urge_case(case: Case, actor: User, note: str) -> Oversight:
+    """Send an urging notice (催办) to the handler, copied to the unit's head."""
+    return _oversee(case, actor, Action.URGE, Stage.URGE_RESPONSE, "urge", note)
+
+
+def supervise_case(case: Case, actor: User, note: str) -> Oversight:
+    """Put a case under supervision (督办): its result now has a supervisor's deadline."""
+    if case.under_supervision:
+        raise InvalidTransition(_l("This case is already under supervision."))
+    oversight = _oversee(case, actor, Action.SUPERVISE, Stage.SUPERVISION, "supervise", note)
+    case.under_supervision = True
+    return oversight
+
+
+def _oversee(
+    case: Case, actor: User, action: Action, stage: Stage, kind: str, note: str
+) -> Oversight:
+    _check(case, actor, action)
+    if not note.strip():
+        raise InvalidInput("note", _l("Say what is expected."))
+    now = utcnow()
+    tenant = _tenant(case)
+    deadline = stages.start(tenant, case, stage, now)
+    oversight = Oversight(
+        case_id=case.id,
+        kind=kind,
+        department_id=case.department_id,
+        deadline_id=deadline.id if deadline else None,
+        note=note.strip(),
+        by_id=actor.id,
+    )
+    db.session.add(oversight)
+    db.session.flush()
+    history.record(
+        case,
+        "urged" if kind == "urge" else "supervised",
+        actor,
+        body=note.strip(),
+        changes={"due": [None, str(deadline.due_at) if deadline else None]},
+    )
+    people = alerts.responsible(case, Stage.RESULT)
+    people += alerts.heads_of(case)
+    for user in {u.id: u for u in people}.values():
+        db.session.add(Notification(user_id=user.id, case_id=case.id, kind=kind))
+    outbox.after_commit("notify.oversight", oversight_id=oversight.id)
+    return oversight
+
+
+def _approvers(case: Case) -> list[User]:
+    if policy.extension_approver(_tenant(case)) == "supervisor":
+        return alerts.supervisors()
+    return alerts.heads_of(case) or alerts.supervisors()
+
+
 def _tenant(case: Case) -> Tenant:
     return db.session.get(Tenant, case.tenant_id)
 
 
 def _start_work(case: Case, actor: User) -> None:
+    # Any work by the handler answers an urging notice (催办回复).
+    stages.finish(case, Stage.URGE_RESPONSE, utcnow())
     if case.status is Status.DISPATCHED:
         case.status = Status.IN_PROGRESS
         history.record(

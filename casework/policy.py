@@ -11,11 +11,16 @@ from typing import Any
 
 from tenants.models import Tenant
 
-from .deadlines import Target
+from .deadlines import Target, Unit
 from .models import Case
 from .states import Stage
 
 MATCH_KEYS = ("category", "channel")
+# Stages every tenant has a limit for, even if its settings predate them.
+DEFAULTS = {
+    Stage.URGE_RESPONSE: Target(1, Unit.WORKING_DAYS),
+    Stage.SUPERVISION: Target(3, Unit.WORKING_DAYS),
+}
 
 
 def target_for(tenant: Tenant, stage: Stage, case: Case) -> Target | None:
@@ -36,4 +41,9 @@ def target_for(tenant: Tenant, stage: Stage, case: Case) -> Target | None:
     setting = tenant.setting("deadlines", {}).get(stage.value)
     if setting is None and stage is Stage.RESULT:  # tenants made before stage policies
         setting = tenant.setting("reply_deadline")
-    return Target.from_setting(setting) if setting else None
+    return Target.from_setting(setting) if setting else DEFAULTS.get(stage)
+
+
+def extension_approver(tenant: Tenant) -> str:
+    """Who decides extension requests: "dept_head" (of the case's unit) or "supervisor"."""
+    return tenant.setting("extension_approver", "dept_head")

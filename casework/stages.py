@@ -57,6 +57,39 @@ def finish(case: Case, stage: Stage, now: dt.datetime) -> None:
         _track(case, deadline, tenant)
 
 
+def open_deadline(case: Case, stage: Stage) -> Deadline | None:
+    """The case's running deadline for ``stage``, if any."""
+    return db.session.scalars(
+        sa.select(Deadline).where(
+            Deadline.case_id == case.id, Deadline.stage == stage, Deadline.done_at.is_(None)
+        )
+    ).first()
+
+
+def extend(tenant: Tenant, case: Case, deadline: Deadline, days: int) -> None:
+    """Move a deadline on by ``days`` working days; it gets a fresh round of alerts."""
+    due = deadlines.compute(
+        deadline.due_at,
+        deadlines.Target(days, deadlines.Unit.WORKING_DAYS),
+        tenant.timezone,
+        calendar.for_tenant(tenant),
+    )
+    deadline.due_at = due.at
+    deadline.provisional = deadline.provisional or due.provisional
+    deadline.round += 1
+    alerts.arm(deadline, tenant)
+    refresh(case, tenant)
+
+
+def refresh(case: Case, tenant: Tenant) -> None:
+    """Recompute the case's earliest open deadline after one moved."""
+    case.next_due_at = case.due_soon_at = None
+    for deadline in db.session.scalars(
+        sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.done_at.is_(None))
+    ):
+        _track(case, deadline, tenant)
+
+
 def of_case(case: Case) -> list[Deadline]:
     """The case's deadlines in the order the stages started."""
     return list(

@@ -48,6 +48,8 @@ class Stage(enum.StrEnum):
     REVISIT = "revisit"  # 回访 (PROP-9: within 3 days of handling)
     SPECIAL_MEASURES = "special_measures"  # 特别措施 (PROP-12: repeat complaint, 24 hours)
     RECTIFICATION = "rectification"  # 整改 (CO-6)
+    URGE_RESPONSE = "urge_response"  # 催办: the handler answers an urging notice
+    SUPERVISION = "supervision"  # 督办: a supervised case must reach its result
 
 
 class Action(enum.StrEnum):
@@ -59,6 +61,10 @@ class Action(enum.StrEnum):
     RESULT = "result"
     SEND_RESULT = "send_result"
     REVISIT = "revisit"
+    EXTEND = "extend"  # 延期申请
+    URGE = "urge"  # 催办
+    SUPERVISE = "supervise"  # 督办
+    DECIDE_EXTENSION = "decide_extension"  # 延期审批
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,24 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.CONTACT: Transition(_WORKING, Status.IN_PROGRESS, _WORKERS),
     Action.RESULT: Transition(_WORKING, Status.RESOLVED, _WORKERS),
     Action.SEND_RESULT: Transition(frozenset({Status.RESOLVED}), Status.AWAITING_REVISIT, _WORKERS),
+    Action.EXTEND: Transition(
+        _WORKING | {Status.ACCEPTED}, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})
+    ),
+    Action.URGE: Transition(
+        _WORKING | {Status.ACCEPTED, Status.RESOLVED},
+        None,
+        frozenset({Role.SUPERVISOR, Role.DEPT_HEAD, Role.ADMIN}),
+    ),
+    Action.SUPERVISE: Transition(
+        _WORKING | {Status.ACCEPTED, Status.RESOLVED},
+        None,
+        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    ),
+    Action.DECIDE_EXTENSION: Transition(
+        _WORKING | {Status.ACCEPTED},
+        None,
+        frozenset({Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN}),
+    ),
     # A revisit that reaches the complainant closes the case; one that does not keeps it waiting.
     Action.REVISIT: Transition(
         frozenset({Status.AWAITING_REVISIT}),

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from casework import access
-from casework.models import Alert, Case, Letter, Message, Notification
+from casework.models import Alert, Case, Extension, Letter, Message, Notification, Oversight
 from tenants.db import db, utcnow
 from tenants.models import Tenant, User
 
@@ -130,3 +130,49 @@ def alert(alert_id: int) -> None:
                 "emails/alert.txt", tenant=tenant, alert=record, case=case, user=user
             )
         send_mail(f"alert:{alert_id}:{user.id}", user.email, subject, body, case_id=case.id)
+
+
+@job("notify.extension")
+def extension(case_id: int, extension_id: int) -> None:
+    """Tell the complainant the reply will come later, and when (延期告知)."""
+    case = access.get_case(case_id)
+    record = db.session.get(Extension, extension_id)
+    if record is None or not case.complainant_email:
+        return
+    tenant = db.session.get(Tenant, case.tenant_id)
+    with force_locale(tenant.locale):
+        subject = _("New reply date for your complaint %(number)s", number=case.number)
+        body = render_template("emails/extension.txt", tenant=tenant, case=case, ext=record)
+    send_mail(f"extension:{extension_id}", case.complainant_email, subject, body, case_id=case.id)
+
+
+@job("notify.oversight")
+def oversight(oversight_id: int) -> None:
+    """Email an urging notice or supervision order to the staff it concerns, once each."""
+    record = db.session.get(Oversight, oversight_id)
+    if record is None:
+        return
+    case = db.session.get(Case, record.case_id)
+    tenant = db.session.get(Tenant, case.tenant_id)
+    users = db.session.scalars(
+        sa.select(User)
+        .join(Notification, Notification.user_id == User.id)
+        .where(
+            Notification.case_id == case.id,
+            Notification.kind == record.kind,
+            Notification.created_at >= record.created_at,
+        )
+    ).all()
+    for user in {u.id: u for u in users}.values():
+        if not user.email:
+            continue
+        with force_locale(tenant.locale):
+            subject = (
+                _("Urging notice: case %(number)s", number=case.number)
+                if record.kind == "urge"
+                else _("Under supervision: case %(number)s", number=case.number)
+            )
+            body = render_template(
+                "emails/oversight.txt", tenant=tenant, case=case, record=record, user=user
+            )
+        send_mail(f"oversight:{oversight_id}:{user.id}", user.email, subject, body, case_id=case.id)

@@ -47,6 +47,11 @@ EVENT_LABELS = {
     "result_sent": _l("Result sent to the complainant"),
     "revisit": _l("Revisit"),
     "closed": _l("Closed and archived"),
+    "extension_requested": _l("Extension requested"),
+    "extended": _l("Reply date extended"),
+    "extension_refused": _l("Extension refused"),
+    "urged": _l("Urging notice sent"),
+    "supervised": _l("Put under supervision"),
 }
 
 
@@ -58,11 +63,16 @@ STAGE_LABELS = {
     "revisit": _l("Revisit"),
     "special_measures": _l("Special measures"),
     "rectification": _l("Rectification"),
+    "urge_response": _l("Answer the urging notice"),
+    "supervision": _l("Supervised result"),
 }
 ALERT_KINDS = {
     "reminder": _l("Reminder"),
     "overdue": _l("Overdue"),
     "escalation": _l("Escalation"),
+    "extension": _l("Extension request"),
+    "urge": _l("Urging notice"),
+    "supervise": _l("Supervision"),
 }
 CHANGE_FIELDS = {
     "status": _l("Status"),
@@ -73,6 +83,9 @@ CHANGE_FIELDS = {
     "reached": _l("Reached"),
     "satisfaction": _l("Satisfaction"),
     "remedy": _l("Remedy"),
+    "days": _l("Days"),
+    "due": _l("Due"),
+    "reply_due": _l("Reply due"),
 }
 
 

@@ -15,12 +15,12 @@ from tests.conftest import make_org, open_case
 
 def _hotline_case():
     city = make_org("city-a", "city")
-    case = open_case(city, actor="desk", channel=Channel.HOTLINE,
-                     category_id=city.category("vendors").id)
+    case = open_case(
+        city, actor="desk", channel=Channel.HOTLINE, category_id=city.category("vendors").id
+    )
     with tenant_bound(city.tenant.id):
         deadline = db.session.scalars(
-            sa.select(Deadline).where(Deadline.case_id == case.id,
-                                      Deadline.stage == Stage.DISPATCH)
+            sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.stage == Stage.DISPATCH)
         ).one()
         return city, db.session.get(Case, case.id), deadline.started_at
 

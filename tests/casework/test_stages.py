@@ -41,8 +41,9 @@ def test_lifecycle_opens_and_meets_each_stage(world):
 
 def test_city_hotline_must_be_dispatched_within_three_minutes(app):
     city = make_org("city-t", "city")
-    hotline = open_case(city, actor="desk", channel=Channel.HOTLINE,
-                        category_id=city.category("vendors").id)
+    hotline = open_case(
+        city, actor="desk", channel=Channel.HOTLINE, category_id=city.category("vendors").id
+    )
     web = open_case(city, category_id=city.category("vendors").id)
     with tenant_bound(city.tenant.id):
         h = _by_stage(db.session.get(Case, hotline.id))[Stage.DISPATCH]

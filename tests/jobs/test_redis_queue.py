@@ -117,8 +117,9 @@ def test_escalation_email_goes_out_once_through_the_worker(app, rq_mode):
     from tests.conftest import make_org
 
     city = make_org("city-r", "city")
-    case = open_case(city, actor="desk", channel=Channel.HOTLINE,
-                     category_id=city.category("vendors").id)
+    case = open_case(
+        city, actor="desk", channel=Channel.HOTLINE, category_id=city.category("vendors").id
+    )
     with tenant_bound(city.tenant.id):
         started = db.session.scalars(
             sa.select(Deadline.started_at).where(

@@ -206,3 +206,34 @@ def test_mail_log_shows_the_acknowledgement(client, world):
     page = client.get(f"/t/{world.a.slug}/desk/mail")
     assert "zhang@example.com" in page.text
     assert "logged" in page.text
+
+
+def test_extension_over_http(client, world):
+    u = world.a.users
+    case = open_case(world.a)
+    with tenant_bound(world.a.tenant.id):
+        from casework import operations
+
+        c = db.session.get(Case, case.id)
+        operations.dispatch_case(c, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        db.session.commit()
+        before = c.reply_due_at
+    base = f"/t/{world.a.slug}/desk/cases/{case.id}"
+    login(client, world.a, "ops_li")
+    assert (
+        client.post(f"{base}/extend", data={"extend-days": "0", "extend-reason": "x"}).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"{base}/extend", data={"extend-days": "2", "extend-reason": "等待检测报告"}
+        ).status_code
+        == 303
+    )
+    client.post(f"/t/{world.a.slug}/desk/logout")
+    login(client, world.a, "ops_head")
+    page = client.get(base + "?lang=en")
+    assert "Decide the extension request" in page.text and "等待检测报告" in page.text
+    r = client.post(f"{base}/decide_extension", data={"decide_extension-decision": "approve"})
+    assert r.status_code == 303
+    assert _case(world.a, case.id).reply_due_at > before

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from casework.operations import REVISIT_METHODS
 
@@ -101,4 +108,31 @@ class RevisitForm(FlaskForm):
     )
     comments = TextAreaField(
         _l("Opinions and suggestions"), validators=[Length(max=5000)], render_kw={"rows": 3}
+    )
+
+
+class ExtendForm(FlaskForm):
+    days = IntegerField(
+        _l("Extra working days"),
+        validators=[InputRequired(), NumberRange(1, 30, _l("Ask for 1 to 30 working days."))],
+    )
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2}
+    )
+
+
+class DecideExtensionForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=choices([("approve", _l("Approve")), ("refuse", _l("Refuse"))]),
+        validators=[InputRequired(_l("Approve or refuse the request."))],
+    )
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)], render_kw={"rows": 2})
+
+
+class OversightForm(FlaskForm):
+    note = TextAreaField(
+        _l("What is expected"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
     )

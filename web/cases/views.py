@@ -27,8 +27,11 @@ from ..tenancy import staff_required
 from . import bp
 from .forms import (
     ContactForm,
+    DecideExtensionForm,
     DispatchForm,
+    ExtendForm,
     NoteForm,
+    OversightForm,
     QueueFilter,
     ResultForm,
     RevisitForm,
@@ -43,6 +46,18 @@ FORMS = {
     Action.RESULT: ResultForm,
     Action.SEND_RESULT: SendResultForm,
     Action.REVISIT: RevisitForm,
+    Action.EXTEND: ExtendForm,
+    Action.DECIDE_EXTENSION: DecideExtensionForm,
+    Action.URGE: OversightForm,
+    Action.SUPERVISE: OversightForm,
+}
+# Actions beside the main line of work: folded unless they are the only ones.
+SIDE_ACTIONS = {
+    Action.DISPATCH,
+    Action.EXTEND,
+    Action.DECIDE_EXTENSION,
+    Action.URGE,
+    Action.SUPERVISE,
 }
 
 
@@ -53,6 +68,10 @@ ACTION_TITLES = {
     Action.RESULT.value: _l("Result and remedy"),
     Action.SEND_RESULT.value: _l("Send the result to the complainant"),
     Action.REVISIT.value: _l("Revisit"),
+    Action.EXTEND.value: _l("Ask for more time"),
+    Action.DECIDE_EXTENSION.value: _l("Decide the extension request"),
+    Action.URGE.value: _l("Urge the handler"),
+    Action.SUPERVISE.value: _l("Put under supervision"),
 }
 
 
@@ -97,7 +116,11 @@ def queue():
 
 
 def _case_context(case, forms: dict | None = None) -> dict:
-    actions = allowed_actions(case.status, current_user.role)
+    pending = operations.pending_extension(case)
+    hidden = {Action.EXTEND} if pending else {Action.DECIDE_EXTENSION}
+    if case.under_supervision:
+        hidden.add(Action.SUPERVISE)
+    actions = [a for a in allowed_actions(case.status, current_user.role) if a not in hidden]
     submitted = dict(forms or {})
     forms = {a: submitted.get(a) or FORMS[a](formdata=None, prefix=a.value) for a in actions}
     if Action.DISPATCH in forms:
@@ -112,9 +135,10 @@ def _case_context(case, forms: dict | None = None) -> dict:
         sa.select(Revisit).where(Revisit.case_id == case.id).order_by(Revisit.id)
     ).all()
     # The step that moves the case on is open; the others are a click away.
-    primary = next((a for a in actions if a is not Action.DISPATCH), next(iter(actions), None))
+    primary = next((a for a in actions if a not in SIDE_ACTIONS), next(iter(actions), None))
     return {
         "case": case,
+        "pending_extension": pending,
         "primary": primary,
         "action_titles": ACTION_TITLES,
         "forms": forms,
@@ -203,6 +227,16 @@ def _perform(verb: Action, case, form) -> None:
         operations.record_result(case, user, form.result.data or "", form.remedy.data or "")
     elif verb is Action.SEND_RESULT:
         operations.send_result(case, user)
+    elif verb is Action.EXTEND:
+        operations.request_extension(case, user, form.days.data, form.reason.data or "")
+    elif verb is Action.DECIDE_EXTENSION:
+        operations.decide_extension(
+            case, user, form.decision.data == "approve", form.note.data or ""
+        )
+    elif verb is Action.URGE:
+        operations.urge_case(case, user, form.note.data or "")
+    elif verb is Action.SUPERVISE:
+        operations.supervise_case(case, user, form.note.data or "")
     elif verb is Action.REVISIT:
         reached = form.reached.data == "yes"
         score = int(form.satisfaction.data) if form.satisfaction.data else None

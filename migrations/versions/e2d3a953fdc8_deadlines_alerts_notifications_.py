@@ -1,8 +1,8 @@
-"""stage deadlines, alerts, notifications and tenants' own calendar days
+"""deadlines, alerts, notifications, extensions, urging and supervision, calendar days
 
-Revision ID: 06c778ddcaa6
+Revision ID: e2d3a953fdc8
 Revises: b0b2fd94f427
-Create Date: 2026-11-28 18:54:02.275966
+Create Date: 2026-11-28 18:57:12.639867
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '06c778ddcaa6'
+revision = 'e2d3a953fdc8'
 down_revision = 'b0b2fd94f427'
 branch_labels = None
 depends_on = None
@@ -34,7 +34,7 @@ def upgrade():
     op.create_table('deadlines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('stage', sa.Enum('ACCEPTANCE', 'DISPATCH', 'FIRST_CONTACT', 'RESULT', 'REVISIT', 'SPECIAL_MEASURES', 'RECTIFICATION', name='stage', native_enum=False, length=20), nullable=False),
+    sa.Column('stage', sa.Enum('ACCEPTANCE', 'DISPATCH', 'FIRST_CONTACT', 'RESULT', 'REVISIT', 'SPECIAL_MEASURES', 'RECTIFICATION', 'URGE_RESPONSE', 'SUPERVISION', name='stage', native_enum=False, length=20), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=False),
     sa.Column('due_at', sa.DateTime(), nullable=False),
     sa.Column('done_at', sa.DateTime(), nullable=True),
@@ -42,14 +42,15 @@ def upgrade():
     sa.Column('target', sa.String(length=40), nullable=False),
     sa.Column('next_alert_at', sa.DateTime(), nullable=True),
     sa.Column('alert_level', sa.Integer(), nullable=False),
+    sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_deadlines_case_id_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_deadlines_tenant_id_tenants'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_deadlines')),
-    sa.UniqueConstraint('tenant_id', 'case_id', 'stage', name=op.f('uq_deadlines_tenant_id_case_id_stage'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deadlines'))
     )
     with op.batch_alter_table('deadlines', schema=None) as batch_op:
         batch_op.create_index('ix_deadlines_alert', ['next_alert_at'], unique=False)
+        batch_op.create_index('ix_deadlines_case', ['tenant_id', 'case_id'], unique=False)
         batch_op.create_index('ix_deadlines_open', ['done_at', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_deadlines_tenant_id'), ['tenant_id'], unique=False)
 
@@ -57,6 +58,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('deadline_id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('level', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -65,10 +67,55 @@ def upgrade():
     sa.ForeignKeyConstraint(['deadline_id'], ['deadlines.id'], name=op.f('fk_alerts_deadline_id_deadlines'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_alerts_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alerts')),
-    sa.UniqueConstraint('tenant_id', 'deadline_id', 'level', name=op.f('uq_alerts_tenant_id_deadline_id_level'))
+    sa.UniqueConstraint('tenant_id', 'deadline_id', 'round', 'level', name=op.f('uq_alerts_tenant_id_deadline_id_round_level'))
     )
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alerts_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('extensions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('deadline_id', sa.Integer(), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decision_note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_extensions_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['deadline_id'], ['deadlines.id'], name=op.f('fk_extensions_deadline_id_deadlines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_extensions_decided_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_extensions_requested_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_extensions_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_extensions'))
+    )
+    with op.batch_alter_table('extensions', schema=None) as batch_op:
+        batch_op.create_index('ix_extensions_case', ['tenant_id', 'case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_extensions_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('oversights',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('deadline_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['by_id'], ['users.id'], name=op.f('fk_oversights_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_oversights_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['deadline_id'], ['deadlines.id'], name=op.f('fk_oversights_deadline_id_deadlines'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_oversights_department_id_departments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_oversights_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_oversights'))
+    )
+    with op.batch_alter_table('oversights', schema=None) as batch_op:
+        batch_op.create_index('ix_oversights_case', ['tenant_id', 'case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_oversights_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -90,6 +137,7 @@ def upgrade():
         batch_op.create_index('ix_notifications_user', ['tenant_id', 'user_id', 'read_at'], unique=False)
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('under_supervision', sa.Boolean(), nullable=False))
         batch_op.add_column(sa.Column('next_due_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('due_soon_at', sa.DateTime(), nullable=True))
         batch_op.create_index('ix_cases_next_due', ['tenant_id', 'next_due_at'], unique=False)
@@ -103,12 +151,23 @@ def downgrade():
         batch_op.drop_index('ix_cases_next_due')
         batch_op.drop_column('due_soon_at')
         batch_op.drop_column('next_due_at')
+        batch_op.drop_column('under_supervision')
 
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user')
         batch_op.drop_index(batch_op.f('ix_notifications_tenant_id'))
 
     op.drop_table('notifications')
+    with op.batch_alter_table('oversights', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_oversights_tenant_id'))
+        batch_op.drop_index('ix_oversights_case')
+
+    op.drop_table('oversights')
+    with op.batch_alter_table('extensions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_extensions_tenant_id'))
+        batch_op.drop_index('ix_extensions_case')
+
+    op.drop_table('extensions')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_alerts_tenant_id'))
 
@@ -116,6 +175,7 @@ def downgrade():
     with op.batch_alter_table('deadlines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deadlines_tenant_id'))
         batch_op.drop_index('ix_deadlines_open')
+        batch_op.drop_index('ix_deadlines_case')
         batch_op.drop_index('ix_deadlines_alert')
 
     op.drop_table('deadlines')
