@@ -47,3 +47,34 @@ def target_for(tenant: Tenant, stage: Stage, case: Case) -> Target | None:
 def extension_approver(tenant: Tenant) -> str:
     """Who decides extension requests: "dept_head" (of the case's unit) or "supervisor"."""
     return tenant.setting("extension_approver", "dept_head")
+
+
+EDITABLE = (
+    Stage.DISPATCH,
+    Stage.FIRST_CONTACT,
+    Stage.RESULT,
+    Stage.REVISIT,
+    Stage.URGE_RESPONSE,
+    Stage.SUPERVISION,
+)
+
+
+def stage_targets(tenant: Tenant) -> dict[Stage, Target | None]:
+    """The tenant's default target for each editable stage (overrides aside)."""
+    settings = tenant.setting("deadlines", {})
+    out: dict[Stage, Target | None] = {}
+    for stage in EDITABLE:
+        setting = settings.get(stage.value)
+        out[stage] = Target.from_setting(setting) if setting else DEFAULTS.get(stage)
+    return out
+
+
+def set_stage_targets(tenant: Tenant, targets: dict[Stage, Target | None]) -> None:
+    """Store new default targets; cases already running keep the deadlines they were given."""
+    deadlines = {
+        stage.value: {"value": t.value, "unit": t.unit.value}
+        for stage, t in targets.items()
+        if t is not None
+    }
+    # A new dict, so the JSON column is seen as changed.
+    tenant.settings = {**(tenant.settings or {}), "deadlines": deadlines}

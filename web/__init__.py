@@ -44,13 +44,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     jobs.init_app(app)
 
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .cases import bp as cases_bp
     from .home import bp as home_bp
     from .intake import bp as intake_bp
     from .portal import bp as portal_bp
 
-    for bp in (home_bp, portal_bp, auth_bp, cases_bp, intake_bp):
+    for bp in (home_bp, portal_bp, auth_bp, cases_bp, intake_bp, admin_bp):
         app.register_blueprint(bp)
 
     from .cli import register

@@ -46,7 +46,7 @@ def _bind_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.tenant_token = bind_tenant(tenant.id)
 
 
-DESK_BLUEPRINTS = frozenset({"auth", "cases", "intake"})
+DESK_BLUEPRINTS = frozenset({"auth", "cases", "intake", "admin"})
 
 
 def _keep_sessions_home() -> None:

@@ -1,0 +1,61 @@
+"""Tenant admins keep the working calendar and the time limits."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from casework import policy
+from casework.deadlines import Unit
+from casework.models import CalendarDay
+from casework.states import Stage
+from tenants.db import db, tenant_bound
+from tenants.models import Tenant
+from tests.conftest import login
+
+
+def test_admin_adds_and_removes_a_closed_day(client, world):
+    login(client, world.a, "admin")
+    r = client.post(
+        "/t/alpha/desk/admin/calendar",
+        data={"day": "2026-12-07", "working": "closed", "note": "台风停业"},
+    )
+    assert r.status_code == 303
+    page = client.get("/t/alpha/desk/admin/calendar")
+    assert "台风停业" in page.text
+    with tenant_bound(world.a.tenant.id):
+        day = db.session.scalars(sa.select(CalendarDay)).one()
+        assert (str(day.day), day.working) == ("2026-12-07", False)
+    assert client.post(f"/t/alpha/desk/admin/calendar/{day.id}/delete").status_code == 303
+    with tenant_bound(world.a.tenant.id):
+        assert db.session.scalar(sa.select(sa.func.count(CalendarDay.id))) == 0
+
+
+def test_only_admins_reach_administration(client, world):
+    login(client, world.a, "super")
+    assert client.get("/t/alpha/desk/admin/calendar").status_code == 403
+    assert client.get("/t/alpha/desk/admin/policy").status_code == 403
+
+
+def test_policy_is_edited_with_a_live_preview(client, world):
+    login(client, world.a, "admin")
+    preview = client.get(
+        "/t/alpha/desk/admin/policy/preview",
+        query_string={"result_value": "5", "result_unit": "working_days",
+                      "preview_start": "2026-09-30T16:00", "lang": "en"},
+    )
+    # Filed Wednesday 30 September 16:00 → five working days end Tuesday 13 October.
+    assert "October 13, 2026" in preview.text
+    assert "data-testid=\"preview\"" in preview.text
+    form = {f"{s.value}_value": "" for s in policy.EDITABLE}
+    form.update({f"{s.value}_unit": "working_days" for s in policy.EDITABLE})
+    form.update({"result_value": "3", "dispatch_value": "2", "dispatch_unit": "hours"})
+    assert client.post("/t/alpha/desk/admin/policy", data=form).status_code == 303
+    with tenant_bound(world.a.tenant.id):
+        db.session.expire_all()
+        tenant = db.session.get(Tenant, world.a.tenant.id)
+        targets = policy.stage_targets(tenant)
+    assert (targets[Stage.RESULT].value, targets[Stage.RESULT].unit) == (3, Unit.WORKING_DAYS)
+    assert (targets[Stage.DISPATCH].value, targets[Stage.DISPATCH].unit) == (2, Unit.HOURS)
+    assert targets[Stage.REVISIT] is None
+    bad = client.post("/t/alpha/desk/admin/policy", data={**form, "result_value": "-1"})
+    assert bad.status_code == 200 and "is-danger" in bad.text

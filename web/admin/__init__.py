@@ -1,0 +1,171 @@
+"""Tenant administration: the working calendar and the deadline policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from casework import calendar, deadlines, policy
+from casework.deadlines import Target, Unit
+from casework.models import CalendarDay
+from casework.states import Stage
+from tenants.db import db, utcnow
+from tenants.models import Role
+
+from ..forms import choices
+from ..i18n import STAGE_LABELS
+from ..tenancy import staff_required
+
+bp = Blueprint("admin", __name__, url_prefix="/t/<slug>/desk/admin")
+
+UNIT_LABELS = {
+    Unit.MINUTES: _l("minutes"),
+    Unit.HOURS: _l("hours"),
+    Unit.CALENDAR_DAYS: _l("calendar days"),
+    Unit.WORKING_DAYS: _l("working days"),
+}
+
+
+class CalendarDayForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    working = RadioField(
+        _l("This day is"),
+        choices=choices([("closed", _l("Not a working day")), ("working", _l("A working day"))]),
+        default="closed",
+        validators=[InputRequired()],
+    )
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def calendar_page():
+    """The tenant's own closed and working days (工作日历)."""
+    form = CalendarDayForm()
+    if form.validate_on_submit():
+        existing = db.session.scalars(
+            sa.select(CalendarDay).where(CalendarDay.day == form.day.data)
+        ).one_or_none()
+        row = existing or CalendarDay(day=form.day.data)
+        row.working = form.working.data == "working"
+        row.note = form.note.data or ""
+        db.session.add(row)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.calendar_page"), 303)
+    days = db.session.scalars(
+        sa.select(CalendarDay)
+        .where(CalendarDay.day >= dt.date.today() - dt.timedelta(days=366))
+        .order_by(CalendarDay.day)
+        .limit(500)
+    ).all()
+    this_year = dt.date.today().year
+    unknown = [y for y in (this_year, this_year + 1) if not calendar.official_schedule_known(y)]
+    return render_template("admin/calendar.html", form=form, days=days, unknown_years=unknown)
+
+
+@bp.post("/calendar/<int:day_id>/delete")
+@staff_required(Role.ADMIN)
+def calendar_delete(day_id: int):
+    """Remove one of the tenant's own days (back to the official schedule)."""
+    row = db.session.scalars(sa.select(CalendarDay).where(CalendarDay.id == day_id)).one_or_none()
+    if row is None:
+        abort(404)
+    db.session.delete(row)
+    db.session.commit()
+    return redirect(url_for("admin.calendar_page"), 303)
+
+
+def _policy_form():
+    class PolicyForm(FlaskForm):
+        pass
+
+    unit_choices = choices((u.value, label) for u, label in UNIT_LABELS.items())
+    for stage in policy.EDITABLE:
+        setattr(
+            PolicyForm,
+            f"{stage.value}_value",
+            IntegerField(
+                STAGE_LABELS[stage.value],
+                validators=[Optional(), NumberRange(1, 10000)],
+            ),
+        )
+        setattr(PolicyForm, f"{stage.value}_unit", SelectField(choices=unit_choices))
+    PolicyForm.preview_start = DateTimeLocalField(
+        _l("Filed at"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    return PolicyForm
+
+
+def _targets_from(form) -> dict[Stage, Target | None]:
+    out = {}
+    for stage in policy.EDITABLE:
+        value = getattr(form, f"{stage.value}_value").data
+        unit = getattr(form, f"{stage.value}_unit").data
+        valid = isinstance(value, int) and 0 < value <= 10000 and unit in Unit.__members__.values()
+        out[stage] = Target(value, Unit(unit)) if valid else None
+    return out
+
+
+@bp.route("/policy", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def policy_page():
+    """The deadline policy per stage, with a live preview of what it means."""
+    form = _policy_form()()
+    if request.method == "GET":
+        for stage, target in policy.stage_targets(g.tenant).items():
+            if target is not None:
+                getattr(form, f"{stage.value}_value").data = target.value
+                getattr(form, f"{stage.value}_unit").data = target.unit.value
+    elif form.validate_on_submit():
+        policy.set_stage_targets(g.tenant, _targets_from(form))
+        db.session.commit()
+        flash(_("Saved. Cases already running keep their deadlines."), "success")
+        return redirect(url_for("admin.policy_page"), 303)
+    return render_template(
+        "admin/policy.html",
+        form=form,
+        stages=policy.EDITABLE,
+        preview=_preview(form),
+        overrides=g.tenant.setting("deadline_overrides", []),
+    )
+
+
+@bp.get("/policy/preview")
+@staff_required(Role.ADMIN)
+def policy_preview():
+    """The preview alone, for htmx as the admin types."""
+    form = _policy_form()(request.args, meta={"csrf": False})
+    return render_template("admin/_preview.html", preview=_preview(form))
+
+
+def _preview(form) -> list[tuple[str, str, object]]:
+    start_local = form.preview_start.data
+    tz = g.tenant.timezone
+    if start_local is None:
+        start = utcnow()
+    else:
+        start = start_local.replace(tzinfo=ZoneInfo(tz)).astimezone(dt.UTC).replace(tzinfo=None)
+    cal = calendar.for_tenant(g.tenant)
+    rows = []
+    for stage, target in _targets_from(form).items():
+        if target is None:
+            continue
+        due = deadlines.compute(start, target, tz, cal)
+        rows.append((STAGE_LABELS[stage.value], start, due))
+    return rows
