@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tenants.db import TenantScoped, db, utcnow
+from tenants.db import TenantScoped, db, enum_values, utcnow
 from tenants.models import User
 
 from .states import Channel, Stage, Status
@@ -62,9 +62,12 @@ class Case(TenantScoped, db.Model):
     number: orm.Mapped[str] = orm.mapped_column(sa.String(40))
     access_code: orm.Mapped[str] = orm.mapped_column(sa.String(16))
     status: orm.Mapped[Status] = orm.mapped_column(
-        sa.Enum(Status, native_enum=False, length=20), default=Status.ACCEPTED
+        sa.Enum(Status, native_enum=False, length=20, values_callable=enum_values),
+        default=Status.ACCEPTED,
     )
-    channel: orm.Mapped[Channel] = orm.mapped_column(sa.Enum(Channel, native_enum=False, length=20))
+    channel: orm.Mapped[Channel] = orm.mapped_column(
+        sa.Enum(Channel, native_enum=False, length=20, values_callable=enum_values)
+    )
     category_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("categories.id", ondelete="SET NULL")
     )
@@ -76,6 +79,7 @@ class Case(TenantScoped, db.Model):
     )
 
     under_supervision: orm.Mapped[bool] = orm.mapped_column(default=False)
+    paused_at: orm.Mapped[dt.datetime | None]  # waiting for the complainant: clocks stopped
     description: orm.Mapped[str] = orm.mapped_column(sa.Text)
     location: orm.Mapped[str] = orm.mapped_column(sa.String(300), default="")
     occurred_at: orm.Mapped[dt.datetime | None]
@@ -165,7 +169,9 @@ class Deadline(TenantScoped, db.Model):
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
-    stage: orm.Mapped[Stage] = orm.mapped_column(sa.Enum(Stage, native_enum=False, length=20))
+    stage: orm.Mapped[Stage] = orm.mapped_column(
+        sa.Enum(Stage, native_enum=False, length=20, values_callable=enum_values)
+    )
     started_at: orm.Mapped[dt.datetime]
     due_at: orm.Mapped[dt.datetime]
     done_at: orm.Mapped[dt.datetime | None]

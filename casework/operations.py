@@ -436,6 +436,37 @@ def _oversee(
     return oversight
 
 
+def pause_case(case: Case, actor: User, reason: str) -> Case:
+    """Stop the clocks while waiting for the complainant (e.g. for documents)."""
+    _check(case, actor, Action.PAUSE)
+    if case.paused_at is not None:
+        raise InvalidTransition(_l("The clocks of this case are already stopped."))
+    if not reason.strip():
+        raise InvalidInput("reason", _l("Say what the case is waiting for."))
+    case.paused_at = utcnow()
+    stages.pause(case, case.paused_at)
+    history.record(case, "paused", actor, body=reason.strip(), public=True)
+    return case
+
+
+def resume_case(case: Case, actor: User) -> Case:
+    """Restart the clocks; every running deadline moves on by the time spent waiting."""
+    _check(case, actor, Action.RESUME)
+    if case.paused_at is None:
+        raise InvalidTransition(_l("The clocks of this case are running."))
+    before = case.reply_due_at
+    paused_at, case.paused_at = case.paused_at, None
+    stages.resume(_tenant(case), case, paused_at, utcnow())
+    history.record(
+        case,
+        "resumed",
+        actor,
+        public=True,
+        changes=history.diff({"reply_due": before}, {"reply_due": case.reply_due_at}),
+    )
+    return case
+
+
 def _approvers(case: Case) -> list[User]:
     if policy.extension_approver(_tenant(case)) == "supervisor":
         return alerts.supervisors()

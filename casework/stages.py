@@ -36,6 +36,8 @@ def start(tenant: Tenant, case: Case, stage: Stage, now: dt.datetime) -> Deadlin
 
 
 def _track(case: Case, deadline: Deadline, tenant: Tenant) -> None:
+    if case.paused_at is not None:  # clocks stopped: no badge until they run again
+        return
     if case.next_due_at is None or deadline.due_at < case.next_due_at:
         case.next_due_at = deadline.due_at
         case.due_soon_at = alerts.due_soon_at(deadline, tenant)
@@ -95,5 +97,32 @@ def of_case(case: Case) -> list[Deadline]:
     return list(
         db.session.scalars(
             sa.select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)
+        )
+    )
+
+
+def pause(case: Case, now: dt.datetime) -> None:
+    """Stop the clocks: no alerts and no badge while the case waits for the complainant."""
+    for deadline in _open(case):
+        deadline.next_alert_at = None
+    case.next_due_at = case.due_soon_at = None
+
+
+def resume(tenant: Tenant, case: Case, paused_at: dt.datetime, now: dt.datetime) -> None:
+    """Restart the clocks, every open deadline moved on by the time spent waiting."""
+    waited = now - paused_at
+    for deadline in _open(case):
+        deadline.started_at += waited
+        deadline.due_at += waited
+        deadline.next_alert_at = alerts.alert_time(deadline, deadline.alert_level + 1, tenant)
+        if deadline.stage == Stage.RESULT:
+            case.reply_due_at = deadline.due_at
+    refresh(case, tenant)
+
+
+def _open(case: Case) -> list[Deadline]:
+    return list(
+        db.session.scalars(
+            sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.done_at.is_(None))
         )
     )

@@ -65,6 +65,8 @@ class Action(enum.StrEnum):
     URGE = "urge"  # 催办
     SUPERVISE = "supervise"  # 督办
     DECIDE_EXTENSION = "decide_extension"  # 延期审批
+    PAUSE = "pause"  # 暂停计时: waiting for the complainant
+    RESUME = "resume"
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ TRANSITIONS: dict[Action, Transition] = {
         _WORKING | {Status.ACCEPTED},
         None,
         frozenset({Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN}),
+    ),
+    Action.PAUSE: Transition(_WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})),
+    Action.RESUME: Transition(
+        _WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN})
     ),
     # A revisit that reaches the complainant closes the case; one that does not keeps it waiting.
     Action.REVISIT: Transition(

@@ -45,6 +45,11 @@ class TenantMismatch(RuntimeError):
     """A row of one tenant was about to be written while another tenant is bound."""
 
 
+def enum_values(enum_class: type) -> list[str]:
+    """Store enums by value ("accepted"), readable in SQL and stable if a name changes."""
+    return [member.value for member in enum_class]
+
+
 def utcnow() -> dt.datetime:
     """Naive UTC now; every stored timestamp is naive UTC, shown in the tenant's zone."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import TenantScoped, db, utcnow
+from .db import TenantScoped, db, enum_values, utcnow
 
 
 class Role(enum.StrEnum):
@@ -60,7 +60,9 @@ class User(TenantScoped, db.Model):
     name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
     email: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
     phone: orm.Mapped[str] = orm.mapped_column(sa.String(50), default="")
-    role: orm.Mapped[Role] = orm.mapped_column(sa.Enum(Role, native_enum=False, length=20))
+    role: orm.Mapped[Role] = orm.mapped_column(
+        sa.Enum(Role, native_enum=False, length=20, values_callable=enum_values)
+    )
     department_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("departments.id", ondelete="SET NULL"), index=True
     )

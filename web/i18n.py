@@ -52,6 +52,8 @@ EVENT_LABELS = {
     "extension_refused": _l("Extension refused"),
     "urged": _l("Urging notice sent"),
     "supervised": _l("Put under supervision"),
+    "paused": _l("Clocks stopped: waiting for the complainant"),
+    "resumed": _l("Clocks restarted"),
 }
 
 

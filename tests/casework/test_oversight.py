@@ -102,3 +102,34 @@ def test_supervision_lasts_until_the_result_is_sent(world):
         operations.send_result(case, u["ops_li"])
         db.session.commit()
         assert stages.open_deadline(case, Stage.SUPERVISION) is None
+
+
+def test_pausing_stops_the_clocks_and_resuming_moves_the_deadlines(world, monkeypatch):
+    import datetime as dt
+
+    from casework import alerts, queue
+
+    org = world.a
+    u = org.users
+    case_id = _dispatched(org)
+    with tenant_bound(org.tenant.id):
+        case = db.session.get(Case, case_id)
+        before = case.reply_due_at
+        operations.pause_case(case, u["ops_li"], "等待投诉人提供购物小票")
+        db.session.commit()
+        assert queue.deadline_state(case) == ""
+        with pytest.raises(InvalidTransition):
+            operations.pause_case(case, u["ops_li"], "再次")
+        paused_at = case.paused_at
+    # Nothing is swept while the clocks are stopped, however late it gets.
+    assert alerts.sweep(paused_at + dt.timedelta(days=30)) == 0
+    later = paused_at + dt.timedelta(days=2)
+    monkeypatch.setattr("casework.operations.utcnow", lambda: later)
+    with tenant_bound(org.tenant.id):
+        case = db.session.get(Case, case_id)
+        operations.resume_case(case, u["ops_li"])
+        db.session.commit()
+        assert case.reply_due_at == before + dt.timedelta(days=2)
+        assert case.next_due_at is not None and case.paused_at is None
+        kinds = [e.kind for e in case.events]
+    assert kinds[-2:] == ["paused", "resumed"]

@@ -40,12 +40,16 @@ def test_policy_is_edited_with_a_live_preview(client, world):
     login(client, world.a, "admin")
     preview = client.get(
         "/t/alpha/desk/admin/policy/preview",
-        query_string={"result_value": "5", "result_unit": "working_days",
-                      "preview_start": "2026-09-30T16:00", "lang": "en"},
+        query_string={
+            "result_value": "5",
+            "result_unit": "working_days",
+            "preview_start": "2026-09-30T16:00",
+            "lang": "en",
+        },
     )
     # Filed Wednesday 30 September 16:00 → five working days end Tuesday 13 October.
     assert "October 13, 2026" in preview.text
-    assert "data-testid=\"preview\"" in preview.text
+    assert 'data-testid="preview"' in preview.text
     form = {f"{s.value}_value": "" for s in policy.EDITABLE}
     form.update({f"{s.value}_unit": "working_days" for s in policy.EDITABLE})
     form.update({"result_value": "3", "dispatch_value": "2", "dispatch_unit": "hours"})

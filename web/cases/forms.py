@@ -136,3 +136,13 @@ class OversightForm(FlaskForm):
         validators=[DataRequired(), Length(max=2000)],
         render_kw={"rows": 2},
     )
+
+
+class PauseForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Waiting for"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2}
+    )
+
+
+class ResumeForm(FlaskForm):
+    """Only a CSRF token: restarting the clocks is a deliberate click."""

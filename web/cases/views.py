@@ -32,8 +32,10 @@ from .forms import (
     ExtendForm,
     NoteForm,
     OversightForm,
+    PauseForm,
     QueueFilter,
     ResultForm,
+    ResumeForm,
     RevisitForm,
     SendResultForm,
 )
@@ -50,6 +52,8 @@ FORMS = {
     Action.DECIDE_EXTENSION: DecideExtensionForm,
     Action.URGE: OversightForm,
     Action.SUPERVISE: OversightForm,
+    Action.PAUSE: PauseForm,
+    Action.RESUME: ResumeForm,
 }
 # Actions beside the main line of work: folded unless they are the only ones.
 SIDE_ACTIONS = {
@@ -72,6 +76,8 @@ ACTION_TITLES = {
     Action.DECIDE_EXTENSION.value: _l("Decide the extension request"),
     Action.URGE.value: _l("Urge the handler"),
     Action.SUPERVISE.value: _l("Put under supervision"),
+    Action.PAUSE.value: _l("Stop the clocks: waiting for the complainant"),
+    Action.RESUME.value: _l("Restart the clocks"),
 }
 
 
@@ -120,6 +126,7 @@ def _case_context(case, forms: dict | None = None) -> dict:
     hidden = {Action.EXTEND} if pending else {Action.DECIDE_EXTENSION}
     if case.under_supervision:
         hidden.add(Action.SUPERVISE)
+    hidden.add(Action.PAUSE if case.paused_at else Action.RESUME)
     actions = [a for a in allowed_actions(case.status, current_user.role) if a not in hidden]
     submitted = dict(forms or {})
     forms = {a: submitted.get(a) or FORMS[a](formdata=None, prefix=a.value) for a in actions}
@@ -237,6 +244,10 @@ def _perform(verb: Action, case, form) -> None:
         operations.urge_case(case, user, form.note.data or "")
     elif verb is Action.SUPERVISE:
         operations.supervise_case(case, user, form.note.data or "")
+    elif verb is Action.PAUSE:
+        operations.pause_case(case, user, form.reason.data or "")
+    elif verb is Action.RESUME:
+        operations.resume_case(case, user)
     elif verb is Action.REVISIT:
         reached = form.reached.data == "yes"
         score = int(form.satisfaction.data) if form.satisfaction.data else None
@@ -321,3 +332,12 @@ def notifications_read():
 def notifications_badge():
     """The bell's count, polled by htmx."""
     return render_template("cases/_bell.html", count=alerts.unread_count(current_user))
+
+
+@bp.get("/overdue")
+@staff_required(*STAFF)
+def overdue():
+    """Overdue and due-soon cases per department, each a link into the queue."""
+    names = {d.id: d.name for d in routing.departments()}
+    board = [(dept, names.get(dept), o, s) for dept, o, s in caseq.deadline_board()]
+    return render_template("cases/overdue.html", board=board)

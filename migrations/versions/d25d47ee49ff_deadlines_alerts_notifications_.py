@@ -1,8 +1,8 @@
-"""deadlines, alerts, notifications, extensions, urging and supervision, calendar days
+"""deadlines, alerts, notifications, extensions, oversight, pauses, calendar days
 
-Revision ID: e2d3a953fdc8
+Revision ID: d25d47ee49ff
 Revises: b0b2fd94f427
-Create Date: 2026-11-28 18:57:12.639867
+Create Date: 2026-11-28 19:04:10.558434
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e2d3a953fdc8'
+revision = 'd25d47ee49ff'
 down_revision = 'b0b2fd94f427'
 branch_labels = None
 depends_on = None
@@ -34,7 +34,7 @@ def upgrade():
     op.create_table('deadlines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('stage', sa.Enum('ACCEPTANCE', 'DISPATCH', 'FIRST_CONTACT', 'RESULT', 'REVISIT', 'SPECIAL_MEASURES', 'RECTIFICATION', 'URGE_RESPONSE', 'SUPERVISION', name='stage', native_enum=False, length=20), nullable=False),
+    sa.Column('stage', sa.Enum('acceptance', 'dispatch', 'first_contact', 'result', 'revisit', 'special_measures', 'rectification', 'urge_response', 'supervision', name='stage', native_enum=False, length=20), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=False),
     sa.Column('due_at', sa.DateTime(), nullable=False),
     sa.Column('done_at', sa.DateTime(), nullable=True),
@@ -138,6 +138,7 @@ def upgrade():
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('under_supervision', sa.Boolean(), nullable=False))
+        batch_op.add_column(sa.Column('paused_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('next_due_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('due_soon_at', sa.DateTime(), nullable=True))
         batch_op.create_index('ix_cases_next_due', ['tenant_id', 'next_due_at'], unique=False)
@@ -151,6 +152,7 @@ def downgrade():
         batch_op.drop_index('ix_cases_next_due')
         batch_op.drop_column('due_soon_at')
         batch_op.drop_column('next_due_at')
+        batch_op.drop_column('paused_at')
         batch_op.drop_column('under_supervision')
 
     with op.batch_alter_table('notifications', schema=None) as batch_op:
