@@ -8,6 +8,8 @@ queue    staff queue page latency (first page and a keyset page) at 1,000 and 10
          target: 100,000 within 1.5x of 1,000
 letters  200 acknowledgement letters beside 200 bare WeasyPrint pages in the same fonts;
          target: within 1.2x the time, <= 150 KB, memory flat
+sweep    the deadline sweep at 10,000 and 1,000,000 open cases, 1% due: finding the due work
+         must not grow with the open cases; and alert emails sent per second by one worker
 """
 
 from __future__ import annotations
@@ -367,10 +369,150 @@ def bench_letters(count: int) -> None:
            f"+{growth:.0f} MB {'OK' if growth < 30 else 'GROWING'}")
 
 
+def bulk_open_deadlines(app, count: int, due_every: int = 100) -> None:
+    """``count`` dispatched cases, each with a running result deadline; 1 in ``due_every``
+    has an alert due now. Raw SQL: this is test data, not the intake path."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from tenants.db import db, unscoped
+    from tenants.models import Tenant
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with app.app_context():
+        with unscoped():
+            tenant_id = db.session.scalar(sa.select(Tenant.id).where(Tenant.slug == "mall"))
+        pg = db.engine.dialect.name == "postgresql"
+        series = ("generate_series(1, :n) AS g(x)" if pg else "g")
+        prefix = (
+            "" if pg else "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g "
+            "WHERE x < :n) "
+        )
+        false = "false" if pg else "0"
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO cases (tenant_id, number, access_code, status, channel, "
+                "under_supervision, description, location, complainant_name, complainant_phone, "
+                "complainant_email, preferred_contact, accepted_at, accepted_by_label, "
+                "accepted_by_contact, result_text, remedy_text, created_at, updated_at) "
+                f"{prefix}SELECT :t, 'SW' || x, 'ABCDEFGH', 'dispatched', 'web', {false}, "
+                "'待办', '', "
+                "'吴静', '', '', 'phone', :past, '', '', '', '', :past, :past "
+                f"FROM {series}"
+            ), {"t": tenant_id, "n": count, "past": now - dt.timedelta(days=1)})
+            conn.execute(sa.text(
+                "INSERT INTO deadlines (tenant_id, case_id, stage, started_at, due_at, "
+                "provisional, target, next_alert_at, alert_level, round) "
+                f"SELECT tenant_id, id, 'result', :past, :future, {false}, '2 calendar_days', "
+                "CASE WHEN id % :every = 0 THEN :due ELSE :future END, 0, 0 "
+                "FROM cases WHERE number LIKE 'SW%'"
+            ), {"past": now - dt.timedelta(days=1), "future": now + dt.timedelta(days=1),
+                "due": now - dt.timedelta(minutes=1), "every": due_every})
+            if pg:
+                conn.execute(sa.text("ANALYZE cases"))
+                conn.execute(sa.text("ANALYZE deadlines"))
+
+
+def bench_sweep(kind: str, sizes: tuple[int, ...]) -> None:
+    import datetime as dt
+    import logging
+
+    import sqlalchemy as sa
+
+    from casework import alerts
+    from casework.models import Deadline, PendingJob
+    from tenants.db import db, unscoped
+
+    logging.getLogger("jobs.dispatch").setLevel(logging.ERROR)
+    figures = {}
+    for size in sizes:
+        app, instance = make_app(kind)
+        try:
+            t0 = time.perf_counter()
+            bulk_open_deadlines(app, size)
+            load_s = time.perf_counter() - t0
+            with app.app_context():
+                now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+                with unscoped():
+                    # The sweep's own query, at a fixed page of 100 so sizes compare.
+                    find = sa.select(Deadline.id, Deadline.tenant_id).where(
+                        Deadline.next_alert_at <= now
+                    ).order_by(Deadline.next_alert_at).limit(100)
+                    samples = []
+                    for _ in range(5):
+                        q0 = time.perf_counter()
+                        db.session.execute(find).all()
+                        samples.append(time.perf_counter() - q0)
+                    db.session.rollback()
+                find_ms = statistics.median(samples) * 1000
+                t0 = time.perf_counter()
+                sent = 0
+                while (n := alerts.sweep(now)) > 0:
+                    sent += n
+                sweep_s = time.perf_counter() - t0
+                with unscoped():
+                    jobs = db.session.scalar(
+                        sa.select(sa.func.count(PendingJob.id)).where(
+                            PendingJob.name == "notify.alert"
+                        )
+                    )
+            figures[size] = (find_ms, sweep_s, sent)
+            print(f"    {kind} {size:,} open: loaded in {load_s:.0f}s, {sent} alerts, "
+                  f"{jobs} mail jobs", flush=True)
+            if size == sizes[0]:
+                bench_worker(app, kind)
+        finally:
+            shutil.rmtree(instance, ignore_errors=True)
+    small, large = sizes[0], sizes[-1]
+    for size in sizes:
+        find_ms, sweep_s, sent = figures[size]
+        report(f"sweep at {size:,} open, {sent} due ({kind})", f"{sweep_s:.2f} s",
+               f"{sweep_s / max(sent, 1) * 1000:.1f} ms/alert", f"find {find_ms:.2f} ms")
+    per_small = figures[small][1] / max(figures[small][2], 1)
+    per_large = figures[large][1] / max(figures[large][2], 1)
+    ratio = figures[large][0] / figures[small][0]
+    report(f"sweep find query {large:,} vs {small:,} ({kind})", f"{figures[large][0]:.2f} ms",
+           f"{figures[small][0]:.2f} ms", f"{ratio:.2f}x {'OK' if ratio < 3 else 'GROWS'}")
+    report(f"sweep cost per due alert ({kind})", f"{per_large * 1000:.1f} ms",
+           f"{per_small * 1000:.1f} ms", f"{per_large / per_small:.2f}x")
+
+
+def bench_worker(app, kind: str) -> None:
+    """Reminder emails sent per second by one RQ worker (mail kept in the log, no SMTP)."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+    from rq import SimpleWorker
+
+    from casework.models import Message, PendingJob
+    from jobs import dispatch, queues, runtime
+    from tenants.db import db, unscoped
+
+    flush_redis()
+    app.config.update(JOBS_INLINE=False, REDIS_URL=BENCH_REDIS)
+    runtime.set_app(app)
+    with app.app_context():
+        with unscoped():
+            db.session.execute(sa.update(PendingJob).values(
+                created_at=dt.datetime(2000, 1, 1), enqueued_at=None))
+            db.session.commit()
+        handed = dispatch.redrive(limit=100_000)
+        t0 = time.perf_counter()
+        SimpleWorker([queues.queue()], connection=queues.redis()).work(burst=True)
+        elapsed = time.perf_counter() - t0
+        with unscoped():
+            mails = db.session.scalar(sa.select(sa.func.count(Message.id)))
+    runtime.set_app(None)
+    flush_redis()
+    report(f"worker: alert jobs/s, one SimpleWorker ({kind})", f"{handed / elapsed:.0f}",
+           f"{mails} mails", f"{handed} jobs")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs, 20,000 cases")
-    parser.add_argument("--only", default="intake,queue,letters")
+    parser.add_argument("--only", default="intake,queue,letters,sweep")
     parser.add_argument("--db", default="sqlite,postgresql")
     args = parser.parse_args()
     sections = set(args.only.split(","))
@@ -385,6 +527,9 @@ def main() -> None:
             bench_queue(kind, 10 if args.quick else 30, 20_000 if args.quick else 100_000)
     if "letters" in sections:
         bench_letters(50 if args.quick else 200)
+    if "sweep" in sections:
+        for kind in kinds:
+            bench_sweep(kind, (10_000, 100_000) if args.quick else (10_000, 1_000_000))
     print("\nsummary")
     for row in results:
         print("  " + " | ".join(row))

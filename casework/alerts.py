@@ -60,7 +60,7 @@ def sweep(now: dt.datetime, limit: int = 500) -> int:
     with unscoped():
         due = db.session.execute(
             sa.select(Deadline.id, Deadline.tenant_id)
-            .where(Deadline.next_alert_at <= now, Deadline.done_at.is_(None))
+            .where(Deadline.next_alert_at <= now)
             .order_by(Deadline.next_alert_at)
             .limit(limit)
         ).all()

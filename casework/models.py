@@ -155,14 +155,14 @@ class CaseEvent(TenantScoped, db.Model):
 class Deadline(TenantScoped, db.Model):
     """One stage's time limit on a case: when it started, when it is due, when it was met.
 
-    Computed once from the tenant's policy and calendar when the case enters the stage; the
-    sweep finds open ones by ``(done_at, due_at)`` without looking at finished work.
+    Computed once from the tenant's policy and calendar when the case enters the stage. Met,
+    paused and fully alerted deadlines have no ``next_alert_at``, so the sweep's index holds
+    only the ones it may still have to act on.
     """
 
     __tablename__ = "deadlines"
     __table_args__ = (
         sa.Index("ix_deadlines_case", "tenant_id", "case_id"),
-        sa.Index("ix_deadlines_open", "done_at", "due_at"),
         # The sweep's query: open deadlines whose next alert is due, oldest first.
         sa.Index("ix_deadlines_alert", "next_alert_at"),
     )

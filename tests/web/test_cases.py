@@ -255,3 +255,23 @@ def test_overdue_board_by_department(client, world, monkeypatch):
     assert 'class="tag is-danger"' in page.text and ">1</a>" in page.text
     queue_page = client.get(f"/t/{world.a.slug}/desk/?due=overdue")
     assert late.number in queue_page.text
+
+
+def test_city_dispatcher_sees_due_soon_then_overdue(client, monkeypatch):
+    from casework import queue as caseq
+    from casework.states import Channel
+    from tests.conftest import make_org
+
+    city = make_org("city-q", "city")
+    case = open_case(
+        city, actor="desk", channel=Channel.HOTLINE, category_id=city.category("vendors").id
+    )
+    login(client, city, "desk")
+    start = case.created_at
+    seen = []
+    for seconds in (30, 150, 185):
+        monkeypatch.setattr(caseq, "utcnow", lambda s=seconds: start + dt.timedelta(seconds=s))
+        page = client.get(f"/t/{city.slug}/desk/?lang=en")
+        row = page.text.split(case.number, 1)[1].split("</tr>", 1)[0]
+        seen.append(next(b for b in ("Overdue", "Due soon", "On time") if b in row))
+    assert seen == ["On time", "Due soon", "Overdue"]

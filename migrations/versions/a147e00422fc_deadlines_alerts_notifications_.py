@@ -1,8 +1,8 @@
 """deadlines, alerts, notifications, extensions, oversight, pauses, calendar days
 
-Revision ID: d25d47ee49ff
+Revision ID: a147e00422fc
 Revises: b0b2fd94f427
-Create Date: 2026-11-28 19:04:10.558434
+Create Date: 2026-11-28 19:07:36.031496
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd25d47ee49ff'
+revision = 'a147e00422fc'
 down_revision = 'b0b2fd94f427'
 branch_labels = None
 depends_on = None
@@ -51,7 +51,6 @@ def upgrade():
     with op.batch_alter_table('deadlines', schema=None) as batch_op:
         batch_op.create_index('ix_deadlines_alert', ['next_alert_at'], unique=False)
         batch_op.create_index('ix_deadlines_case', ['tenant_id', 'case_id'], unique=False)
-        batch_op.create_index('ix_deadlines_open', ['done_at', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_deadlines_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('alerts',
@@ -176,7 +175,6 @@ def downgrade():
     op.drop_table('alerts')
     with op.batch_alter_table('deadlines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deadlines_tenant_id'))
-        batch_op.drop_index('ix_deadlines_open')
         batch_op.drop_index('ix_deadlines_case')
         batch_op.drop_index('ix_deadlines_alert')
 
