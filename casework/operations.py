@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import Role, Tenant, User
 
-from . import alerts, deadlines, history, numbering, outbox, policy, stages
+from . import alerts, calendar, deadlines, history, numbering, outbox, policy, stages
 from .errors import Forbidden, InvalidInput, InvalidTransition
 from .models import (
     Attachment,
@@ -98,7 +98,6 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         accepted_label, accepted_contact = tenant.duty_contact_name, tenant.duty_contact_phone
     case = Case(
         tenant_id=tenant.id,
-        number=numbering.next_number(tenant, day),
         access_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
         status=Status.ACCEPTED,
         channel=complaint.channel,
@@ -116,12 +115,22 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         accepted_by_contact=accepted_contact,
         created_at=now,
     )
+    cal = calendar.for_tenant(tenant)
+    planned = [
+        d
+        for d in (stages.plan(tenant, case, s, now, cal) for s in (Stage.DISPATCH, Stage.RESULT))
+        if d is not None
+    ]
+    # The reply date promised on the receipt (ESTATE-1) is the result stage's deadline.
+    case.reply_due_at = next((d.due_at for d in planned if d.stage is Stage.RESULT), None)
+
+    # Everything above only read. The case number's row lock is held from here to commit,
+    # so the writes that follow are few and together.
+    case.number = numbering.next_number(tenant, day)
     db.session.add(case)
     db.session.flush()  # the case id, for the attachment, the deadlines and the outbox
-    stages.start(tenant, case, Stage.DISPATCH, now)
-    result = stages.start(tenant, case, Stage.RESULT, now)
-    # The reply date promised on the receipt (ESTATE-1) is the result stage's deadline.
-    case.reply_due_at = result.due_at if result else None
+    for deadline in planned:
+        stages.attach(tenant, case, deadline)
     if complaint.attachment_data:
         db.session.add(
             Attachment(

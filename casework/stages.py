@@ -15,14 +15,24 @@ from .models import Case, Deadline
 from .states import Stage
 
 
-def start(tenant: Tenant, case: Case, stage: Stage, now: dt.datetime) -> Deadline | None:
-    """Open the stage's deadline from the tenant's policy; None if the policy sets none."""
+def plan(
+    tenant: Tenant,
+    case: Case,
+    stage: Stage,
+    now: dt.datetime,
+    cal: calendar.WorkCalendar | None = None,
+) -> Deadline | None:
+    """The stage's deadline under the tenant's policy, not yet added; None if it sets none.
+
+    Pure computation (given the calendar), so intake can do it before it takes the case
+    number's lock.
+    """
     target = policy.target_for(tenant, stage, case)
     if target is None:
         return None
-    due = deadlines.compute(now, target, tenant.timezone, calendar.for_tenant(tenant))
+    due = deadlines.compute(now, target, tenant.timezone, cal or calendar.for_tenant(tenant))
     deadline = Deadline(
-        case_id=case.id,
+        tenant_id=tenant.id,
         stage=stage,
         started_at=now,
         due_at=due.at,
@@ -30,9 +40,21 @@ def start(tenant: Tenant, case: Case, stage: Stage, now: dt.datetime) -> Deadlin
         target=f"{target.value} {target.unit.value}",
     )
     alerts.arm(deadline, tenant)
+    return deadline
+
+
+def attach(tenant: Tenant, case: Case, deadline: Deadline) -> Deadline:
+    """Add a planned deadline to a case that has its id."""
+    deadline.case_id = case.id
     orm.object_session(case).add(deadline)
     _track(case, deadline, tenant)
     return deadline
+
+
+def start(tenant: Tenant, case: Case, stage: Stage, now: dt.datetime) -> Deadline | None:
+    """Open the stage's deadline from the tenant's policy; None if the policy sets none."""
+    deadline = plan(tenant, case, stage, now)
+    return attach(tenant, case, deadline) if deadline is not None else None
 
 
 def _track(case: Case, deadline: Deadline, tenant: Tenant) -> None:

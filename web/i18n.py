@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 
 from casework.operations import status_label
@@ -145,6 +145,7 @@ def init_app(app: Flask) -> None:
         change_field=lambda k: str(CHANGE_FIELDS.get(k, k)),
         stage=lambda k: str(STAGE_LABELS.get(str(k), k)),
         alert_kind=lambda k: str(ALERT_KINDS.get(k, k)),
+        time_left=time_left,
         change_value=change_value,
     )
     app.jinja_env.globals.update(
@@ -153,6 +154,13 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
         role_label=lambda r: str(ROLE_LABELS.get(str(r), r)),
     )
+
+
+def time_left(moment) -> str:
+    """"in 2 hours" / "3 days ago", in the user's language (the badge's words)."""
+    if moment is None:
+        return ""
+    return format_timedelta(moment - utcnow(), granularity="minute", add_direction=True)
 
 
 def format_phone(value: str) -> str:
