@@ -48,7 +48,7 @@ def test_policy_is_edited_with_a_live_preview(client, world):
         },
     )
     # Filed Wednesday 30 September 16:00 → five working days end Tuesday 13 October.
-    assert "October 13, 2026" in preview.text
+    assert "Oct 13, 2026" in preview.text
     assert 'data-testid="preview"' in preview.text
     form = {f"{s.value}_value": "" for s in policy.EDITABLE}
     form.update({f"{s.value}_unit": "working_days" for s in policy.EDITABLE})

@@ -33,6 +33,15 @@ from ..tenancy import staff_required
 
 bp = Blueprint("admin", __name__, url_prefix="/t/<slug>/desk/admin")
 
+
+@bp.app_template_filter("unit")
+def unit_label(unit: str) -> str:
+    """A deadline unit in the user's words."""
+    try:
+        return str(UNIT_LABELS[Unit(unit)])
+    except ValueError:
+        return unit
+
 UNIT_LABELS = {
     Unit.MINUTES: _l("minutes"),
     Unit.HOURS: _l("hours"),
