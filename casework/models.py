@@ -11,7 +11,7 @@ from sqlalchemy import orm
 from tenants.db import TenantScoped, db, enum_values, utcnow
 from tenants.models import User
 
-from .states import Channel, Stage, Status
+from .states import Channel, Priority, Stage, Status
 
 
 class Department(TenantScoped, db.Model):
@@ -78,6 +78,10 @@ class Case(TenantScoped, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
 
+    priority: orm.Mapped[Priority] = orm.mapped_column(
+        sa.Enum(Priority, native_enum=False, length=20, values_callable=enum_values),
+        default=Priority.NORMAL,
+    )
     under_supervision: orm.Mapped[bool] = orm.mapped_column(default=False)
     paused_at: orm.Mapped[dt.datetime | None]  # waiting for the complainant: clocks stopped
     description: orm.Mapped[str] = orm.mapped_column(sa.Text)

@@ -31,7 +31,7 @@ from .models import (
     Oversight,
     Revisit,
 )
-from .states import TRANSITIONS, Action, Channel, Stage, Status
+from .states import TRANSITIONS, Action, Channel, Priority, Stage, Status
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 CONTACT_METHODS = ("phone", "email", "sms", "visit")
@@ -52,6 +52,7 @@ class Complaint:
     location: str = ""
     occurred_at: dt.datetime | None = None
     preferred_contact: str = "phone"
+    priority: Priority = Priority.NORMAL
     attachment_name: str = ""
     attachment_type: str = ""
     attachment_data: bytes = b""
@@ -101,6 +102,7 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         access_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
         status=Status.ACCEPTED,
         channel=complaint.channel,
+        priority=complaint.priority,
         category=category,
         description=description,
         location=complaint.location.strip(),

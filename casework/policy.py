@@ -13,9 +13,9 @@ from tenants.models import Tenant
 
 from .deadlines import Target, Unit
 from .models import Case
-from .states import Stage
+from .states import Priority, Stage
 
-MATCH_KEYS = ("category", "channel")
+MATCH_KEYS = ("category", "channel", "priority")
 # Stages every tenant has a limit for, even if its settings predate them.
 DEFAULTS = {
     Stage.URGE_RESPONSE: Target(1, Unit.WORKING_DAYS),
@@ -28,6 +28,7 @@ def target_for(tenant: Tenant, stage: Stage, case: Case) -> Target | None:
     facts = {
         "category": case.category.code if case.category else None,
         "channel": case.channel.value,
+        "priority": (case.priority or Priority.NORMAL).value,
     }
     best: tuple[int, dict[str, Any]] | None = None
     for rule in tenant.setting("deadline_overrides", []):
@@ -49,6 +50,9 @@ def extension_approver(tenant: Tenant) -> str:
     return tenant.setting("extension_approver", "dept_head")
 
 
+# The stages a case can enter today. Acceptance, special measures and rectification join
+# when the flows that start them (delayed acceptance, repeat complaints, rectification
+# orders) exist; a setting nothing reads would only mislead the admin.
 EDITABLE = (
     Stage.DISPATCH,
     Stage.FIRST_CONTACT,

@@ -52,6 +52,13 @@ class Stage(enum.StrEnum):
     SUPERVISION = "supervision"  # 督办: a supervised case must reach its result
 
 
+class Priority(enum.StrEnum):
+    """How urgent a complaint is; policies may give urgent cases shorter limits."""
+
+    NORMAL = "normal"
+    URGENT = "urgent"  # 紧急: safety, health, a repeat complaint
+
+
 class Action(enum.StrEnum):
     """Every verb that moves or annotates a case."""
 

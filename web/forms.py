@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from casework.operations import Complaint
-from casework.states import Channel
+from casework.states import Channel, Priority
 
 from .i18n import CHANNEL_LABELS, CONTACT_LABELS
 
@@ -59,8 +59,10 @@ class ComplaintForm(FlaskForm):
     def to_complaint(self, channel: Channel) -> Complaint:
         """The validated form as the domain's intake record."""
         upload = self.attachment.data
+        priority = getattr(self, "priority", None)  # staff intake only
         return Complaint(
             channel=channel,
+            priority=Priority(priority.data) if priority is not None else Priority.NORMAL,
             category_id=self.category_id.data,
             description=self.description.data,
             name=self.name.data,
@@ -83,6 +85,13 @@ class StaffIntakeForm(ComplaintForm):
     """Phone, walk-in and letter complaints taken by staff (same domain call as the web)."""
 
     channel = SelectField(_l("Channel"))
+    priority = SelectField(
+        _l("Priority"),
+        choices=choices(
+            [(Priority.NORMAL.value, _l("Normal")), (Priority.URGENT.value, _l("Urgent"))]
+        ),
+        default=Priority.NORMAL.value,
+    )
     name = StringField(
         _l("Complainant's name"),
         validators=[DataRequired(_l("Please give a name we can address you by.")), Length(max=100)],

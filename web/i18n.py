@@ -157,7 +157,7 @@ def init_app(app: Flask) -> None:
 
 
 def time_left(moment) -> str:
-    """"in 2 hours" / "3 days ago", in the user's language (the badge's words)."""
+    """ "in 2 hours" / "3 days ago", in the user's language (the badge's words)."""
     if moment is None:
         return ""
     return format_timedelta(moment - utcnow(), granularity="minute", add_direction=True)

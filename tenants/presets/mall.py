@@ -25,6 +25,11 @@ PRESET = {
             "result": {"value": 5, "unit": "working_days"},
             "revisit": {"value": 3, "unit": "calendar_days"},
         },
+        # Safety complaints go to Security within 2 hours; urgent ones are answered sooner.
+        "deadline_overrides": [
+            {"stage": "dispatch", "category": "safety", "value": 2, "unit": "hours"},
+            {"stage": "result", "priority": "urgent", "value": 2, "unit": "working_days"},
+        ],
         "letter": {
             "ack_title": "投诉受理确认函",
             "ack_opening": "尊敬的顾客:您好!感谢您对本商场的信任与监督。您的投诉我们已正式受理,"

@@ -67,3 +67,21 @@ def test_a_tenants_closed_day_moves_the_promised_reply_date(world):
         second = db.session.get(Case, after.id).reply_due_at
         assert second > first
         assert db.session.scalar(sa.select(sa.func.count(CalendarDay.id))) == 14
+
+
+def test_overrides_by_category_and_priority(world):
+    from casework.states import Priority
+
+    org = world.a  # mall: safety is dispatched within 2 hours, urgent answered in 2 days
+    safety = open_case(org, category_id=org.category("safety").id)
+    urgent = open_case(org, actor="desk", priority=Priority.URGENT)
+    normal = open_case(org)
+    with tenant_bound(org.tenant.id):
+        got = {
+            c.id: {d.stage: d.target for d in stages.of_case(db.session.get(Case, c.id))}
+            for c in (safety, urgent, normal)
+        }
+    assert got[safety.id][Stage.DISPATCH] == "2 hours"
+    assert got[normal.id][Stage.DISPATCH] == "24 hours"
+    assert got[urgent.id][Stage.RESULT] == "2 working_days"
+    assert got[normal.id][Stage.RESULT] == "5 working_days"

@@ -137,3 +137,32 @@ def test_escalation_email_goes_out_once_through_the_worker(app, rq_mode):
     with tenant_bound(city.tenant.id):
         mails = db.session.scalars(sa.select(Message).where(Message.to == head.email)).all()
     assert len(mails) == 1
+
+
+def test_the_clock_sweeps_and_the_worker_sends(app, rq_mode, monkeypatch):
+    """The periodic schedule, as the clock process runs it, end to end with a real worker."""
+    from casework.states import Channel
+    from jobs import schedule, sweep
+    from tests.conftest import make_org
+
+    city = make_org("city-c", "city")
+    case = open_case(
+        city, actor="desk", channel=Channel.HOTLINE, category_id=city.category("vendors").id
+    )
+    _work(app)
+    monkeypatch.setattr(sweep, "utcnow", lambda: case.created_at + dt.timedelta(minutes=4))
+    schedule.run_due(app, {})  # one tick of `flask jobs clock`
+    _work(app)
+    head = city.users["cmd_head"]
+    with tenant_bound(city.tenant.id):
+        assert (
+            db.session.scalar(sa.select(sa.func.count(Message.id)).where(Message.to == head.email))
+            == 1
+        )
+    schedule.run_due(app, {})  # the next tick sends nothing again
+    _work(app)
+    with tenant_bound(city.tenant.id):
+        assert (
+            db.session.scalar(sa.select(sa.func.count(Message.id)).where(Message.to == head.email))
+            == 1
+        )

@@ -42,6 +42,7 @@ def unit_label(unit: str) -> str:
     except ValueError:
         return unit
 
+
 UNIT_LABELS = {
     Unit.MINUTES: _l("minutes"),
     Unit.HOURS: _l("hours"),

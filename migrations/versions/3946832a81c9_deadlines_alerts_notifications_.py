@@ -1,8 +1,8 @@
-"""deadlines, alerts, notifications, extensions, oversight, pauses, calendar days
+"""deadlines, alerts, notifications, extensions, oversight, pauses, priority, calendar days
 
-Revision ID: a147e00422fc
+Revision ID: 3946832a81c9
 Revises: b0b2fd94f427
-Create Date: 2026-11-28 19:07:36.031496
+Create Date: 2026-11-28 19:22:49.224689
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a147e00422fc'
+revision = '3946832a81c9'
 down_revision = 'b0b2fd94f427'
 branch_labels = None
 depends_on = None
@@ -136,7 +136,8 @@ def upgrade():
         batch_op.create_index('ix_notifications_user', ['tenant_id', 'user_id', 'read_at'], unique=False)
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('under_supervision', sa.Boolean(), nullable=False))
+        batch_op.add_column(sa.Column('priority', sa.Enum('normal', 'urgent', name='priority', native_enum=False, length=20), nullable=False, server_default='normal'))  # existing cases are normal
+        batch_op.add_column(sa.Column('under_supervision', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('paused_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('next_due_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('due_soon_at', sa.DateTime(), nullable=True))
@@ -153,6 +154,7 @@ def downgrade():
         batch_op.drop_column('next_due_at')
         batch_op.drop_column('paused_at')
         batch_op.drop_column('under_supervision')
+        batch_op.drop_column('priority')
 
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user')
