@@ -269,6 +269,9 @@ class Notification(TenantScoped, db.Model):
     alert_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("alerts.id", ondelete="CASCADE")
     )
+    oversight_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("oversights.id", ondelete="CASCADE")
+    )
     kind: orm.Mapped[str] = orm.mapped_column(sa.String(20))
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     read_at: orm.Mapped[dt.datetime | None]

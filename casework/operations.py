@@ -442,7 +442,9 @@ def _oversee(
     people = alerts.responsible(case, Stage.RESULT)
     people += alerts.heads_of(case)
     for user in {u.id: u for u in people}.values():
-        db.session.add(Notification(user_id=user.id, case_id=case.id, kind=kind))
+        db.session.add(
+            Notification(user_id=user.id, case_id=case.id, oversight_id=oversight.id, kind=kind)
+        )
     outbox.after_commit("notify.oversight", oversight_id=oversight.id)
     return oversight
 

@@ -108,6 +108,21 @@ def result(case_id: int) -> None:
     send_mail(f"result:{case.id}", case.complainant_email, subject, body, case_id=case.id)
 
 
+def _email_notified(which, case: Case, dedupe: str, template: str, subject, **ctx) -> None:
+    """Email each staff member with a notification matching ``which``, once each."""
+    tenant = db.session.get(Tenant, case.tenant_id)
+    users = db.session.scalars(
+        sa.select(User).join(Notification, Notification.user_id == User.id).where(which)
+    ).all()
+    for user in users:
+        if not user.email:
+            continue
+        with force_locale(tenant.locale):
+            body = render_template(template, tenant=tenant, case=case, user=user, **ctx)
+            title = subject() if callable(subject) else subject
+        send_mail(f"{dedupe}:{user.id}", user.email, str(title), body, case_id=case.id)
+
+
 @job("notify.alert")
 def alert(alert_id: int) -> None:
     """Email a reminder or escalation to each staff member it concerns, once each."""
@@ -115,21 +130,14 @@ def alert(alert_id: int) -> None:
     if record is None:
         return
     case = db.session.get(Case, record.case_id)
-    tenant = db.session.get(Tenant, case.tenant_id)
-    users = db.session.scalars(
-        sa.select(User)
-        .join(Notification, Notification.user_id == User.id)
-        .where(Notification.alert_id == alert_id)
-    ).all()
-    for user in users:
-        if not user.email:
-            continue
-        with force_locale(tenant.locale):
-            subject = render_template("emails/alert_subject.txt", alert=record, case=case).strip()
-            body = render_template(
-                "emails/alert.txt", tenant=tenant, alert=record, case=case, user=user
-            )
-        send_mail(f"alert:{alert_id}:{user.id}", user.email, subject, body, case_id=case.id)
+    _email_notified(
+        Notification.alert_id == alert_id,
+        case,
+        f"alert:{alert_id}",
+        "emails/alert.txt",
+        lambda: render_template("emails/alert_subject.txt", alert=record, case=case).strip(),
+        alert=record,
+    )
 
 
 @job("notify.extension")
@@ -153,26 +161,17 @@ def oversight(oversight_id: int) -> None:
     if record is None:
         return
     case = db.session.get(Case, record.case_id)
-    tenant = db.session.get(Tenant, case.tenant_id)
-    users = db.session.scalars(
-        sa.select(User)
-        .join(Notification, Notification.user_id == User.id)
-        .where(
-            Notification.case_id == case.id,
-            Notification.kind == record.kind,
-            Notification.created_at >= record.created_at,
-        )
-    ).all()
-    for user in {u.id: u for u in users}.values():
-        if not user.email:
-            continue
-        with force_locale(tenant.locale):
-            subject = (
-                _("Urging notice: case %(number)s", number=case.number)
-                if record.kind == "urge"
-                else _("Under supervision: case %(number)s", number=case.number)
-            )
-            body = render_template(
-                "emails/oversight.txt", tenant=tenant, case=case, record=record, user=user
-            )
-        send_mail(f"oversight:{oversight_id}:{user.id}", user.email, subject, body, case_id=case.id)
+
+    def subject() -> str:
+        if record.kind == "urge":
+            return _("Urging notice: case %(number)s", number=case.number)
+        return _("Under supervision: case %(number)s", number=case.number)
+
+    _email_notified(
+        Notification.oversight_id == oversight_id,
+        case,
+        f"oversight:{oversight_id}",
+        "emails/oversight.txt",
+        subject,
+        record=record,
+    )

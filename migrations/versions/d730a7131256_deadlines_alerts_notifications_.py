@@ -1,8 +1,8 @@
 """deadlines, alerts, notifications, extensions, oversight, pauses, priority, calendar days
 
-Revision ID: 3946832a81c9
+Revision ID: d730a7131256
 Revises: b0b2fd94f427
-Create Date: 2026-11-28 19:22:49.224689
+Create Date: 2026-11-28 19:24:29.602588
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3946832a81c9'
+revision = 'd730a7131256'
 down_revision = 'b0b2fd94f427'
 branch_labels = None
 depends_on = None
@@ -121,12 +121,14 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('alert_id', sa.Integer(), nullable=True),
+    sa.Column('oversight_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('read_at', sa.DateTime(), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_notifications_alert_id_alerts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_notifications_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['oversight_id'], ['oversights.id'], name=op.f('fk_notifications_oversight_id_oversights'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_notifications_tenant_id_tenants'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
