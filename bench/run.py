@@ -514,10 +514,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="shorter runs, 20,000 cases")
     parser.add_argument("--only", default="intake,queue,letters,sweep")
     parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--clients", type=int, default=0, help="concurrent intake clients")
     args = parser.parse_args()
     sections = set(args.only.split(","))
     kinds = args.db.split(",")
     seconds, clients = (4, 4) if args.quick else (10, 6)
+    clients = args.clients or clients
     print(f"Closeloop bench on {os.cpu_count()} cores", flush=True)
     if "intake" in sections:
         for kind in kinds:
