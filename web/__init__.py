@@ -44,6 +44,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     jobs.init_app(app)
 
+    from werkzeug.routing import IntegerConverter
+
+    class IdConverter(IntegerConverter):
+        """URL ids the databases can hold: a bigger one is a 404, not an overflow (500)."""
+
+        def __init__(self, url_map, **kwargs) -> None:
+            kwargs.setdefault("max", 2**63 - 1)
+            super().__init__(url_map, **kwargs)
+
+    app.url_map.converters["int"] = IdConverter
+
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .cases import bp as cases_bp

@@ -21,6 +21,16 @@ from casework.states import Channel, Priority
 
 from .i18n import CHANNEL_LABELS, CONTACT_LABELS
 
+MAX_ID = 2**63 - 1  # the largest key the databases store
+
+
+def coerce_id(value) -> int:
+    """Coerce a submitted id; out-of-range numbers are invalid input, not a database error."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError("id out of range")
+    return number
+
 
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms' choice objects."""
@@ -30,7 +40,7 @@ def choices(pairs) -> list[SelectChoice]:
 class ComplaintForm(FlaskForm):
     """The complaint form of the public portal; staff intake adds the channel."""
 
-    category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
+    category_id = SelectField(_l("Category"), coerce=coerce_id, validators=[DataRequired()])
     description = TextAreaField(
         _l("What happened"),
         validators=[DataRequired(_l("Please describe what happened.")), Length(max=5000)],

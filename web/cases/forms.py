@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from casework.operations import REVISIT_METHODS
 
-from ..forms import choices
+from ..forms import choices, coerce_id
 from ..i18n import CONTACT_LABELS
 
 
@@ -42,8 +42,8 @@ class QueueFilter(FlaskForm):
 
 
 class DispatchForm(FlaskForm):
-    department_id = SelectField(_l("Department"), coerce=int, validators=[DataRequired()])
-    handler_id = SelectField(_l("Handler"), coerce=int, validators=[Optional()])
+    department_id = SelectField(_l("Department"), coerce=coerce_id, validators=[DataRequired()])
+    handler_id = SelectField(_l("Handler"), coerce=coerce_id, validators=[Optional()])
     note = TextAreaField(_l("Instructions"), validators=[Length(max=2000)], render_kw={"rows": 2})
 
 

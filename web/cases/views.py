@@ -19,7 +19,7 @@ from jobs import notify
 from tenants.db import db, utcnow
 from tenants.models import Role
 
-from ..forms import choices
+from ..forms import MAX_ID, choices
 from ..htmx import is_htmx, render
 from ..i18n import CHANNEL_LABELS
 from ..letters import letter_response
@@ -82,7 +82,11 @@ ACTION_TITLES = {
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """A positive id from a query string, or None for anything else."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 @bp.get("/")
