@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -10,8 +10,18 @@ from werkzeug.exceptions import HTTPException
 from casework.errors import Forbidden, NotFound
 
 
+def _refuse_nul() -> None:
+    """NUL characters cannot be stored (PostgreSQL refuses them): a 400, not a 500 later."""
+    values = [request.path, *request.args.values()]
+    if request.method == "POST":
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    app.before_request(_refuse_nul)
 
     @app.errorhandler(NotFound)
     def _not_found(_exc: NotFound):
@@ -34,6 +44,7 @@ def init_app(app: Flask) -> None:
         messages = {
             404: (_("Not found"), _("There is nothing at this address.")),
             403: (_("Not allowed"), _("Your role may not open this page.")),
+            400: (_("Bad request"), _("The request contained characters that cannot be stored.")),
             413: (_("Too large"), _("The upload is larger than the limit of 5 MB.")),
             429: (_("Too many tries"), _("Please wait a few minutes before trying again.")),
             500: (
