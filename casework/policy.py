@@ -82,3 +82,25 @@ def set_stage_targets(tenant: Tenant, targets: dict[Stage, Target | None]) -> No
     }
     # A new dict, so the JSON column is seen as changed.
     tenant.settings = {**(tenant.settings or {}), "deadlines": deadlines}
+
+
+def overrides(tenant: Tenant) -> list[dict[str, Any]]:
+    """The tenant's special rules, in the order they were added."""
+    return list(tenant.setting("deadline_overrides", []))
+
+
+def add_override(
+    tenant: Tenant, stage: Stage, target: Target, **match: str | None
+) -> dict[str, Any]:
+    """Add a special rule, e.g. hotline cases are dispatched within 3 minutes (CITY-4)."""
+    rule: dict[str, Any] = {"stage": stage.value, "value": target.value, "unit": target.unit.value}
+    rule.update({k: v for k, v in match.items() if k in MATCH_KEYS and v})
+    tenant.settings = {**(tenant.settings or {}), "deadline_overrides": [*overrides(tenant), rule]}
+    return rule
+
+
+def remove_override(tenant: Tenant, index: int) -> None:
+    """Remove the special rule at ``index``; IndexError if there is none."""
+    rules = overrides(tenant)
+    del rules[index]
+    tenant.settings = {**(tenant.settings or {}), "deadline_overrides": rules}

@@ -63,3 +63,40 @@ def test_policy_is_edited_with_a_live_preview(client, world):
     assert targets[Stage.REVISIT] is None
     bad = client.post("/t/alpha/desk/admin/policy", data={**form, "result_value": "-1"})
     assert bad.status_code == 200 and "is-danger" in bad.text
+
+
+def test_admin_adds_and_removes_a_special_rule(client, world):
+    from casework.models import Case
+    from casework.states import Channel
+    from tests.conftest import open_case
+
+    login(client, world.a, "admin")
+    r = client.post(
+        "/t/alpha/desk/admin/policy/rules",
+        data={
+            "stage": "dispatch",
+            "channel": "phone",
+            "category": "",
+            "priority": "",
+            "value": "30",
+            "unit": "minutes",
+        },
+    )
+    assert r.status_code == 303
+    db.session.expire_all()  # the test's own copy of the tenant predates the new rule
+    case = open_case(world.a, actor="desk", channel=Channel.PHONE)
+    with tenant_bound(world.a.tenant.id):
+        from casework import stages
+
+        targets = {d.stage: d.target for d in stages.of_case(db.session.get(Case, case.id))}
+    assert targets[Stage.DISPATCH] == "30 minutes"
+    page = client.get("/t/alpha/desk/admin/policy?lang=en")
+    assert "30 minutes" in page.text
+    # The mall preset had two rules; ours is the third.
+    assert client.post("/t/alpha/desk/admin/policy/rules/2/delete").status_code == 303
+    assert client.post("/t/alpha/desk/admin/policy/rules/9/delete").status_code == 404
+    bad = client.post("/t/alpha/desk/admin/policy/rules", data={"stage": "nope", "value": "x"})
+    assert bad.status_code == 303  # refused with a flashed reason
+    with tenant_bound(world.a.tenant.id):
+        db.session.expire_all()
+        assert len(policy.overrides(db.session.get(Tenant, world.a.tenant.id))) == 2

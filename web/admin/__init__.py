@@ -20,15 +20,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from casework import calendar, deadlines, policy
+from casework import calendar, deadlines, policy, routing
 from casework.deadlines import Target, Unit
 from casework.models import CalendarDay
-from casework.states import Stage
+from casework.states import Channel, Priority, Stage
 from tenants.db import db, utcnow
 from tenants.models import Role
 
 from ..forms import choices
-from ..i18n import STAGE_LABELS
+from ..i18n import CHANNEL_LABELS, STAGE_LABELS
 from ..tenancy import staff_required
 
 bp = Blueprint("admin", __name__, url_prefix="/t/<slug>/desk/admin")
@@ -147,13 +147,71 @@ def policy_page():
         db.session.commit()
         flash(_("Saved. Cases already running keep their deadlines."), "success")
         return redirect(url_for("admin.policy_page"), 303)
+    rule_form = RuleForm(formdata=None)
+    rule_form.fill()
     return render_template(
         "admin/policy.html",
         form=form,
         stages=policy.EDITABLE,
         preview=_preview(form),
-        overrides=g.tenant.setting("deadline_overrides", []),
+        overrides=policy.overrides(g.tenant),
+        rule_form=rule_form,
     )
+
+
+class RuleForm(FlaskForm):
+    """A special rule: a stage's target for one channel, category or priority."""
+
+    stage = SelectField(_l("Stage"))
+    channel = SelectField(_l("Channel"), default="")
+    category = SelectField(_l("Category"), default="")
+    priority = SelectField(_l("Priority"), default="")
+    value = IntegerField(_l("Time allowed"), validators=[InputRequired(), NumberRange(1, 10000)])
+    unit = SelectField(choices=choices((u.value, label) for u, label in UNIT_LABELS.items()))
+
+    def fill(self) -> None:
+        any_ = [("", _("Any"))]
+        self.stage.choices = choices((s.value, STAGE_LABELS[s.value]) for s in policy.EDITABLE)
+        channels = g.tenant.setting("channels", [c.value for c in Channel])
+        self.channel.choices = choices(any_ + [(c, CHANNEL_LABELS[Channel(c)]) for c in channels])
+        self.category.choices = choices(any_ + [(c.code, c.name) for c in routing.categories()])
+        self.priority.choices = choices(
+            any_ + [(Priority.NORMAL.value, _("Normal")), (Priority.URGENT.value, _("Urgent"))]
+        )
+
+
+@bp.post("/policy/rules")
+@staff_required(Role.ADMIN)
+def policy_rule_add():
+    """Add a special rule to the policy."""
+    form = RuleForm()
+    form.fill()
+    if form.validate_on_submit():
+        policy.add_override(
+            g.tenant,
+            Stage(form.stage.data),
+            Target(form.value.data, Unit(form.unit.data)),
+            channel=form.channel.data,
+            category=form.category.data,
+            priority=form.priority.data,
+        )
+        db.session.commit()
+        flash(_("Saved. Cases already running keep their deadlines."), "success")
+    else:
+        flash(_("The rule was not added: give a stage and a time allowed of 1 or more."), "danger")
+    return redirect(url_for("admin.policy_page"), 303)
+
+
+@bp.post("/policy/rules/<int:index>/delete")
+@staff_required(Role.ADMIN)
+def policy_rule_delete(index: int):
+    """Remove a special rule."""
+    try:
+        policy.remove_override(g.tenant, index)
+    except IndexError:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("admin.policy_page"), 303)
 
 
 @bp.get("/policy/preview")
