@@ -11,11 +11,12 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import holidays
 import sqlalchemy as sa
 
-from tenants.db import db
+from tenants.db import db, tenant_cached
 from tenants.models import Tenant
 
 from .models import CalendarDay
@@ -84,12 +85,20 @@ class WorkCalendar:
 
 
 def for_tenant(tenant: Tenant) -> WorkCalendar:
-    """The bound tenant's calendar, with its own days from a year back onwards."""
+    """The bound tenant's calendar, with its own days from a year back onwards.
+
+    The days are kept per process until the tenant changes its calendar (see TenantConfig);
+    a copy kept past midnight holds one day too many in the past, which no deadline reads.
+    """
     since = dt.date.today() - dt.timedelta(days=366)
-    rows = db.session.execute(
-        sa.select(CalendarDay.day, CalendarDay.working).where(CalendarDay.day >= since)
-    ).all()
+
+    def load() -> Mapping[dt.date, bool]:
+        rows = db.session.execute(
+            sa.select(CalendarDay.day, CalendarDay.working).where(CalendarDay.day >= since)
+        )
+        return MappingProxyType({day: working for day, working in rows})
+
     return WorkCalendar(
-        overrides={day: working for day, working in rows},
+        overrides=tenant_cached(tenant, "calendar", load),
         hours=BusinessHours.parse(tenant.setting("business_hours")),
     )

@@ -8,13 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tenants.db import TenantScoped, db, enum_values, utcnow
+from tenants.db import TenantConfig, TenantScoped, db, enum_values, utcnow
 from tenants.models import User
 
 from .states import Channel, Priority, Stage, Status
 
 
-class Department(TenantScoped, db.Model):
+class Department(TenantConfig, db.Model):
     """A unit that handles cases (部门 / 责任单位)."""
 
     __tablename__ = "departments"
@@ -26,7 +26,7 @@ class Department(TenantScoped, db.Model):
     position: orm.Mapped[int] = orm.mapped_column(default=0)
 
 
-class Category(TenantScoped, db.Model):
+class Category(TenantConfig, db.Model):
     """A kind of complaint, routed by default to one department (MALL-3, MALL-4)."""
 
     __tablename__ = "categories"
@@ -277,7 +277,7 @@ class Notification(TenantScoped, db.Model):
     read_at: orm.Mapped[dt.datetime | None]
 
 
-class CalendarDay(TenantScoped, db.Model):
+class CalendarDay(TenantConfig, db.Model):
     """A tenant's own closed or working day, overriding the official schedule."""
 
     __tablename__ = "calendar_days"

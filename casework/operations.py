@@ -18,12 +18,11 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import Role, Tenant, User
 
-from . import alerts, calendar, deadlines, history, numbering, outbox, policy, stages
+from . import alerts, calendar, deadlines, history, numbering, outbox, policy, routing, stages
 from .errors import Forbidden, InvalidInput, InvalidTransition
 from .models import (
     Attachment,
     Case,
-    Category,
     Deadline,
     Department,
     Extension,
@@ -85,8 +84,8 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         raise InvalidInput("phone", _l("Leave a phone number or an email so we can reply."))
     category = None
     if complaint.category_id is not None:
-        category = db.session.get(Category, complaint.category_id)
-        if category is None or category.tenant_id != tenant.id:
+        category = routing.category(tenant, complaint.category_id)
+        if category is None:
             raise InvalidInput("category_id", _l("Choose a category from the list."))
     if complaint.attachment_data and len(complaint.attachment_data) > MAX_ATTACHMENT_BYTES:
         raise InvalidInput("attachment", _l("The attachment is larger than 5 MB."))
@@ -103,7 +102,7 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         status=Status.ACCEPTED,
         channel=complaint.channel,
         priority=complaint.priority,
-        category=category,
+        category_id=category.id if category else None,
         description=description,
         location=complaint.location.strip(),
         occurred_at=complaint.occurred_at,
@@ -125,6 +124,8 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
     ]
     # The reply date promised on the receipt (ESTATE-1) is the result stage's deadline.
     case.reply_due_at = next((d.due_at for d in planned if d.stage is Stage.RESULT), None)
+    for deadline in planned:
+        stages.track(case, deadline, tenant)  # the badge goes in with the INSERT, not after
 
     # Everything above only read. The case number's row lock is held from here to commit,
     # so the writes that follow are few and together.

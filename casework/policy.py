@@ -11,6 +11,7 @@ from typing import Any
 
 from tenants.models import Tenant
 
+from . import routing
 from .deadlines import Target, Unit
 from .models import Case
 from .states import Priority, Stage
@@ -26,7 +27,7 @@ DEFAULTS = {
 def target_for(tenant: Tenant, stage: Stage, case: Case) -> Target | None:
     """The case's target for ``stage``, or None when the tenant sets none."""
     facts = {
-        "category": case.category.code if case.category else None,
+        "category": getattr(routing.category(tenant, case.category_id), "code", None),
         "channel": case.channel.value,
         "priority": (case.priority or Priority.NORMAL).value,
     }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
-from tenants.db import db
-from tenants.models import Role, User
+from tenants.db import db, tenant_cached
+from tenants.models import Role, Tenant, User
 
 from .models import Case, Category, Department
 
@@ -21,9 +23,33 @@ def departments() -> list[Department]:
     return list(db.session.scalars(sa.select(Department).order_by(Department.position)))
 
 
-def categories() -> list[Category]:
-    """The bound tenant's categories, in display order."""
-    return list(db.session.scalars(sa.select(Category).order_by(Category.position)))
+@dataclass(frozen=True)
+class CategoryEntry:
+    """A category as forms, intake and the deadline policy read it: a plain, shareable copy."""
+
+    id: int
+    code: str
+    name: str
+    department_id: int | None
+
+
+def categories(tenant: Tenant) -> tuple[CategoryEntry, ...]:
+    """The tenant's categories in display order, kept per process until the catalogue changes."""
+
+    def load() -> tuple[CategoryEntry, ...]:
+        rows = db.session.execute(
+            sa.select(Category.id, Category.code, Category.name, Category.department_id).order_by(
+                Category.position, Category.id
+            )
+        )
+        return tuple(CategoryEntry(*row) for row in rows)
+
+    return tenant_cached(tenant, "categories", load)
+
+
+def category(tenant: Tenant, category_id: int | None) -> CategoryEntry | None:
+    """The tenant's category with that id, or None (also for another tenant's id)."""
+    return next((c for c in categories(tenant) if c.id == category_id), None)
 
 
 def assignable_handlers(department_id: int | None = None) -> list[User]:

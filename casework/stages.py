@@ -47,7 +47,7 @@ def attach(tenant: Tenant, case: Case, deadline: Deadline) -> Deadline:
     """Add a planned deadline to a case that has its id."""
     deadline.case_id = case.id
     orm.object_session(case).add(deadline)
-    _track(case, deadline, tenant)
+    track(case, deadline, tenant)
     return deadline
 
 
@@ -57,7 +57,8 @@ def start(tenant: Tenant, case: Case, stage: Stage, now: dt.datetime) -> Deadlin
     return attach(tenant, case, deadline) if deadline is not None else None
 
 
-def _track(case: Case, deadline: Deadline, tenant: Tenant) -> None:
+def track(case: Case, deadline: Deadline, tenant: Tenant) -> None:
+    """Show the deadline in the case's badge if it is the nearest one."""
     if case.paused_at is not None:  # clocks stopped: no badge until they run again
         return
     if case.next_due_at is None or deadline.due_at < case.next_due_at:
@@ -78,7 +79,7 @@ def finish(case: Case, stage: Stage, now: dt.datetime) -> None:
             deadline.next_alert_at = None
             continue
         tenant = tenant or db.session.get(Tenant, case.tenant_id)
-        _track(case, deadline, tenant)
+        track(case, deadline, tenant)
 
 
 def open_deadline(case: Case, stage: Stage) -> Deadline | None:
@@ -111,7 +112,7 @@ def refresh(case: Case, tenant: Tenant) -> None:
     for deadline in db.session.scalars(
         sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.done_at.is_(None))
     ):
-        _track(case, deadline, tenant)
+        track(case, deadline, tenant)
 
 
 def of_case(case: Case) -> list[Deadline]:

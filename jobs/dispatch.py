@@ -13,6 +13,7 @@ import logging
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from redis.exceptions import RedisError
+from rq import Queue, Retry
 from sqlalchemy import event, orm
 
 from casework.models import PendingJob
@@ -61,26 +62,26 @@ def hand_over(ids: list[int]) -> list[int]:
             with app.app_context():
                 runtime.execute(pending_id, reraise=False)
         return ids
-    handed: list[int] = []
-    for pending_id in ids:
-        try:
-            queues.queue().enqueue(
-                runtime.run_pending,
-                pending_id,
-                job_id=f"pending-{pending_id}",
-                retry=_retry(),
-                failure_ttl=7 * 86400,
-            )
-        except RedisError as exc:
-            log.warning("Redis unavailable, job %s waits for the redrive: %s", pending_id, exc)
-            break
-        handed.append(pending_id)
-    return handed
+    queue = queues.queue()
+    batch = [
+        Queue.prepare_data(
+            runtime.run_pending,
+            (pending_id,),
+            job_id=f"pending-{pending_id}",
+            retry=_retry(),
+            failure_ttl=7 * 86400,
+        )
+        for pending_id in ids
+    ]
+    try:
+        queue.enqueue_many(batch)  # one round trip, however many rows the commit wrote
+    except RedisError as exc:
+        log.warning("Redis unavailable, jobs %s wait for the redrive: %s", ids, exc)
+        return []
+    return list(ids)
 
 
-def _retry():
-    from rq import Retry
-
+def _retry() -> Retry:
     return Retry(max=5, interval=[10, 30, 60, 300, 900])
 
 

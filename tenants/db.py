@@ -10,9 +10,10 @@ raises instead of quietly reading everyone's rows. The single way around it is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -25,6 +26,9 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+T = TypeVar("T")
 
 
 class Base(orm.DeclarativeBase):
@@ -61,6 +65,36 @@ class TenantScoped:
     tenant_id: orm.Mapped[int] = orm.mapped_column(
         sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True
     )
+
+
+class TenantConfig(TenantScoped):
+    """Mixin for rows that shape how a tenant works (departments, categories, calendar days).
+
+    Writing one through the session bumps ``tenants.config_version`` in the same flush, so the
+    per-process copies kept by :func:`tenant_cached` are dropped by every process at its next
+    request: intake reads them on every complaint, and they change a few times a year.
+    """
+
+
+_tenant_versions = sa.table("tenants", sa.column("id"), sa.column("config_version"))
+_cache: dict[tuple[int, dt.datetime, str], tuple[int, Any]] = {}
+
+
+def tenant_cached(tenant: Any, key: str, load: Callable[[], T]) -> T:
+    """``load()``'s result for the tenant, kept per process until its configuration changes.
+
+    ``tenant`` is a loaded :class:`~tenants.models.Tenant`; its ``config_version`` comes from
+    the row read at the start of the request, so no extra query is needed to check freshness.
+    The creation time is part of the key, so a recreated database never serves an old copy.
+    Cached values are shared between threads: return immutable ones.
+    """
+    slot = (tenant.id, tenant.created_at, key)
+    hit = _cache.get(slot)
+    if hit is not None and hit[0] == tenant.config_version:
+        return hit[1]
+    value = load()
+    _cache[slot] = (tenant.config_version, value)
+    return value
 
 
 def current_tenant_id() -> int | None:
@@ -134,3 +168,21 @@ def _stamp_tenant(session: orm.Session, _ctx, _instances) -> None:
             obj.tenant_id = tenant_id
         elif tenant_id is not None and obj.tenant_id != tenant_id and not _unscoped.get():
             raise TenantMismatch(f"{type(obj).__name__} of tenant {obj.tenant_id}")
+    _bump_config_versions(session)
+
+
+def _bump_config_versions(session: orm.Session) -> None:
+    changed = {
+        obj.tenant_id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, TenantConfig) and obj.tenant_id is not None
+    }
+    if changed:
+        session.execute(
+            sa.update(_tenant_versions)
+            .where(_tenant_versions.c.id.in_(sorted(changed)))
+            .values(config_version=_tenant_versions.c.config_version + 1)
+        )
+        for obj in list(session.identity_map.values()):  # reread the new version when asked
+            if getattr(obj, "__tablename__", None) == "tenants" and obj.id in changed:
+                session.expire(obj, ["config_version"])

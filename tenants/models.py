@@ -42,6 +42,8 @@ class Tenant(db.Model):
     case_prefix: orm.Mapped[str] = orm.mapped_column(sa.String(10), default="TS")
     # Everything a preset tunes that has no column yet: channels, letter wording, deadlines.
     settings: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
+    # Bumped whenever its departments, categories or calendar change (see TenantConfig).
+    config_version: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
 
     def setting(self, key: str, default: Any = None) -> Any:

@@ -43,6 +43,7 @@ def _bind_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if tenant is None:
         abort(404)
     g.tenant = tenant
+    g.tenant_slug = slug  # for url_for after a commit has expired the tenant's attributes
     g.tenant_token = bind_tenant(tenant.id)
 
 
@@ -70,14 +71,14 @@ def url_defaults(app: Flask) -> None:
 
     @app.url_defaults
     def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
-        if "slug" in values or "tenant" not in g:
+        if "slug" in values or "tenant_slug" not in g:
             return
         if not tenant_endpoints:  # the URL map is complete once the first request runs
             tenant_endpoints.update(
                 r.endpoint for r in app.url_map.iter_rules() if "slug" in r.arguments
             )
         if endpoint in tenant_endpoints:
-            values["slug"] = g.tenant.slug
+            values["slug"] = g.tenant_slug
 
 
 def _load_user(user_id: str) -> User | None:

@@ -174,7 +174,9 @@ class RuleForm(FlaskForm):
         self.stage.choices = choices((s.value, STAGE_LABELS[s.value]) for s in policy.EDITABLE)
         channels = g.tenant.setting("channels", [c.value for c in Channel])
         self.channel.choices = choices(any_ + [(c, CHANNEL_LABELS[Channel(c)]) for c in channels])
-        self.category.choices = choices(any_ + [(c.code, c.name) for c in routing.categories()])
+        self.category.choices = choices(
+            any_ + [(c.code, c.name) for c in routing.categories(g.tenant)]
+        )
         self.priority.choices = choices(
             any_ + [(Priority.NORMAL.value, _("Normal")), (Priority.URGENT.value, _("Urgent"))]
         )

@@ -99,7 +99,9 @@ def queue():
         [("open", _("Open")), ("all", _("All"))]
         + [(s.value, operations.status_label(s)) for s in Status]
     )
-    form.category.choices = choices(any_ + [(str(c.id), c.name) for c in routing.categories()])
+    form.category.choices = choices(
+        any_ + [(str(c.id), c.name) for c in routing.categories(g.tenant)]
+    )
     form.department.choices = choices(any_ + [(str(d.id), d.name) for d in routing.departments()])
     channels = g.tenant.setting("channels", [c.value for c in Channel])
     form.channel.choices = choices(any_ + [(c, CHANNEL_LABELS[Channel(c)]) for c in channels])

@@ -35,7 +35,7 @@ def _may_see(case_id: int) -> bool:
 def complain():
     """The complaint form (投诉登记)."""
     form = ComplaintForm()
-    form.set_categories(routing.categories())
+    form.set_categories(routing.categories(g.tenant))
     if form.validate_on_submit():
         complaint = form.to_complaint(Channel.WEB)
         try:
