@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from tenants.db import db, tenant_bound, unscoped
 from tenants.models import Role, Tenant, User
 
 from . import outbox
-from .models import Alert, Case, Deadline, Notification
+from .errors import InvalidInput
+from .models import Alert, Case, Deadline, Notification, Rectification
 from .states import Stage
 
 DEFAULT_REMINDERS = (0.5, 0.8)
@@ -30,6 +32,19 @@ def fractions(tenant: Tenant) -> tuple[float, float, float, float]:
     """When each level fires, as a fraction of the time allowed."""
     first, second = tenant.setting("reminders", DEFAULT_REMINDERS)
     return (float(first), float(second), 1.0, 2.0)
+
+
+def set_reminders(tenant: Tenant, first_percent: int, second_percent: int) -> None:
+    """Remind the responsible at these percentages of the time allowed (e.g. 50 and 80).
+
+    Deadlines already running keep the alerts they were armed with until their next one.
+    """
+    if not 1 <= first_percent < second_percent <= 99:
+        raise InvalidInput(
+            "second", _l("Give two percentages between 1 and 99, the first below the second.")
+        )
+    reminders = [first_percent / 100, second_percent / 100]
+    tenant.settings = {**(tenant.settings or {}), "reminders": reminders}
 
 
 def alert_time(deadline: Deadline, level: int, tenant: Tenant) -> dt.datetime | None:
@@ -117,6 +132,14 @@ def responsible(case: Case, stage: Stage) -> list[User]:
     """Who must act: the dispatchers before dispatch, then the handler (or the unit's head)."""
     if stage is Stage.DISPATCH:
         return _users(sa.select(User).where(User.role == Role.INTAKE))
+    if stage is Stage.RECTIFICATION:  # the unit ordered to rectify, whoever handles the case
+        unit = db.session.scalar(
+            sa.select(Rectification.department_id)
+            .where(Rectification.case_id == case.id, Rectification.done_at.is_(None))
+            .limit(1)
+        )
+        if unit is not None:
+            return _heads({unit}) or _supervisors()
     if case.handler_id is not None:
         return _users(sa.select(User).where(User.id == case.handler_id))
     return _heads({case.department_id}) or _users(sa.select(User).where(User.role == Role.INTAKE))
@@ -148,6 +171,11 @@ def _heads(department_ids: set[int | None]) -> list[User]:
 def heads_of(case: Case) -> list[User]:
     """The head(s) of the case's department."""
     return _heads({case.department_id})
+
+
+def heads_of_departments(department_ids: set[int | None]) -> list[User]:
+    """The heads of these departments."""
+    return _heads(department_ids)
 
 
 def supervisors() -> list[User]:

@@ -117,6 +117,11 @@ def to_local(moment: dt.datetime, tz: str) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(tz))
 
 
+def from_local(moment: dt.datetime, tz: str) -> dt.datetime:
+    """A naive wall-clock time in the tenant's zone (as typed in a form) as stored naive UTC."""
+    return moment.replace(tzinfo=ZoneInfo(tz)).astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def local_today(now: dt.datetime, tz: str) -> dt.date:
     """The tenant's calendar date at naive-UTC ``now``."""
     return to_local(now, tz).date()

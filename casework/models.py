@@ -93,6 +93,9 @@ class Case(TenantScoped, db.Model):
     complainant_email: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
     preferred_contact: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="phone")
 
+    # When the complaint reached the organisation (a letter's arrival, a mail's receipt); the
+    # acceptance time limit (CO-2: 24 hours; petitions: 15 days) runs from here to accepted_at.
+    received_at: orm.Mapped[dt.datetime | None]
     accepted_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     accepted_by_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
@@ -108,6 +111,11 @@ class Case(TenantScoped, db.Model):
     result_sent_at: orm.Mapped[dt.datetime | None]
     closed_at: orm.Mapped[dt.datetime | None]
 
+    # A repeat complaint (重复投诉, CITY-6, PROP-12) points at the earlier case it repeats.
+    repeat_of_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
+
     result_text: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     remedy_text: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     satisfaction: orm.Mapped[int | None]
@@ -119,6 +127,7 @@ class Case(TenantScoped, db.Model):
     department: orm.Mapped[Department | None] = orm.relationship()
     handler: orm.Mapped[User | None] = orm.relationship(foreign_keys=[handler_id])
     accepted_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[accepted_by_id])
+    repeat_of: orm.Mapped[Case | None] = orm.relationship(remote_side=[id])
     events: orm.Mapped[list[CaseEvent]] = orm.relationship(
         back_populates="case", order_by="CaseEvent.id", lazy="select"
     )
@@ -219,7 +228,10 @@ class Extension(TenantScoped, db.Model):
     deadline_id: orm.Mapped[int] = orm.mapped_column(
         sa.ForeignKey("deadlines.id", ondelete="CASCADE")
     )
-    days: orm.Mapped[int]
+    days: orm.Mapped[int]  # how much more time, counted in ``unit``
+    unit: orm.Mapped[str] = orm.mapped_column(
+        sa.String(20), default="working_days", server_default="working_days"
+    )
     reason: orm.Mapped[str] = orm.mapped_column(sa.Text)
     status: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="pending")
     requested_by_id: orm.Mapped[int | None] = orm.mapped_column(
@@ -253,6 +265,38 @@ class Oversight(TenantScoped, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+
+
+class Rectification(TenantScoped, db.Model):
+    """An order to the department at fault to put things right (整改, CO-6), supervised until
+    it reports done; its time limit is the case's rectification deadline."""
+
+    __tablename__ = "rectifications"
+    __table_args__ = (
+        sa.Index("ix_rectifications_case", "tenant_id", "case_id"),
+        sa.Index("ix_rectifications_department", "tenant_id", "department_id", "done_at"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    department_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    deadline_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("deadlines.id", ondelete="SET NULL")
+    )
+    instructions: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    ordered_by_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    ordered_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    report: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    done_by_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    done_at: orm.Mapped[dt.datetime | None]
+
+    department: orm.Mapped[Department | None] = orm.relationship()
 
 
 class Notification(TenantScoped, db.Model):

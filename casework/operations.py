@@ -19,6 +19,7 @@ from tenants.db import db, utcnow
 from tenants.models import Role, Tenant, User
 
 from . import alerts, calendar, deadlines, history, numbering, outbox, policy, routing, stages
+from .deadlines import Target, Unit
 from .errors import Forbidden, InvalidInput, InvalidTransition
 from .models import (
     Attachment,
@@ -28,6 +29,7 @@ from .models import (
     Extension,
     Notification,
     Oversight,
+    Rectification,
     Revisit,
 )
 from .states import TRANSITIONS, Action, Channel, Priority, Stage, Status
@@ -52,6 +54,8 @@ class Complaint:
     occurred_at: dt.datetime | None = None
     preferred_contact: str = "phone"
     priority: Priority = Priority.NORMAL
+    # When a letter, mail or message reached the organisation, if before it was registered.
+    received_at: dt.datetime | None = None
     attachment_name: str = ""
     attachment_type: str = ""
     attachment_data: bytes = b""
@@ -91,6 +95,11 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         raise InvalidInput("attachment", _l("The attachment is larger than 5 MB."))
 
     now = utcnow()
+    received = complaint.received_at or now
+    if received > now:
+        raise InvalidInput("received_at", _l("The complaint cannot have arrived in the future."))
+    if received < now - dt.timedelta(days=366):
+        raise InvalidInput("received_at", _l("Give an arrival time within the last year."))
     day = deadlines.local_today(now, tenant.timezone)
     if actor is not None:
         accepted_label, accepted_contact = actor.name, actor.phone or tenant.duty_contact_phone
@@ -110,6 +119,7 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         complainant_phone=phone,
         complainant_email=complaint.email.strip(),
         preferred_contact=complaint.preferred_contact,
+        received_at=received,
         accepted_at=now,
         accepted_by_id=actor.id if actor else None,
         accepted_by_label=accepted_label,
@@ -117,11 +127,13 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         created_at=now,
     )
     cal = calendar.for_tenant(tenant)
-    planned = [
-        d
-        for d in (stages.plan(tenant, case, s, now, cal) for s in (Stage.DISPATCH, Stage.RESULT))
-        if d is not None
-    ]
+    # Acceptance (受理, CO-2) ran from arrival to now: its deadline is met here, on time or
+    # late, and counted either way. The clocks of the stages ahead start now.
+    acceptance = stages.plan(tenant, case, Stage.ACCEPTANCE, received, cal)
+    if acceptance is not None:
+        acceptance.done_at, acceptance.next_alert_at = now, None
+    ahead = [stages.plan(tenant, case, s, now, cal) for s in (Stage.DISPATCH, Stage.RESULT)]
+    planned = [d for d in (acceptance, *ahead) if d is not None]
     # The reply date promised on the receipt (ESTATE-1) is the result stage's deadline.
     case.reply_due_at = next((d.due_at for d in planned if d.stage is Stage.RESULT), None)
     for deadline in planned:
@@ -150,7 +162,11 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         actor,
         actor_label=accepted_label,
         public=True,
-        changes={"status": [None, Status.ACCEPTED.value], "channel": [None, case.channel.value]},
+        changes={
+            "status": [None, Status.ACCEPTED.value],
+            "channel": [None, case.channel.value],
+            **({"received": [None, received.isoformat(" ", "minutes")]} if received < now else {}),
+        },
     )
     outbox.after_commit("letters.acknowledge", case_id=case.id)
     return case
@@ -168,7 +184,7 @@ def _check(case: Case, actor: User, action: Action) -> None:
     if actor.role not in transition.roles:
         raise Forbidden()
     # Handlers work their own cases; department heads their department's.
-    if action is not Action.DISPATCH and action is not Action.REVISIT:
+    if action not in (Action.DISPATCH, Action.REVISIT, Action.RECTIFIED):
         if actor.role is Role.HANDLER and case.handler_id != actor.id:
             raise Forbidden(_l("Only the assigned handler may work this case."))
         if actor.role is Role.DEPT_HEAD and case.department_id != actor.department_id:
@@ -267,6 +283,7 @@ def send_result(case: Case, actor: User) -> Case:
     case.result_sent_at = now = utcnow()
     stages.finish(case, Stage.RESULT, now)
     stages.finish(case, Stage.SUPERVISION, now)
+    stages.finish(case, Stage.FIRST_CONTACT, now)  # the result reached the complainant
     stages.start(_tenant(case), case, Stage.REVISIT, now)
     body = case.result_text + (f"\n{case.remedy_text}" if case.remedy_text else "")
     history.record(
@@ -330,14 +347,17 @@ def record_revisit(
     return revisit
 
 
-MAX_EXTENSION_DAYS = 30
-
-
 def request_extension(case: Case, actor: User, days: int, reason: str) -> Extension:
-    """Ask for more time to answer (延期申请); the approver named by the policy decides."""
+    """Ask for more time to answer (延期申请); the approver named by the policy decides.
+
+    ``days`` counts in the unit of the policy's extension limit (working days, or calendar
+    days for petitions), up to that limit.
+    """
     _check(case, actor, Action.EXTEND)
-    if not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise InvalidInput("days", _l("Ask for 1 to 30 working days."))
+    limit = policy.extension_limit(_tenant(case), case)
+    if not isinstance(days, int) or not 1 <= days <= limit.value:
+        most, unit = limit.value, unit_label(limit.unit)
+        raise InvalidInput("days", _l("Ask for 1 to %(most)s %(unit)s.", most=most, unit=unit))
     if not reason.strip():
         raise InvalidInput("reason", _l("Give the reason for the extension."))
     deadline = stages.open_deadline(case, Stage.RESULT)
@@ -349,6 +369,7 @@ def request_extension(case: Case, actor: User, days: int, reason: str) -> Extens
         case_id=case.id,
         deadline_id=deadline.id,
         days=days,
+        unit=limit.unit.value,
         reason=reason.strip(),
         requested_by_id=actor.id,
     )
@@ -385,7 +406,7 @@ def decide_extension(case: Case, actor: User, approve: bool, note: str = "") -> 
         return extension
     deadline = db.session.get(Deadline, extension.deadline_id)
     before = case.reply_due_at
-    stages.extend(tenant, case, deadline, extension.days)
+    stages.extend(tenant, case, deadline, Target(extension.days, Unit(extension.unit)))
     case.reply_due_at = deadline.due_at
     history.record(
         case,
@@ -481,6 +502,120 @@ def resume_case(case: Case, actor: User) -> Case:
     return case
 
 
+def mark_repeat(case: Case, actor: User, earlier_number: str, defect: bool, note: str) -> Case:
+    """Record that the case repeats an earlier complaint (重复投诉, CITY-6, PROP-12).
+
+    When the complainant says the defect is still there, special measures are due within the
+    policy's limit (PROP-12: 24 hours) and the case becomes urgent.
+    """
+    _check(case, actor, Action.MARK_REPEAT)
+    if case.repeat_of_id is not None:
+        raise InvalidTransition(_l("This case is already marked as a repeat complaint."))
+    earlier = db.session.scalars(
+        sa.select(Case).where(Case.number == earlier_number.strip().upper())
+    ).one_or_none()
+    if earlier is None or earlier.id == case.id or earlier.created_at > case.created_at:
+        raise InvalidInput("earlier", _l("Give the number of an earlier case of ours."))
+    case.repeat_of_id = earlier.id
+    changes: dict = {"repeat_of": [None, earlier.number]}
+    if defect:
+        if case.priority is not Priority.URGENT:
+            changes["priority"] = [case.priority.value, Priority.URGENT.value]
+            case.priority = Priority.URGENT
+        deadline = stages.start(_tenant(case), case, Stage.SPECIAL_MEASURES, utcnow())
+        if deadline is not None:
+            changes["special_measures_due"] = [None, deadline.due_at.isoformat(" ", "minutes")]
+    history.record(case, "marked_repeat", actor, body=note.strip(), changes=changes)
+    return case
+
+
+def record_special_measures(case: Case, actor: User, measures: str) -> Case:
+    """Record the special measures taken on a repeat complaint (特别措施, PROP-12)."""
+    _check(case, actor, Action.SPECIAL_MEASURES)
+    if stages.open_deadline(case, Stage.SPECIAL_MEASURES) is None:
+        raise InvalidTransition(_l("No special measures are due on this case."))
+    if not measures.strip():
+        raise InvalidInput("measures", _l("Say what was done."))
+    stages.finish(case, Stage.SPECIAL_MEASURES, utcnow())
+    history.record(case, "special_measures", actor, body=measures.strip())
+    return case
+
+
+def order_rectification(
+    case: Case, actor: User, department_id: int, instructions: str
+) -> Rectification:
+    """Order the department at fault to rectify (整改, CO-6), with the policy's time limit."""
+    _check(case, actor, Action.ORDER_RECTIFICATION)
+    department = db.session.get(Department, department_id)
+    if department is None or department.tenant_id != case.tenant_id:
+        raise InvalidInput("department_id", _l("Choose a department from the list."))
+    if not instructions.strip():
+        raise InvalidInput("instructions", _l("Say what must be put right."))
+    if open_rectification(case) is not None:
+        raise InvalidTransition(_l("A rectification order on this case is still open."))
+    rectification = Rectification(
+        case_id=case.id,
+        department_id=department.id,
+        instructions=instructions.strip(),
+        ordered_by_id=actor.id,
+    )
+    db.session.add(rectification)
+    db.session.flush()  # alerts.responsible finds the unit through the open order
+    deadline = stages.start(_tenant(case), case, Stage.RECTIFICATION, rectification.ordered_at)
+    rectification.deadline_id = deadline.id if deadline else None
+    history.record(
+        case,
+        "rectification_ordered",
+        actor,
+        body=instructions.strip(),
+        changes={
+            "department": [None, department.name],
+            "due": [None, deadline.due_at.isoformat(" ", "minutes") if deadline else None],
+        },
+    )
+    for user in alerts.heads_of_departments({department.id}):
+        db.session.add(Notification(user_id=user.id, case_id=case.id, kind="rectification"))
+    return rectification
+
+
+def open_rectification(case: Case) -> Rectification | None:
+    """The case's rectification order not yet reported done, if any."""
+    return db.session.scalars(
+        sa.select(Rectification).where(
+            Rectification.case_id == case.id, Rectification.done_at.is_(None)
+        )
+    ).first()
+
+
+def rectifications(case: Case) -> list[Rectification]:
+    """The case's rectification orders, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Rectification)
+            .where(Rectification.case_id == case.id)
+            .order_by(Rectification.id)
+        )
+    )
+
+
+def complete_rectification(case: Case, actor: User, report: str) -> Rectification:
+    """The unit at fault reports the rectification done (整改完成); its deadline is met."""
+    _check(case, actor, Action.RECTIFIED)
+    rectification = open_rectification(case)
+    if rectification is None:
+        raise InvalidTransition(_l("There is no open rectification order on this case."))
+    at_fault = rectification.department_id
+    if actor.role in (Role.HANDLER, Role.DEPT_HEAD) and actor.department_id != at_fault:
+        raise Forbidden(_l("Only the unit ordered to rectify may report it done."))
+    if not report.strip():
+        raise InvalidInput("report", _l("Say what was put right."))
+    rectification.done_at, rectification.done_by_id = utcnow(), actor.id
+    rectification.report = report.strip()
+    stages.finish(case, Stage.RECTIFICATION, rectification.done_at)
+    history.record(case, "rectified", actor, body=report.strip())
+    return rectification
+
+
 def _approvers(case: Case) -> list[User]:
     if policy.extension_approver(_tenant(case)) == "supervisor":
         return alerts.supervisors()
@@ -517,6 +652,19 @@ STATUS_LABELS = {
     Status.AWAITING_REVISIT: _l("Awaiting revisit"),
     Status.CLOSED: _l("Closed"),
 }
+
+
+UNIT_LABELS = {
+    Unit.MINUTES: _l("minutes"),
+    Unit.HOURS: _l("hours"),
+    Unit.CALENDAR_DAYS: _l("calendar days"),
+    Unit.WORKING_DAYS: _l("working days"),
+}
+
+
+def unit_label(unit: Unit) -> str:
+    """A time unit in the user's words."""
+    return str(UNIT_LABELS[unit])
 
 
 def status_label(status: Status) -> str:

@@ -26,6 +26,26 @@ DEFAULTS = {
 
 def target_for(tenant: Tenant, stage: Stage, case: Case) -> Target | None:
     """The case's target for ``stage``, or None when the tenant sets none."""
+    special = _special_rule(tenant, stage.value, case)
+    if special is not None:
+        return special
+    setting = tenant.setting("deadlines", {}).get(stage.value)
+    if setting is None and stage is Stage.RESULT:  # tenants made before stage policies
+        setting = tenant.setting("reply_deadline")
+    return Target.from_setting(setting) if setting else DEFAULTS.get(stage)
+
+
+def extension_limit(tenant: Tenant, case: Case) -> Target:
+    """The most one extension may add to the case's reply deadline, and in which unit."""
+    special = _special_rule(tenant, EXTENSION, case)
+    if special is not None:
+        return special
+    setting = tenant.setting("deadlines", {}).get(EXTENSION)
+    return Target.from_setting(setting) if setting else DEFAULT_EXTENSION_LIMIT
+
+
+def _special_rule(tenant: Tenant, key: str, case: Case) -> Target | None:
+    """The most specific special rule for ``key`` that matches the case, if any."""
     facts = {
         "category": getattr(routing.category(tenant, case.category_id), "code", None),
         "channel": case.channel.value,
@@ -33,17 +53,12 @@ def target_for(tenant: Tenant, stage: Stage, case: Case) -> Target | None:
     }
     best: tuple[int, dict[str, Any]] | None = None
     for rule in tenant.setting("deadline_overrides", []):
-        if rule.get("stage") != stage.value:
+        if rule.get("stage") != key:
             continue
         keys = [k for k in MATCH_KEYS if k in rule]
         if all(rule[k] == facts[k] for k in keys) and (best is None or len(keys) > best[0]):
             best = (len(keys), rule)
-    if best is not None:
-        return Target.from_setting(best[1])
-    setting = tenant.setting("deadlines", {}).get(stage.value)
-    if setting is None and stage is Stage.RESULT:  # tenants made before stage policies
-        setting = tenant.setting("reply_deadline")
-    return Target.from_setting(setting) if setting else DEFAULTS.get(stage)
+    return Target.from_setting(best[1]) if best is not None else None
 
 
 def extension_approver(tenant: Tenant) -> str:
@@ -51,35 +66,45 @@ def extension_approver(tenant: Tenant) -> str:
     return tenant.setting("extension_approver", "dept_head")
 
 
-# The stages a case can enter today. Acceptance, special measures and rectification join
-# when the flows that start them (delayed acceptance, repeat complaints, rectification
-# orders) exist; a setting nothing reads would only mislead the admin.
+# Every stage a case can enter, in the order handling meets them.
 EDITABLE = (
+    Stage.ACCEPTANCE,
     Stage.DISPATCH,
     Stage.FIRST_CONTACT,
     Stage.RESULT,
     Stage.REVISIT,
+    Stage.SPECIAL_MEASURES,
+    Stage.RECTIFICATION,
     Stage.URGE_RESPONSE,
     Stage.SUPERVISION,
 )
 
+# The most an extension (延期) may add to a reply deadline; special rules may set it per
+# channel, category or priority under the key "extension" (petitions: 30 calendar days).
+EXTENSION = "extension"
+DEFAULT_EXTENSION_LIMIT = Target(30, Unit.WORKING_DAYS)
+# What the tenant admin sets: a limit per stage, and the longest extension.
+KEYS = (*(s.value for s in EDITABLE), EXTENSION)
 
-def stage_targets(tenant: Tenant) -> dict[Stage, Target | None]:
-    """The tenant's default target for each editable stage (overrides aside)."""
+
+def limits(tenant: Tenant) -> dict[str, Target | None]:
+    """The tenant's default limit for each key of :data:`KEYS` (special rules aside)."""
     settings = tenant.setting("deadlines", {})
-    out: dict[Stage, Target | None] = {}
-    for stage in EDITABLE:
-        setting = settings.get(stage.value)
-        out[stage] = Target.from_setting(setting) if setting else DEFAULTS.get(stage)
+    defaults: dict[str, Target] = {s.value: t for s, t in DEFAULTS.items()}
+    defaults[EXTENSION] = DEFAULT_EXTENSION_LIMIT
+    out: dict[str, Target | None] = {}
+    for key in KEYS:
+        setting = settings.get(key)
+        out[key] = Target.from_setting(setting) if setting else defaults.get(key)
     return out
 
 
-def set_stage_targets(tenant: Tenant, targets: dict[Stage, Target | None]) -> None:
-    """Store new default targets; cases already running keep the deadlines they were given."""
+def set_limits(tenant: Tenant, targets: dict[str, Target | None]) -> None:
+    """Store new default limits; cases already running keep the deadlines they were given."""
     deadlines = {
-        stage.value: {"value": t.value, "unit": t.unit.value}
-        for stage, t in targets.items()
-        if t is not None
+        key: {"value": t.value, "unit": t.unit.value}
+        for key, t in targets.items()
+        if t is not None and key in KEYS
     }
     # A new dict, so the JSON column is seen as changed.
     tenant.settings = {**(tenant.settings or {}), "deadlines": deadlines}
@@ -90,11 +115,12 @@ def overrides(tenant: Tenant) -> list[dict[str, Any]]:
     return list(tenant.setting("deadline_overrides", []))
 
 
-def add_override(
-    tenant: Tenant, stage: Stage, target: Target, **match: str | None
-) -> dict[str, Any]:
-    """Add a special rule, e.g. hotline cases are dispatched within 3 minutes (CITY-4)."""
-    rule: dict[str, Any] = {"stage": stage.value, "value": target.value, "unit": target.unit.value}
+def add_override(tenant: Tenant, key: str, target: Target, **match: str | None) -> dict[str, Any]:
+    """Add a special rule for a key of :data:`KEYS`, e.g. hotline cases are dispatched within
+    3 minutes (CITY-4); ValueError for an unknown key."""
+    if key not in KEYS:
+        raise ValueError(f"no time limit called {key!r}")
+    rule: dict[str, Any] = {"stage": key, "value": target.value, "unit": target.unit.value}
     rule.update({k: v for k, v in match.items() if k in MATCH_KEYS and v})
     tenant.settings = {**(tenant.settings or {}), "deadline_overrides": [*overrides(tenant), rule]}
     return rule

@@ -58,8 +58,8 @@ def start(tenant: Tenant, case: Case, stage: Stage, now: dt.datetime) -> Deadlin
 
 
 def track(case: Case, deadline: Deadline, tenant: Tenant) -> None:
-    """Show the deadline in the case's badge if it is the nearest one."""
-    if case.paused_at is not None:  # clocks stopped: no badge until they run again
+    """Show the deadline in the case's badge if it is the nearest one still running."""
+    if case.paused_at is not None or deadline.done_at is not None:  # stopped or met
         return
     if case.next_due_at is None or deadline.due_at < case.next_due_at:
         case.next_due_at = deadline.due_at
@@ -91,14 +91,9 @@ def open_deadline(case: Case, stage: Stage) -> Deadline | None:
     ).first()
 
 
-def extend(tenant: Tenant, case: Case, deadline: Deadline, days: int) -> None:
-    """Move a deadline on by ``days`` working days; it gets a fresh round of alerts."""
-    due = deadlines.compute(
-        deadline.due_at,
-        deadlines.Target(days, deadlines.Unit.WORKING_DAYS),
-        tenant.timezone,
-        calendar.for_tenant(tenant),
-    )
+def extend(tenant: Tenant, case: Case, deadline: Deadline, more: deadlines.Target) -> None:
+    """Move a deadline on by ``more`` time; it gets a fresh round of alerts."""
+    due = deadlines.compute(deadline.due_at, more, tenant.timezone, calendar.for_tenant(tenant))
     deadline.due_at = due.at
     deadline.provisional = deadline.provisional or due.provisional
     deadline.round += 1

@@ -74,6 +74,10 @@ class Action(enum.StrEnum):
     DECIDE_EXTENSION = "decide_extension"  # 延期审批
     PAUSE = "pause"  # 暂停计时: waiting for the complainant
     RESUME = "resume"
+    MARK_REPEAT = "mark_repeat"  # 重复投诉: link to the earlier case it repeats
+    SPECIAL_MEASURES = "special_measures"  # 特别措施 (PROP-12)
+    ORDER_RECTIFICATION = "order_rectification"  # 整改通知 (CO-6)
+    RECTIFIED = "rectified"  # 整改完成: the unit at fault reports it done
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,15 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RESUME: Transition(
         _WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN})
     ),
+    Action.MARK_REPEAT: Transition(OPEN_STATUSES, None, _WORKERS | {Role.INTAKE}),
+    Action.SPECIAL_MEASURES: Transition(OPEN_STATUSES, None, _WORKERS),
+    Action.ORDER_RECTIFICATION: Transition(
+        _WORKING | {Status.RESOLVED, Status.AWAITING_REVISIT},
+        None,
+        frozenset({Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN}),
+    ),
+    # Rectification is supervised until done (CO-6), even after the case itself is archived.
+    Action.RECTIFIED: Transition(frozenset(Status), None, _WORKERS),
     # A revisit that reaches the complainant closes the case; one that does not keeps it waiting.
     Action.REVISIT: Transition(
         frozenset({Status.AWAITING_REVISIT}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
@@ -16,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from casework import deadlines
 from casework.operations import Complaint
 from casework.states import Channel, Priority
 
@@ -66,10 +69,12 @@ class ComplaintForm(FlaskForm):
         validators=[FileSize(5 * 1024 * 1024, message=_l("The attachment is larger than 5 MB."))],
     )
 
-    def to_complaint(self, channel: Channel) -> Complaint:
-        """The validated form as the domain's intake record."""
+    def to_complaint(self, channel: Channel, tz: str) -> Complaint:
+        """The validated form as the domain's intake record; times typed in the tenant's
+        zone ``tz`` are stored in UTC."""
         upload = self.attachment.data
         priority = getattr(self, "priority", None)  # staff intake only
+        received = getattr(self, "received_at", None)
         return Complaint(
             channel=channel,
             priority=Priority(priority.data) if priority is not None else Priority.NORMAL,
@@ -79,7 +84,8 @@ class ComplaintForm(FlaskForm):
             phone=self.phone.data or "",
             email=self.email.data or "",
             location=self.location.data or "",
-            occurred_at=self.occurred_at.data,
+            occurred_at=_utc(self.occurred_at.data, tz),
+            received_at=_utc(received.data, tz) if received is not None else None,
             preferred_contact=self.preferred_contact.data,
             attachment_name=upload.filename if upload else "",
             attachment_type=upload.mimetype if upload else "",
@@ -91,10 +97,20 @@ class ComplaintForm(FlaskForm):
         self.category_id.choices = choices((c.id, c.name) for c in categories)
 
 
+def _utc(local: dt.datetime | None, tz: str) -> dt.datetime | None:
+    return deadlines.from_local(local, tz) if local is not None else None
+
+
 class StaffIntakeForm(ComplaintForm):
     """Phone, walk-in and letter complaints taken by staff (same domain call as the web)."""
 
     channel = SelectField(_l("Channel"))
+    received_at = DateTimeLocalField(
+        _l("Received at (if before now)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("When the letter, mail or message arrived; acceptance time runs from it."),
+    )
     priority = SelectField(
         _l("Priority"),
         choices=choices(

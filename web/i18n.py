@@ -54,6 +54,10 @@ EVENT_LABELS = {
     "supervised": _l("Put under supervision"),
     "paused": _l("Clocks stopped: waiting for the complainant"),
     "resumed": _l("Clocks restarted"),
+    "marked_repeat": _l("Marked as a repeat complaint"),
+    "special_measures": _l("Special measures taken"),
+    "rectification_ordered": _l("Rectification ordered"),
+    "rectified": _l("Rectification reported done"),
 }
 
 
@@ -67,6 +71,7 @@ STAGE_LABELS = {
     "rectification": _l("Rectification"),
     "urge_response": _l("Answer the urging notice"),
     "supervision": _l("Supervised result"),
+    "extension": _l("Longest extension"),
 }
 ALERT_KINDS = {
     "reminder": _l("Reminder"),
@@ -75,6 +80,7 @@ ALERT_KINDS = {
     "extension": _l("Extension request"),
     "urge": _l("Urging notice"),
     "supervise": _l("Supervision"),
+    "rectification": _l("Rectification order"),
 }
 CHANGE_FIELDS = {
     "status": _l("Status"),
@@ -88,7 +94,12 @@ CHANGE_FIELDS = {
     "days": _l("Days"),
     "due": _l("Due"),
     "reply_due": _l("Reply due"),
+    "received": _l("Received"),
+    "repeat_of": _l("Repeats"),
+    "priority": _l("Priority"),
+    "special_measures_due": _l("Special measures due"),
 }
+PRIORITY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent")}
 
 
 def change_value(value, field: str) -> str:
@@ -101,6 +112,8 @@ def change_value(value, field: str) -> str:
         return str(CHANNEL_LABELS.get(Channel(value), value))
     if field == "method":
         return str(CONTACT_LABELS.get(value, value))
+    if field == "priority":
+        return str(PRIORITY_LABELS.get(value, value))
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
     return str(value)

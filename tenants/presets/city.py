@@ -21,13 +21,21 @@ PRESET = {
         # Stage time limits: hotline cases are dispatched within 3 minutes (CITY-4), round the
         # clock; the handler reaches the scene within the set time (CITY-8).
         "deadlines": {
+            "acceptance": {"value": 24, "unit": "hours"},
             "dispatch": {"value": 1, "unit": "working_days"},
             "first_contact": {"value": 24, "unit": "hours"},
             "result": {"value": 5, "unit": "working_days"},
             "revisit": {"value": 3, "unit": "calendar_days"},
+            "special_measures": {"value": 24, "unit": "hours"},
+            "rectification": {"value": 10, "unit": "working_days"},
         },
+        # Petition letters (信访件) run on calendar days: accepted within 15 days of arrival,
+        # finished within 60, extended by at most 30.
         "deadline_overrides": [
             {"stage": "dispatch", "channel": "hotline", "value": 3, "unit": "minutes"},
+            {"stage": "acceptance", "channel": "letter", "value": 15, "unit": "calendar_days"},
+            {"stage": "result", "channel": "letter", "value": 60, "unit": "calendar_days"},
+            {"stage": "extension", "channel": "letter", "value": 30, "unit": "calendar_days"},
         ],
         "business_hours": "24/7",
         "letter": {

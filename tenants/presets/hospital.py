@@ -19,10 +19,14 @@ PRESET = {
         "channels": ["web", "phone", "walk_in", "letter", "email", "complaint_box"],
         # Stage time limits (HOSP-7: result notice within the set time).
         "deadlines": {
+            # Counted in working time: the reception desk keeps office hours (HOSP-2, HOSP-3).
+            "acceptance": {"value": 1, "unit": "working_days"},
             "dispatch": {"value": 1, "unit": "working_days"},
             "first_contact": {"value": 1, "unit": "working_days"},
             "result": {"value": 5, "unit": "working_days"},
             "revisit": {"value": 7, "unit": "calendar_days"},
+            "special_measures": {"value": 1, "unit": "working_days"},
+            "rectification": {"value": 10, "unit": "working_days"},
         },
         "business_hours": "08:00-17:30",
         "letter": {

@@ -20,10 +20,15 @@ PRESET = {
         "channels": ["web", "phone", "walk_in", "email"],
         # Stage time limits (editable by the tenant admin): CO-2, CO-4, PROP-9.
         "deadlines": {
+            # CO-2: accepted within 24 hours of arrival; PROP-12: special measures within 24 hours
+            # of a repeat complaint; rectification (CO-6) has no number in the rules: 10 working days.
+            "acceptance": {"value": 24, "unit": "hours"},
             "dispatch": {"value": 24, "unit": "hours"},
             "first_contact": {"value": 1, "unit": "working_days"},
             "result": {"value": 5, "unit": "working_days"},
             "revisit": {"value": 3, "unit": "calendar_days"},
+            "special_measures": {"value": 24, "unit": "hours"},
+            "rectification": {"value": 10, "unit": "working_days"},
         },
         # Safety complaints go to Security within 2 hours; urgent ones are answered sooner.
         "deadline_overrides": [

@@ -149,4 +149,6 @@ def test_phone_numbers_are_normalised():
 def test_allowed_actions_by_role():
     assert Action.DISPATCH in allowed_actions(Status.ACCEPTED, Role.INTAKE)
     assert Action.DISPATCH not in allowed_actions(Status.ACCEPTED, Role.HANDLER)
-    assert allowed_actions(Status.CLOSED, Role.ADMIN) == []
+    # An archived case takes nothing but the report of a rectification still open (CO-6).
+    assert allowed_actions(Status.CLOSED, Role.ADMIN) == [Action.RECTIFIED]
+    assert allowed_actions(Status.CLOSED, Role.INTAKE) == []

@@ -24,7 +24,9 @@ def test_lifecycle_opens_and_meets_each_stage(world):
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case.id)
         opened = _by_stage(case)
-        assert set(opened) == {Stage.DISPATCH, Stage.RESULT}
+        assert set(opened) == {Stage.ACCEPTANCE, Stage.DISPATCH, Stage.RESULT}
+        # Filed on the web, accepted at once: the acceptance limit is met on the spot.
+        assert opened[Stage.ACCEPTANCE].done_at == case.accepted_at
         assert case.reply_due_at == opened[Stage.RESULT].due_at
         dispatch = opened[Stage.DISPATCH]
         assert dispatch.due_at - dispatch.started_at == dt.timedelta(hours=24)
@@ -35,7 +37,13 @@ def test_lifecycle_opens_and_meets_each_stage(world):
         operations.record_revisit(case, u["desk"], "phone", True, 5)
         db.session.commit()
         done = _by_stage(case)
-    assert set(done) == {Stage.DISPATCH, Stage.FIRST_CONTACT, Stage.RESULT, Stage.REVISIT}
+    assert set(done) == {
+        Stage.ACCEPTANCE,
+        Stage.DISPATCH,
+        Stage.FIRST_CONTACT,
+        Stage.RESULT,
+        Stage.REVISIT,
+    }
     assert all(d.done_at is not None for d in done.values())
 
 

@@ -166,3 +166,35 @@ def test_the_clock_sweeps_and_the_worker_sends(app, rq_mode, monkeypatch):
             db.session.scalar(sa.select(sa.func.count(Message.id)).where(Message.to == head.email))
             == 1
         )
+
+
+def test_an_escalation_swept_while_redis_is_down_goes_out_once_when_it_is_back(app, rq_mode):
+    from casework import alerts
+    from casework.models import Alert
+    from casework.states import Channel
+    from tests.conftest import make_org
+
+    city = make_org("city-d", "city")
+    case = open_case(
+        city, actor="desk", channel=Channel.HOTLINE, category_id=city.category("vendors").id
+    )
+    _work(app)  # the acknowledgement letter, before the outage
+    app.config["REDIS_URL"] = DEAD_REDIS
+    later = case.created_at + dt.timedelta(minutes=4)
+    assert alerts.sweep(later) == 1  # decided and recorded, though nothing can be enqueued
+    assert alerts.sweep(later) == 0
+    [job] = [p for p in _pending() if p.name == "notify.alert"]
+    assert job.done_at is None and job.enqueued_at is None
+    with tenant_bound(city.tenant.id):
+        assert db.session.scalar(sa.select(sa.func.count(Alert.id))) == 1
+    _age(job.id)
+    assert dispatch.redrive() == 0  # still down: the alert waits in the database
+    app.config["REDIS_URL"] = REDIS_URL
+    assert dispatch.redrive() == 1
+    queues.queue().enqueue(runtime.run_pending, job.id)  # and a stray duplicate
+    _work(app)
+    head = city.users["cmd_head"]
+    with tenant_bound(city.tenant.id):
+        mails = db.session.scalars(sa.select(Message).where(Message.to == head.email)).all()
+    assert len(mails) == 1
+    assert _pending()[-1].done_at is not None

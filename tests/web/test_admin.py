@@ -50,14 +50,14 @@ def test_policy_is_edited_with_a_live_preview(client, world):
     # Filed Wednesday 30 September 16:00 → five working days end Tuesday 13 October.
     assert "Oct 13, 2026" in preview.text
     assert 'data-testid="preview"' in preview.text
-    form = {f"{s.value}_value": "" for s in policy.EDITABLE}
-    form.update({f"{s.value}_unit": "working_days" for s in policy.EDITABLE})
+    form = {f"{k}_value": "" for k in policy.KEYS}
+    form.update({f"{k}_unit": "working_days" for k in policy.KEYS})
     form.update({"result_value": "3", "dispatch_value": "2", "dispatch_unit": "hours"})
     assert client.post("/t/alpha/desk/admin/policy", data=form).status_code == 303
     with tenant_bound(world.a.tenant.id):
         db.session.expire_all()
         tenant = db.session.get(Tenant, world.a.tenant.id)
-        targets = policy.stage_targets(tenant)
+        targets = policy.limits(tenant)
     assert (targets[Stage.RESULT].value, targets[Stage.RESULT].unit) == (3, Unit.WORKING_DAYS)
     assert (targets[Stage.DISPATCH].value, targets[Stage.DISPATCH].unit) == (2, Unit.HOURS)
     assert targets[Stage.REVISIT] is None
@@ -100,3 +100,38 @@ def test_admin_adds_and_removes_a_special_rule(client, world):
     with tenant_bound(world.a.tenant.id):
         db.session.expire_all()
         assert len(policy.overrides(db.session.get(Tenant, world.a.tenant.id))) == 2
+
+
+def test_admin_sets_the_reminder_points(client, world):
+    from casework import alerts
+
+    login(client, world.a, "admin")
+    page = client.get("/t/alpha/desk/admin/policy?lang=en")
+    assert 'data-testid="reminders"' in page.text and 'value="50"' in page.text
+    # Every stage, acceptance to rectification, and the longest extension are editable.
+    for key in ("acceptance_value", "special_measures_value", "rectification_value"):
+        assert f'name="{key}"' in page.text
+    assert "Longest extension" in page.text
+    bad = client.post("/t/alpha/desk/admin/policy/reminders", data={"first": 90, "second": 60})
+    assert bad.status_code == 303
+    assert "the first below the second" in client.get("/t/alpha/desk/admin/policy?lang=en").text
+    ok = client.post("/t/alpha/desk/admin/policy/reminders", data={"first": 30, "second": 70})
+    assert ok.status_code == 303
+    with tenant_bound(world.a.tenant.id):
+        db.session.expire_all()
+        tenant = db.session.get(Tenant, world.a.tenant.id)
+        assert alerts.fractions(tenant) == (0.3, 0.7, 1.0, 2.0)
+
+
+def test_saving_the_limits_keeps_the_longest_extension(client, world):
+    login(client, world.a, "admin")
+    form = {f"{k}_value": "" for k in policy.KEYS}
+    form.update({f"{k}_unit": "working_days" for k in policy.KEYS})
+    form.update({"result_value": "5", "extension_value": "20", "extension_unit": "calendar_days"})
+    assert client.post("/t/alpha/desk/admin/policy", data=form).status_code == 303
+    with tenant_bound(world.a.tenant.id):
+        db.session.expire_all()
+        tenant = db.session.get(Tenant, world.a.tenant.id)
+        limits = policy.limits(tenant)
+    assert (limits["extension"].value, limits["extension"].unit) == (20, Unit.CALENDAR_DAYS)
+    assert limits["acceptance"] is None

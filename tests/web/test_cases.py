@@ -275,3 +275,90 @@ def test_city_dispatcher_sees_due_soon_then_overdue(client, monkeypatch):
         row = page.text.split(case.number, 1)[1].split("</tr>", 1)[0]
         seen.append(next(b for b in ("Overdue", "Due soon", "On time") if b in row))
     assert seen == ["On time", "Due soon", "Overdue"]
+
+
+def test_letter_intake_records_when_it_arrived_in_local_time(client, world):
+    login(client, world.a, "desk")
+    r = client.post(
+        f"/t/{world.a.slug}/desk/intake/",
+        data={
+            "channel": "email",
+            "category_id": world.a.category("service").id,
+            "description": "来信反映客服电话无人接听",
+            "name": "钱芳",
+            "email": "qian@example.com",
+            "preferred_contact": "email",
+            "received_at": (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "occurred_at": "2026-11-20T09:30",
+        },
+    )
+    assert r.status_code == 303, r.text
+    with tenant_bound(world.a.tenant.id):
+        case = db.session.scalars(sa.select(Case)).one()
+        # Typed in Beijing time, stored in UTC.
+        assert case.occurred_at == dt.datetime(2026, 11, 20, 1, 30)
+        assert case.accepted_at - case.received_at > dt.timedelta(hours=23)
+    page = client.get(f"/t/{world.a.slug}/desk/cases/{case.id}?lang=en")
+    assert "Received" in page.text and "late" in page.text  # 24-hour acceptance missed
+    future = (dt.datetime.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    bad = client.post(
+        f"/t/{world.a.slug}/desk/intake/?lang=en",
+        data={
+            "channel": "email",
+            "category_id": world.a.category("service").id,
+            "description": "x",
+            "name": "钱芳",
+            "email": "qian@example.com",
+            "preferred_contact": "email",
+            "received_at": future,
+        },
+    )
+    assert bad.status_code == 200 and "cannot have arrived in the future" in bad.text
+
+
+def test_repeat_special_measures_and_rectification_over_http(client, world):
+    u = world.a.users
+    first = open_case(world.a)
+    case = open_case(world.a)
+    with tenant_bound(world.a.tenant.id):
+        from casework import operations
+
+        c = db.session.get(Case, case.id)
+        operations.dispatch_case(c, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        db.session.commit()
+    base = f"/t/{world.a.slug}/desk/cases/{case.id}"
+    login(client, world.a, "super")
+    page = client.get(base + "?lang=en")
+    assert "Mark as a repeat complaint" in page.text and "Order rectification" in page.text
+    assert "Report the rectification done" not in page.text
+    bad = client.post(f"{base}/mark_repeat?lang=en", data={"mark_repeat-earlier": "NOPE-1"})
+    assert bad.status_code == 422 and "earlier case" in bad.text
+    r = client.post(
+        f"{base}/mark_repeat",
+        data={"mark_repeat-earlier": first.number, "mark_repeat-defect": "y"},
+    )
+    assert r.status_code == 303
+    page = client.get(base + "?lang=en")
+    assert first.number in page.text and "Record special measures" in page.text
+    r = client.post(
+        f"{base}/special_measures", data={"special_measures-measures": "经理当日上门处理"}
+    )
+    assert r.status_code == 303
+    cs = u["cs_head"].department_id
+    r = client.post(
+        f"{base}/order_rectification",
+        data={
+            "order_rectification-department_id": str(cs),
+            "order_rectification-instructions": "核对全部价签",
+        },
+    )
+    assert r.status_code == 303
+    client.post(f"/t/{world.a.slug}/desk/logout")
+    login(client, world.a, "cs_head")
+    page = client.get(base + "?lang=en")
+    assert 'data-testid="rectifications"' in page.text and "核对全部价签" in page.text
+    r = client.post(f"{base}/rectified", data={"rectified-report": "已核对并培训"})
+    assert r.status_code == 303
+    with tenant_bound(world.a.tenant.id):
+        kinds = [e.kind for e in _case(world.a, case.id).events]
+    assert kinds[-4:] == ["marked_repeat", "special_measures", "rectification_ordered", "rectified"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -20,10 +19,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from casework import calendar, deadlines, policy, routing
+from casework import alerts, calendar, deadlines, operations, policy, routing
 from casework.deadlines import Target, Unit
+from casework.errors import InvalidInput
 from casework.models import CalendarDay
-from casework.states import Channel, Priority, Stage
+from casework.states import Channel, Priority
 from tenants.db import db, utcnow
 from tenants.models import Role
 
@@ -38,17 +38,9 @@ bp = Blueprint("admin", __name__, url_prefix="/t/<slug>/desk/admin")
 def unit_label(unit: str) -> str:
     """A deadline unit in the user's words."""
     try:
-        return str(UNIT_LABELS[Unit(unit)])
+        return operations.unit_label(Unit(unit))
     except ValueError:
         return unit
-
-
-UNIT_LABELS = {
-    Unit.MINUTES: _l("minutes"),
-    Unit.HOURS: _l("hours"),
-    Unit.CALENDAR_DAYS: _l("calendar days"),
-    Unit.WORKING_DAYS: _l("working days"),
-}
 
 
 class CalendarDayForm(FlaskForm):
@@ -105,30 +97,27 @@ def _policy_form():
     class PolicyForm(FlaskForm):
         pass
 
-    unit_choices = choices((u.value, label) for u, label in UNIT_LABELS.items())
-    for stage in policy.EDITABLE:
+    unit_choices = choices((u.value, label) for u, label in operations.UNIT_LABELS.items())
+    for key in policy.KEYS:
         setattr(
             PolicyForm,
-            f"{stage.value}_value",
-            IntegerField(
-                STAGE_LABELS[stage.value],
-                validators=[Optional(), NumberRange(1, 10000)],
-            ),
+            f"{key}_value",
+            IntegerField(STAGE_LABELS[key], validators=[Optional(), NumberRange(1, 10000)]),
         )
-        setattr(PolicyForm, f"{stage.value}_unit", SelectField(choices=unit_choices))
+        setattr(PolicyForm, f"{key}_unit", SelectField(choices=unit_choices))
     PolicyForm.preview_start = DateTimeLocalField(
         _l("Filed at"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     return PolicyForm
 
 
-def _targets_from(form) -> dict[Stage, Target | None]:
+def _targets_from(form) -> dict[str, Target | None]:
     out = {}
-    for stage in policy.EDITABLE:
-        value = getattr(form, f"{stage.value}_value").data
-        unit = getattr(form, f"{stage.value}_unit").data
+    for key in policy.KEYS:
+        value = getattr(form, f"{key}_value").data
+        unit = getattr(form, f"{key}_unit").data
         valid = isinstance(value, int) and 0 < value <= 10000 and unit in Unit.__members__.values()
-        out[stage] = Target(value, Unit(unit)) if valid else None
+        out[key] = Target(value, Unit(unit)) if valid else None
     return out
 
 
@@ -138,21 +127,26 @@ def policy_page():
     """The deadline policy per stage, with a live preview of what it means."""
     form = _policy_form()()
     if request.method == "GET":
-        for stage, target in policy.stage_targets(g.tenant).items():
+        for key, target in policy.limits(g.tenant).items():
             if target is not None:
-                getattr(form, f"{stage.value}_value").data = target.value
-                getattr(form, f"{stage.value}_unit").data = target.unit.value
+                getattr(form, f"{key}_value").data = target.value
+                getattr(form, f"{key}_unit").data = target.unit.value
     elif form.validate_on_submit():
-        policy.set_stage_targets(g.tenant, _targets_from(form))
+        policy.set_limits(g.tenant, _targets_from(form))
         db.session.commit()
         flash(_("Saved. Cases already running keep their deadlines."), "success")
         return redirect(url_for("admin.policy_page"), 303)
     rule_form = RuleForm(formdata=None)
     rule_form.fill()
+    first, second = alerts.fractions(g.tenant)[:2]
+    reminder_form = ReminderForm(
+        formdata=None, first=round(first * 100), second=round(second * 100)
+    )
     return render_template(
         "admin/policy.html",
+        reminder_form=reminder_form,
         form=form,
-        stages=policy.EDITABLE,
+        keys=policy.KEYS,
         preview=_preview(form),
         overrides=policy.overrides(g.tenant),
         rule_form=rule_form,
@@ -167,11 +161,11 @@ class RuleForm(FlaskForm):
     category = SelectField(_l("Category"), default="")
     priority = SelectField(_l("Priority"), default="")
     value = IntegerField(_l("Time allowed"), validators=[InputRequired(), NumberRange(1, 10000)])
-    unit = SelectField(choices=choices((u.value, label) for u, label in UNIT_LABELS.items()))
+    unit = SelectField(choices=choices((u.value, lb) for u, lb in operations.UNIT_LABELS.items()))
 
     def fill(self) -> None:
         any_ = [("", _("Any"))]
-        self.stage.choices = choices((s.value, STAGE_LABELS[s.value]) for s in policy.EDITABLE)
+        self.stage.choices = choices((k, STAGE_LABELS[k]) for k in policy.KEYS)
         channels = g.tenant.setting("channels", [c.value for c in Channel])
         self.channel.choices = choices(any_ + [(c, CHANNEL_LABELS[Channel(c)]) for c in channels])
         self.category.choices = choices(
@@ -191,7 +185,7 @@ def policy_rule_add():
     if form.validate_on_submit():
         policy.add_override(
             g.tenant,
-            Stage(form.stage.data),
+            form.stage.data,
             Target(form.value.data, Unit(form.unit.data)),
             channel=form.channel.data,
             category=form.category.data,
@@ -201,6 +195,32 @@ def policy_rule_add():
         flash(_("Saved. Cases already running keep their deadlines."), "success")
     else:
         flash(_("The rule was not added: give a stage and a time allowed of 1 or more."), "danger")
+    return redirect(url_for("admin.policy_page"), 303)
+
+
+class ReminderForm(FlaskForm):
+    """When reminders go out, as percentages of the time allowed."""
+
+    first = IntegerField(_l("First reminder at (%)"), validators=[InputRequired()])
+    second = IntegerField(_l("Second reminder at (%)"), validators=[InputRequired()])
+
+
+@bp.post("/policy/reminders")
+@staff_required(Role.ADMIN)
+def policy_reminders():
+    """Set the two reminder points; overdue and escalation stay at 100% and 200%."""
+    form = ReminderForm()
+    message = _("Give two percentages between 1 and 99, the first below the second.")
+    if form.validate_on_submit():
+        try:
+            alerts.set_reminders(g.tenant, form.first.data, form.second.data)
+        except InvalidInput as exc:
+            message = str(exc)
+        else:
+            db.session.commit()
+            flash(_("Saved. Deadlines already running keep their next reminder."), "success")
+            return redirect(url_for("admin.policy_page"), 303)
+    flash(message, "danger")
     return redirect(url_for("admin.policy_page"), 303)
 
 
@@ -230,12 +250,12 @@ def _preview(form) -> list[tuple[str, str, object]]:
     if start_local is None:
         start = utcnow()
     else:
-        start = start_local.replace(tzinfo=ZoneInfo(tz)).astimezone(dt.UTC).replace(tzinfo=None)
+        start = deadlines.from_local(start_local, tz)
     cal = calendar.for_tenant(g.tenant)
     rows = []
-    for stage, target in _targets_from(form).items():
-        if target is None:
+    for key, target in _targets_from(form).items():
+        if target is None or key == policy.EXTENSION:
             continue
         due = deadlines.compute(start, target, tz, cal)
-        rows.append((STAGE_LABELS[stage.value], start, due))
+        rows.append((STAGE_LABELS[key], start, due))
     return rows

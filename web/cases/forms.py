@@ -112,9 +112,10 @@ class RevisitForm(FlaskForm):
 
 
 class ExtendForm(FlaskForm):
+    # The most allowed, and its unit, come from the policy: the domain checks them.
     days = IntegerField(
-        _l("Extra working days"),
-        validators=[InputRequired(), NumberRange(1, 30, _l("Ask for 1 to 30 working days."))],
+        _l("Extra time"),
+        validators=[InputRequired(), NumberRange(1, 10000, _l("Ask for 1 or more."))],
     )
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2}
@@ -146,3 +147,38 @@ class PauseForm(FlaskForm):
 
 class ResumeForm(FlaskForm):
     """Only a CSRF token: restarting the clocks is a deliberate click."""
+
+
+class RepeatForm(FlaskForm):
+    earlier = StringField(
+        _l("Number of the earlier case"), validators=[DataRequired(), Length(max=40)]
+    )
+    defect = BooleanField(_l("The complainant says the defect is still there (special measures)"))
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)], render_kw={"rows": 2})
+
+
+class SpecialMeasuresForm(FlaskForm):
+    measures = TextAreaField(
+        _l("Measures taken"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 3}
+    )
+
+
+class RectifyForm(FlaskForm):
+    department_id = SelectField(
+        _l("Department to rectify"),
+        coerce=coerce_id,
+        validators=[InputRequired(_l("Choose a department from the list."))],
+    )
+    instructions = TextAreaField(
+        _l("What must be put right"),
+        validators=[DataRequired(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+
+
+class RectifiedForm(FlaskForm):
+    report = TextAreaField(
+        _l("What was put right"),
+        validators=[DataRequired(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from casework import access, alerts, operations, routing, stages
+from casework import access, alerts, operations, policy, routing, stages
 from casework import queue as caseq
 from casework.errors import DomainError, InvalidInput
 from casework.models import Attachment, Case, CaseEvent, Notification, Revisit
-from casework.states import Action, Channel, Status, allowed_actions
+from casework.states import Action, Channel, Stage, Status, allowed_actions
 from jobs import notify
 from tenants.db import db, utcnow
 from tenants.models import Role
@@ -34,10 +34,14 @@ from .forms import (
     OversightForm,
     PauseForm,
     QueueFilter,
+    RectifiedForm,
+    RectifyForm,
+    RepeatForm,
     ResultForm,
     ResumeForm,
     RevisitForm,
     SendResultForm,
+    SpecialMeasuresForm,
 )
 
 STAFF = tuple(Role)
@@ -54,6 +58,10 @@ FORMS = {
     Action.SUPERVISE: OversightForm,
     Action.PAUSE: PauseForm,
     Action.RESUME: ResumeForm,
+    Action.MARK_REPEAT: RepeatForm,
+    Action.SPECIAL_MEASURES: SpecialMeasuresForm,
+    Action.ORDER_RECTIFICATION: RectifyForm,
+    Action.RECTIFIED: RectifiedForm,
 }
 # Actions beside the main line of work: folded unless they are the only ones.
 SIDE_ACTIONS = {
@@ -62,6 +70,8 @@ SIDE_ACTIONS = {
     Action.DECIDE_EXTENSION,
     Action.URGE,
     Action.SUPERVISE,
+    Action.MARK_REPEAT,
+    Action.ORDER_RECTIFICATION,
 }
 
 
@@ -78,6 +88,10 @@ ACTION_TITLES = {
     Action.SUPERVISE.value: _l("Put under supervision"),
     Action.PAUSE.value: _l("Stop the clocks: waiting for the complainant"),
     Action.RESUME.value: _l("Restart the clocks"),
+    Action.MARK_REPEAT.value: _l("Mark as a repeat complaint"),
+    Action.SPECIAL_MEASURES.value: _l("Special measures"),
+    Action.ORDER_RECTIFICATION.value: _l("Order rectification"),
+    Action.RECTIFIED.value: _l("Report the rectification done"),
 }
 
 
@@ -133,11 +147,20 @@ def _case_context(case, forms: dict | None = None) -> dict:
     if case.under_supervision:
         hidden.add(Action.SUPERVISE)
     hidden.add(Action.PAUSE if case.paused_at else Action.RESUME)
+    if case.repeat_of_id is not None:
+        hidden.add(Action.MARK_REPEAT)
+    special_measures = stages.open_deadline(case, Stage.SPECIAL_MEASURES)
+    if special_measures is None:
+        hidden.add(Action.SPECIAL_MEASURES)
+    rectification = operations.open_rectification(case)
+    hidden.add(Action.RECTIFIED if rectification is None else Action.ORDER_RECTIFICATION)
     actions = [a for a in allowed_actions(case.status, current_user.role) if a not in hidden]
     submitted = dict(forms or {})
     forms = {a: submitted.get(a) or FORMS[a](formdata=None, prefix=a.value) for a in actions}
     if Action.DISPATCH in forms:
         _fill_dispatch(forms[Action.DISPATCH], case, prefill=Action.DISPATCH not in submitted)
+    if Action.ORDER_RECTIFICATION in forms:
+        _fill_rectify(forms[Action.ORDER_RECTIFICATION], case)
     events = db.session.scalars(
         sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
     ).all()
@@ -152,6 +175,10 @@ def _case_context(case, forms: dict | None = None) -> dict:
     return {
         "case": case,
         "pending_extension": pending,
+        "extension_limit": policy.extension_limit(g.tenant, case),
+        "special_measures": special_measures,
+        "rectification": rectification,
+        "rectifications": operations.rectifications(case),
         "primary": primary,
         "action_titles": ACTION_TITLES,
         "forms": forms,
@@ -181,6 +208,12 @@ def _fill_dispatch(form: DispatchForm, case, prefill: bool) -> None:
     )
 
 
+def _fill_rectify(form: RectifyForm, case) -> None:
+    form.department_id.choices = choices((d.id, d.name) for d in routing.departments())
+    if form.department_id.data is None and case.department_id:
+        form.department_id.data = case.department_id
+
+
 @bp.get("/cases/<int:case_id>")
 @staff_required(*STAFF)
 def show(case_id: int):
@@ -201,6 +234,8 @@ def act(case_id: int, action: str):
     form = FORMS[verb](prefix=verb.value)
     if verb is Action.DISPATCH:
         _fill_dispatch(form, case, prefill=False)
+    elif verb is Action.ORDER_RECTIFICATION:
+        _fill_rectify(form, case)
     refusal = None
     if form.validate_on_submit():
         try:
@@ -254,6 +289,18 @@ def _perform(verb: Action, case, form) -> None:
         operations.pause_case(case, user, form.reason.data or "")
     elif verb is Action.RESUME:
         operations.resume_case(case, user)
+    elif verb is Action.MARK_REPEAT:
+        operations.mark_repeat(
+            case, user, form.earlier.data or "", form.defect.data, form.note.data or ""
+        )
+    elif verb is Action.SPECIAL_MEASURES:
+        operations.record_special_measures(case, user, form.measures.data or "")
+    elif verb is Action.ORDER_RECTIFICATION:
+        operations.order_rectification(
+            case, user, form.department_id.data, form.instructions.data or ""
+        )
+    elif verb is Action.RECTIFIED:
+        operations.complete_rectification(case, user, form.report.data or "")
     elif verb is Action.REVISIT:
         reached = form.reached.data == "yes"
         score = int(form.satisfaction.data) if form.satisfaction.data else None

@@ -28,7 +28,7 @@ def new():
     form.set_categories(routing.categories(g.tenant))
     form.set_channels(g.tenant.setting("channels", [c.value for c in Channel]))
     if form.validate_on_submit():
-        complaint = form.to_complaint(Channel(form.channel.data))
+        complaint = form.to_complaint(Channel(form.channel.data), g.tenant.timezone)
         try:
             case = operations.open_case(g.tenant, complaint, actor=current_user)
         except InvalidInput as exc:

@@ -37,7 +37,7 @@ def complain():
     form = ComplaintForm()
     form.set_categories(routing.categories(g.tenant))
     if form.validate_on_submit():
-        complaint = form.to_complaint(Channel.WEB)
+        complaint = form.to_complaint(Channel.WEB, g.tenant.timezone)
         try:
             case = operations.open_case(g.tenant, complaint)
         except InvalidInput as exc:
