@@ -6,6 +6,7 @@ sent, so a retried or duplicated job finds it and sends nothing twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 from email.message import EmailMessage
@@ -85,6 +86,18 @@ def _deliver(config, message: Message, letter: Letter | None, filename: str) -> 
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+
+
+# A claim older than this with no outcome means the sender died mid-send. At most once wins:
+# it is not sent again, but the mail log says delivery is unknown so staff can follow up.
+STUCK_AFTER = dt.timedelta(minutes=10)
+
+
+def delivery_state(message: Message, now: dt.datetime) -> str:
+    """logged / sent / failed / sending, or "unknown" for a send that never finished."""
+    if message.status == "sending" and message.created_at < now - STUCK_AFTER:
+        return "unknown"
+    return message.status
 
 
 def mail_log(limit: int = 50, before_id: int | None = None) -> list[Message]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from casework import catalog, operations
-from casework.models import Category
+from casework.models import Case, Category, Department
 from casework.states import Channel, Status
-from tenants.db import db, tenant_bound, unscoped
+from tenants.db import db, tenant_bound, unscoped, utcnow
 from tenants.models import Role, Tenant, User
 from tenants.presets import PRESETS, get_preset
 
@@ -67,14 +69,17 @@ def seed_demo(hash_method: str = "scrypt") -> list[Tenant]:
                 hash_method=hash_method,
             )
         with tenant_bound(tenant.id):
+            cases: list[Case] = []
             for sample in data["demo_cases"]:
-                _demo_case(tenant, sample, users)
+                cases.append(_demo_case(tenant, sample, users, cases))
             db.session.commit()
         made.append(tenant)
     return made
 
 
-def _demo_case(tenant: Tenant, sample: dict, users: dict[str, User]) -> None:
+def _demo_case(
+    tenant: Tenant, sample: dict, users: dict[str, User], earlier: list[Case]
+) -> Case:
     category_id = db.session.scalar(
         sa.select(Category.id).where(Category.code == sample["category"])
     )
@@ -90,9 +95,24 @@ def _demo_case(tenant: Tenant, sample: dict, users: dict[str, User]) -> None:
             phone=sample["phone"],
             email=sample.get("email", ""),
             location=sample["location"],
+            received_at=(
+                utcnow() - dt.timedelta(days=sample["received_days_ago"])
+                if "received_days_ago" in sample
+                else None
+            ),
         ),
         actor=None if channel is Channel.WEB else desk,
     )
+    if "repeat_of" in sample:
+        db.session.flush()
+        repeated = earlier[sample["repeat_of"]]
+        operations.mark_repeat(case, desk, repeated.number, True, "投诉人第二次来电,问题仍未解决。")
+    _advance(tenant, case, sample, users)
+    return case
+
+
+def _advance(tenant: Tenant, case: Case, sample: dict, users: dict[str, User]) -> None:
+    desk = users["desk"]
     stage = Status(sample["stage"])
     if stage is Status.ACCEPTED:
         return
@@ -103,6 +123,10 @@ def _demo_case(tenant: Tenant, sample: dict, users: dict[str, User]) -> None:
     operations.dispatch_case(
         case, head, handler.department_id, handler.id, "请尽快联系投诉人核实情况。"
     )
+    if "rectify" in sample:
+        unit, instructions = sample["rectify"]
+        department = db.session.scalar(sa.select(Department).where(Department.code == unit))
+        operations.order_rectification(case, head, department.id, instructions)
     if stage is Status.DISPATCHED:
         return
     operations.record_contact(

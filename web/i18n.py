@@ -155,6 +155,7 @@ def init_app(app: Flask) -> None:
         channel=lambda c: str(CHANNEL_LABELS.get(Channel(c), c)),
         contact_method=lambda m: str(CONTACT_LABELS.get(m, m)),
         event_label=lambda k: str(EVENT_LABELS.get(k, k)),
+        priority=lambda k: str(PRIORITY_LABELS.get(str(k), k)),
         change_field=lambda k: str(CHANGE_FIELDS.get(k, k)),
         stage=lambda k: str(STAGE_LABELS.get(str(k), k)),
         alert_kind=lambda k: str(ALERT_KINDS.get(k, k)),

@@ -110,6 +110,7 @@ PRESET = {
             "phone": "13657803456",
             "location": "紫金路 人行道",
             "description": "人行道多块地砖松动翘起,雨天踩上去会溅水,老人容易绊倒。",
+            "received_days_ago": 2,  # a letter registered two days after it arrived
             "stage": "accepted",
             "handler": None,
         },

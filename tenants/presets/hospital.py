@@ -92,6 +92,7 @@ PRESET = {
             "phone": "13733334444",
             "location": "门诊收费处",
             "description": "同一项血常规检查被重复收费两次,共 50 元,请核实并退费。",
+            "received_days_ago": 2,  # a letter registered two days after it arrived
             "stage": "dispatched",
             "handler": "opd_wu",
         },

@@ -88,6 +88,8 @@ PRESET = {
             "description": "服务台工作人员态度冷淡,咨询停车优惠时被不耐烦地打断,希望加强员工培训。",
             "stage": "awaiting_revisit",
             "handler": "cs_zhou",
+            # CO-6: the unit at fault is ordered to rectify, supervised until done.
+            "rectify": ("cs", "服务台全员重新学习服务规范,一周内完成考核并报客服部经理。"),
         },
         {
             "category": "safety",
@@ -109,6 +111,18 @@ PRESET = {
             "description": "专柜标价 399 元,结账时收了 459 元,收银员说系统价格未更新。要求退还差价。",
             "stage": "accepted",
             "handler": None,
+        },
+        {
+            # PROP-12: the same defect reported again; special measures within 24 hours.
+            "category": "safety",
+            "channel": "phone",
+            "name": "黄磊",
+            "phone": "13700002222",
+            "location": "地下二层停车场 B 区",
+            "description": "第二次反映:停车场 B 区的灯仍然不亮,昨晚有人在暗处摔倒,请尽快处理。",
+            "stage": "dispatched",
+            "handler": None,
+            "repeat_of": 2,
         },
     ],
 }

@@ -198,3 +198,114 @@ def test_an_escalation_swept_while_redis_is_down_goes_out_once_when_it_is_back(a
         mails = db.session.scalars(sa.select(Message).where(Message.to == head.email)).all()
     assert len(mails) == 1
     assert _pending()[-1].done_at is not None
+
+
+@pytest.fixture
+def silent_smtp():
+    """An SMTP server that accepts connections and never answers: a send hangs in it."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_a_worker_killed_mid_send_leaves_one_message_and_the_job_finishes_on_retry(
+    app, rq_mode, silent_smtp, tmp_path
+):
+    """kill -9 of a real worker process while it talks to the mail server: the retry sends
+    nothing twice (at most once), finishes the rest, and the log flags the unknown delivery."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from casework import alerts
+    from casework.models import Message
+    from casework.states import Channel
+    from jobs import notify
+    from tests.conftest import make_org
+
+    city = make_org("city-k", "city")
+    case = open_case(
+        city, actor="desk", channel=Channel.HOTLINE, category_id=city.category("vendors").id
+    )
+    _work(app)  # the acknowledgement letter, in-process
+    assert alerts.sweep(case.created_at + dt.timedelta(minutes=4)) == 1
+    [job] = [p for p in _pending() if p.name == "notify.alert"]
+    db.session.rollback()  # hold no SQLite read snapshot while the worker writes
+
+    env = dict(
+        os.environ,
+        FLASK_APP="wsgi",
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        REDIS_URL=REDIS_URL,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(silent_smtp),
+        SECRET_KEY="test",
+        CLOSELOOP_INSTANCE=str(tmp_path),
+    )
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    flask = os.path.join(os.path.dirname(sys.executable), "flask")
+    worker = subprocess.Popen(
+        [flask, "jobs", "worker", "--burst"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # wait until the worker has claimed a message and hangs in SMTP
+            with unscoped():
+                claimed = db.session.scalars(
+                    sa.select(Message).where(Message.status == "sending")
+                ).all()
+            db.session.rollback()
+            if claimed:
+                break
+            assert worker.poll() is None, "the worker stopped before it was killed"
+            assert time.monotonic() < deadline, "the worker never reached the mail server"
+            time.sleep(0.2)
+        worker.send_signal(signal.SIGKILL)
+    finally:
+        worker.kill()
+        worker.wait()
+    [hung] = claimed
+    assert _pending()[-1].done_at is None  # killed: the job did not finish
+
+    _age(job.id)
+    assert dispatch.redrive() == 1  # the outbox hands it over again
+    _work(app)  # a healthy worker (no SMTP server configured here: mail is logged)
+    assert _pending()[-1].done_at is not None
+    with tenant_bound(city.tenant.id):
+        messages = db.session.scalars(sa.select(Message).order_by(Message.id)).all()
+        per_recipient = {}
+        for m in messages:
+            per_recipient[m.to] = per_recipient.get(m.to, 0) + 1
+        assert set(per_recipient.values()) == {1}  # nobody got it twice
+        assert len(per_recipient) >= 2  # the other recipients were served by the retry
+        again = db.session.get(Message, hung.id)
+        assert again.status == "sending"
+        later = again.created_at + notify.STUCK_AFTER + dt.timedelta(seconds=1)
+        assert notify.delivery_state(again, later) == "unknown"

@@ -149,6 +149,7 @@ def policy_page():
         keys=policy.KEYS,
         preview=_preview(form),
         overrides=policy.overrides(g.tenant),
+        category_names={c.code: c.name for c in routing.categories(g.tenant)},
         rule_form=rule_form,
     )
 

@@ -95,6 +95,15 @@ ACTION_TITLES = {
 }
 
 
+MAIL_STATES = {
+    "logged": (_l("Kept here (no SMTP server)"), "is-light"),
+    "sending": (_l("Sending"), "is-info is-light"),
+    "sent": (_l("Sent"), "is-success is-light"),
+    "failed": (_l("Failed"), "is-danger is-light"),
+    "unknown": (_l("Delivery unknown: the sender stopped mid-send"), "is-warning"),
+}
+
+
 def _int(value: str | None) -> int | None:
     """A positive id from a query string, or None for anything else."""
     if not value or not value.isascii() or not value.isdigit():
@@ -350,7 +359,11 @@ def attachment(case_id: int, attachment_id: int):
 def mail_log():
     """Outgoing mail, including what was only logged because no SMTP server is set."""
     messages = notify.mail_log(50, _int(request.args.get("before")))
-    return render_template("cases/mail.html", messages=messages)
+    now = utcnow()
+    states = {m.id: notify.delivery_state(m, now) for m in messages}
+    return render_template(
+        "cases/mail.html", messages=messages, states=states, labels=MAIL_STATES
+    )
 
 
 @bp.get("/notifications")
