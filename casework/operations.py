@@ -558,6 +558,7 @@ def order_rectification(
         department_id=department.id,
         instructions=instructions.strip(),
         ordered_by_id=actor.id,
+        ordered_at=utcnow(),
     )
     db.session.add(rectification)
     db.session.flush()  # alerts.responsible finds the unit through the open order
