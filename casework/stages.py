@@ -36,6 +36,7 @@ def plan(
         stage=stage,
         started_at=now,
         due_at=due.at,
+        done_at=None,  # set on every one, so intake's deadlines go in as one INSERT
         provisional=due.provisional,
         target=f"{target.value} {target.unit.value}",
     )
