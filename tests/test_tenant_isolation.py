@@ -89,6 +89,19 @@ def test_other_tenants_urls_answer_404(app, client, world, who):
     assert walked == {r.endpoint for r in _tenant_rules(app)}
 
 
+@pytest.mark.parametrize("who", ["super", "admin"])
+def test_every_case_action_on_another_tenants_case_is_404(client, world, who):
+    """The walk above posts one action; each verb, repeat marking and rectification included,
+    must find tenant B's case as missing from tenant A's desk."""
+    from casework.states import Action
+
+    foreign = _fixture_ids(world.b)["case_id"]
+    login(client, world.a, who)
+    for action in Action:
+        url = f"/t/{world.a.slug}/desk/cases/{foreign}/{action.value}"
+        assert client.post(url, data={}).status_code == 404, action
+
+
 def test_anonymous_portal_sees_no_other_tenants_case(client, world):
     b_case = open_case(world.b)
     # File in A so the session has proof for A's case only.

@@ -133,6 +133,17 @@ def test_a_repeat_complaint_with_the_defect_still_there_needs_special_measures(w
         assert kinds[-2:] == ["marked_repeat", "special_measures"]
 
 
+def test_another_tenants_case_number_is_not_an_earlier_case(world):
+    theirs = open_case(world.b)
+    ours = open_case(world.a)
+    with tenant_bound(world.a.tenant.id):
+        case = db.session.get(Case, ours.id)
+        with pytest.raises(InvalidInput):
+            operations.mark_repeat(case, world.a.users["desk"], theirs.number, True, "")
+        db.session.rollback()
+        assert db.session.get(Case, ours.id).repeat_of_id is None
+
+
 def test_a_repeat_without_a_defect_is_only_linked(world):
     org = world.a
     first = open_case(org)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from casework.states import Action
 from tests.conftest import login, open_case
 
 GARBAGE = ["abc", "-1", "99999999999999999999", "'; DROP TABLE cases;--", "😀" * 50, ""]
@@ -30,20 +31,7 @@ def test_portal_and_desk_survive_garbage(client, world, value):
     login(client, world.a, "admin")
     for query in ("status", "category", "department", "channel", "due", "q", "after", "mine"):
         assert client.get(f"/t/{slug}/desk/", query_string={query: value}).status_code == 200
-    for action in (
-        "dispatch",
-        "note",
-        "contact",
-        "result",
-        "send_result",
-        "revisit",
-        "extend",
-        "decide_extension",
-        "urge",
-        "supervise",
-        "pause",
-        "resume",
-    ):
+    for action in [a.value for a in Action]:
         data = {
             f"{action}-{k}": value
             for k in (
@@ -58,12 +46,22 @@ def test_portal_and_desk_survive_garbage(client, world, value):
                 "note",
                 "reached",
                 "satisfaction",
+                "earlier",
+                "defect",
+                "measures",
+                "instructions",
+                "report",
             )
         }
         r = client.post(f"/t/{slug}/desk/cases/{case.id}/{action}", data=data)
         assert r.status_code in (303, 422), (action, r.status_code)
     r = client.post(f"/t/{slug}/desk/admin/calendar", data={"day": value, "working": value})
     assert r.status_code == 200
+    reminders = {"first": value, "second": value}
+    r = client.post(f"/t/{slug}/desk/admin/policy/reminders", data=reminders)
+    assert r.status_code == 303  # back to the page, with the reason flashed
+    intake = dict.fromkeys([*fields, "channel", "priority", "received_at"], value)
+    assert client.post(f"/t/{slug}/desk/intake/", data=intake).status_code == 200
     r = client.get(
         f"/t/{slug}/desk/admin/policy/preview",
         query_string={"result_value": value, "result_unit": value, "preview_start": value},
