@@ -7,17 +7,12 @@ import os
 import sqlalchemy as sa
 from flask import Flask, request
 
+from bench import sqlite_pragmas
+
 url = os.environ["FLOOR_DATABASE_URL"]
 engine = sa.create_engine(url, pool_pre_ping=True)
 if url.startswith("sqlite"):
-
-    @sa.event.listens_for(engine, "connect")
-    def _pragmas(conn, _record):
-        cur = conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=15000")
-        cur.close()
+    sa.event.listen(engine, "connect", sqlite_pragmas)
 
 
 metadata = sa.MetaData()

@@ -19,6 +19,8 @@ from sqlalchemy import event, orm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from bench import sqlite_pragmas
+
 url = os.environ["FLOOR_DATABASE_URL"]
 app = Flask(__name__)
 app.config.update(
@@ -45,14 +47,7 @@ class Form(FlaskForm):
 
 with app.app_context():
     if url.startswith("sqlite"):
-
-        @event.listens_for(db.engine, "connect")
-        def _pragmas(conn, _record):
-            cur = conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=15000")
-            cur.close()
+        event.listen(db.engine, "connect", sqlite_pragmas)
 
     db.create_all()
 

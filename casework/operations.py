@@ -18,9 +18,20 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import Role, Tenant, User
 
-from . import alerts, calendar, deadlines, history, numbering, outbox, policy, routing, stages
+from . import (
+    access,
+    alerts,
+    calendar,
+    deadlines,
+    history,
+    numbering,
+    outbox,
+    policy,
+    routing,
+    stages,
+)
 from .deadlines import Target, Unit
-from .errors import Forbidden, InvalidInput, InvalidTransition
+from .errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from .models import (
     Attachment,
     Case,
@@ -217,7 +228,7 @@ def dispatch_case(
     if case.dispatched_at is None:
         now = utcnow()
         case.dispatched_at = now
-        stages.finish(case, Stage.DISPATCH, now)
+        stages.finish(case, now, Stage.DISPATCH)
         stages.start(_tenant(case), case, Stage.FIRST_CONTACT, now)
     history.record(
         case,
@@ -248,7 +259,7 @@ def record_contact(case: Case, actor: User, method: str, body: str) -> Case:
     if not body.strip():
         raise InvalidInput("body", _l("Say what was discussed."))
     _start_work(case, actor)
-    stages.finish(case, Stage.FIRST_CONTACT, utcnow())
+    stages.finish(case, utcnow(), Stage.FIRST_CONTACT)
     history.record(
         case, "contact", actor, body=body.strip(), public=False, changes={"method": method}
     )
@@ -264,7 +275,7 @@ def record_result(case: Case, actor: User, result: str, remedy: str = "") -> Cas
     case.result_text = result.strip()
     case.remedy_text = remedy.strip()
     case.result_at = utcnow()
-    stages.finish(case, Stage.URGE_RESPONSE, case.result_at)
+    stages.finish(case, case.result_at, Stage.URGE_RESPONSE)
     case.status = Status.RESOLVED
     history.record(
         case,
@@ -281,9 +292,8 @@ def send_result(case: Case, actor: User) -> Case:
     _check(case, actor, Action.SEND_RESULT)
     case.status = Status.AWAITING_REVISIT
     case.result_sent_at = now = utcnow()
-    stages.finish(case, Stage.RESULT, now)
-    stages.finish(case, Stage.SUPERVISION, now)
-    stages.finish(case, Stage.FIRST_CONTACT, now)  # the result reached the complainant
+    # The result reached the complainant: first contact is made too.
+    stages.finish(case, now, Stage.RESULT, Stage.SUPERVISION, Stage.FIRST_CONTACT)
     stages.start(_tenant(case), case, Stage.REVISIT, now)
     body = case.result_text + (f"\n{case.remedy_text}" if case.remedy_text else "")
     history.record(
@@ -336,7 +346,7 @@ def record_revisit(
         case.satisfaction = satisfaction
         case.status = Status.CLOSED
         case.closed_at = utcnow()
-        stages.finish(case, Stage.REVISIT, case.closed_at)
+        stages.finish(case, case.closed_at, Stage.REVISIT)
         history.record(
             case,
             "closed",
@@ -511,9 +521,10 @@ def mark_repeat(case: Case, actor: User, earlier_number: str, defect: bool, note
     _check(case, actor, Action.MARK_REPEAT)
     if case.repeat_of_id is not None:
         raise InvalidTransition(_l("This case is already marked as a repeat complaint."))
-    earlier = db.session.scalars(
-        sa.select(Case).where(Case.number == earlier_number.strip().upper())
-    ).one_or_none()
+    try:
+        earlier = access.get_case_by_number(earlier_number)
+    except NotFound:
+        earlier = None
     if earlier is None or earlier.id == case.id or earlier.created_at > case.created_at:
         raise InvalidInput("earlier", _l("Give the number of an earlier case of ours."))
     case.repeat_of_id = earlier.id
@@ -536,7 +547,7 @@ def record_special_measures(case: Case, actor: User, measures: str) -> Case:
         raise InvalidTransition(_l("No special measures are due on this case."))
     if not measures.strip():
         raise InvalidInput("measures", _l("Say what was done."))
-    stages.finish(case, Stage.SPECIAL_MEASURES, utcnow())
+    stages.finish(case, utcnow(), Stage.SPECIAL_MEASURES)
     history.record(case, "special_measures", actor, body=measures.strip())
     return case
 
@@ -612,7 +623,7 @@ def complete_rectification(case: Case, actor: User, report: str) -> Rectificatio
         raise InvalidInput("report", _l("Say what was put right."))
     rectification.done_at, rectification.done_by_id = utcnow(), actor.id
     rectification.report = report.strip()
-    stages.finish(case, Stage.RECTIFICATION, rectification.done_at)
+    stages.finish(case, rectification.done_at, Stage.RECTIFICATION)
     history.record(case, "rectified", actor, body=report.strip())
     return rectification
 
@@ -629,7 +640,7 @@ def _tenant(case: Case) -> Tenant:
 
 def _start_work(case: Case, actor: User) -> None:
     # Any work by the handler answers an urging notice (催办回复).
-    stages.finish(case, Stage.URGE_RESPONSE, utcnow())
+    stages.finish(case, utcnow(), Stage.URGE_RESPONSE)
     if case.status is Status.DISPATCHED:
         case.status = Status.IN_PROGRESS
         history.record(

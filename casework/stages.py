@@ -67,15 +67,16 @@ def track(case: Case, deadline: Deadline, tenant: Tenant) -> None:
         case.due_soon_at = alerts.due_soon_at(deadline, tenant)
 
 
-def finish(case: Case, stage: Stage, now: dt.datetime) -> None:
-    """Mark the stage's deadline met (a no-op if it was never started or is done)."""
+def finish(case: Case, now: dt.datetime, *met: Stage) -> None:
+    """Mark the deadlines of the ``met`` stages met (no-ops for stages never started or done),
+    reading the case's open deadlines once."""
     open_ = db.session.scalars(
         sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.done_at.is_(None))
     ).all()
     case.next_due_at = case.due_soon_at = None
     tenant = None
     for deadline in open_:
-        if deadline.stage == stage:
+        if deadline.stage in met:
             deadline.done_at = now
             deadline.next_alert_at = None
             continue

@@ -158,10 +158,14 @@ def _case_context(case, forms: dict | None = None) -> dict:
     hidden.add(Action.PAUSE if case.paused_at else Action.RESUME)
     if case.repeat_of_id is not None:
         hidden.add(Action.MARK_REPEAT)
-    special_measures = stages.open_deadline(case, Stage.SPECIAL_MEASURES)
+    deadlines = stages.of_case(case)
+    special_measures = next(
+        (d for d in deadlines if d.stage == Stage.SPECIAL_MEASURES and d.done_at is None), None
+    )
     if special_measures is None:
         hidden.add(Action.SPECIAL_MEASURES)
-    rectification = operations.open_rectification(case)
+    rectifications = operations.rectifications(case)
+    rectification = next((r for r in rectifications if r.done_at is None), None)
     hidden.add(Action.RECTIFIED if rectification is None else Action.ORDER_RECTIFICATION)
     actions = [a for a in allowed_actions(case.status, current_user.role) if a not in hidden]
     submitted = dict(forms or {})
@@ -187,7 +191,7 @@ def _case_context(case, forms: dict | None = None) -> dict:
         "extension_limit": policy.extension_limit(g.tenant, case),
         "special_measures": special_measures,
         "rectification": rectification,
-        "rectifications": operations.rectifications(case),
+        "rectifications": rectifications,
         "primary": primary,
         "action_titles": ACTION_TITLES,
         "forms": forms,
@@ -197,7 +201,7 @@ def _case_context(case, forms: dict | None = None) -> dict:
         "revisits": revisits,
         "suggested": routing.suggest_department(case),
         "letter": access.get_letter(case, "ack"),
-        "deadlines": stages.of_case(case),
+        "deadlines": deadlines,
         "now": utcnow(),
         "deadline_state": caseq.deadline_state(case),
         "Action": Action,
