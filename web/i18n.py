@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import phonenumbers
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
@@ -99,6 +101,7 @@ CHANGE_FIELDS = {
     "priority": _l("Priority"),
     "special_measures_due": _l("Special measures due"),
 }
+TIME_FIELDS = frozenset({"due", "reply_due", "received", "special_measures_due"})
 PRIORITY_LABELS = {"normal": _l("Normal"), "urgent": _l("Urgent")}
 
 
@@ -114,6 +117,11 @@ def change_value(value, field: str) -> str:
         return str(CONTACT_LABELS.get(value, value))
     if field == "priority":
         return str(PRIORITY_LABELS.get(value, value))
+    if field in TIME_FIELDS:  # stored as naive UTC text: shown in the tenant's zone
+        try:
+            return format_datetime(dt.datetime.fromisoformat(str(value)), "short")
+        except ValueError:
+            return str(value)
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
     return str(value)

@@ -362,3 +362,20 @@ def test_repeat_special_measures_and_rectification_over_http(client, world):
     with tenant_bound(world.a.tenant.id):
         kinds = [e.kind for e in _case(world.a, case.id).events]
     assert kinds[-4:] == ["marked_repeat", "special_measures", "rectification_ordered", "rectified"]
+
+
+def test_times_in_the_history_are_shown_in_the_tenants_zone(client, world):
+    first = open_case(world.a)
+    case = open_case(world.a)
+    with tenant_bound(world.a.tenant.id):
+        from casework import operations
+
+        c = db.session.get(Case, case.id)
+        operations.mark_repeat(c, world.a.users["desk"], first.number, True, "")
+        db.session.commit()
+        due = next(e for e in c.events if e.kind == "marked_repeat").changes
+    stored = dt.datetime.fromisoformat(due["special_measures_due"][1])  # naive UTC
+    local = stored + dt.timedelta(hours=8)
+    login(client, world.a, "desk")
+    page = client.get(f"/t/{world.a.slug}/desk/cases/{case.id}?lang=en")
+    assert f"{local:%-I:%M}" in page.text and due["special_measures_due"][1] not in page.text
