@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import errors, i18n, tenancy
+    from . import errors, i18n, tenancy, transaction
     from .extensions import csrf, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     tenancy.init_app(app)
     errors.init_app(app)
+    transaction.init_app(app)
 
     import jobs
 

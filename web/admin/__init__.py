@@ -67,7 +67,6 @@ def calendar_page():
         row.working = form.working.data == "working"
         row.note = form.note.data or ""
         db.session.add(row)
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("admin.calendar_page"), 303)
     days = db.session.scalars(
@@ -89,7 +88,6 @@ def calendar_delete(day_id: int):
     if row is None:
         abort(404)
     db.session.delete(row)
-    db.session.commit()
     return redirect(url_for("admin.calendar_page"), 303)
 
 
@@ -133,7 +131,6 @@ def policy_page():
                 getattr(form, f"{key}_unit").data = target.unit.value
     elif form.validate_on_submit():
         policy.set_limits(g.tenant, _targets_from(form))
-        db.session.commit()
         flash(_("Saved. Cases already running keep their deadlines."), "success")
         return redirect(url_for("admin.policy_page"), 303)
     rule_form = RuleForm(formdata=None)
@@ -192,7 +189,6 @@ def policy_rule_add():
             category=form.category.data,
             priority=form.priority.data,
         )
-        db.session.commit()
         flash(_("Saved. Cases already running keep their deadlines."), "success")
     else:
         flash(_("The rule was not added: give a stage and a time allowed of 1 or more."), "danger")
@@ -218,7 +214,6 @@ def policy_reminders():
         except InvalidInput as exc:
             message = str(exc)
         else:
-            db.session.commit()
             flash(_("Saved. Deadlines already running keep their next reminder."), "success")
             return redirect(url_for("admin.policy_page"), 303)
     flash(message, "danger")
@@ -233,7 +228,6 @@ def policy_rule_delete(index: int):
         policy.remove_override(g.tenant, index)
     except IndexError:
         abort(404)
-    db.session.commit()
     return redirect(url_for("admin.policy_page"), 303)
 
 

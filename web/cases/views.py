@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from casework import access, alerts, operations, policy, routing, stages
 from casework import queue as caseq
-from casework.errors import DomainError, InvalidInput
 from casework.models import Attachment, Case, CaseEvent, Notification, Revisit
 from casework.states import Action, Channel, Stage, Status, allowed_actions
 from jobs import notify
@@ -24,6 +23,7 @@ from ..htmx import is_htmx, render
 from ..i18n import CHANNEL_LABELS
 from ..letters import letter_response
 from ..tenancy import staff_required
+from ..transaction import Refused, attempt
 from . import bp
 from .forms import (
     ContactForm,
@@ -252,16 +252,10 @@ def act(case_id: int, action: str):
     refusal = None
     if form.validate_on_submit():
         try:
-            _perform(verb, case, form)
-        except InvalidInput as exc:
-            db.session.rollback()
-            field = getattr(form, exc.field, None)
-            (field.errors if field is not None else form.form_errors).append(str(exc))
-        except DomainError as exc:  # a refused transition or role: said above the case
-            db.session.rollback()
-            refusal = str(exc)
-        else:
-            db.session.commit()
+            done = attempt(form, lambda: _perform(verb, case, form) or True)
+        except Refused as exc:  # a refused transition or role: said above the case
+            done, refusal = None, exc.message
+        if done:
             flash(_("Saved."), "success")
             if is_htmx():
                 case = access.get_case(case_id)
@@ -393,7 +387,6 @@ def notifications_read():
         .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    db.session.commit()
     return redirect(url_for("cases.notifications"), 303)
 
 

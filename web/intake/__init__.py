@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import operations, routing
-from casework.errors import InvalidInput
 from casework.states import Channel
-from tenants.db import db
 from tenants.models import Role
 
 from ..forms import StaffIntakeForm
 from ..tenancy import staff_required
+from ..transaction import attempt
 
 bp = Blueprint("intake", __name__, url_prefix="/t/<slug>/desk/intake")
 
@@ -29,14 +28,8 @@ def new():
     form.set_channels(g.tenant.setting("channels", [c.value for c in Channel]))
     if form.validate_on_submit():
         complaint = form.to_complaint(Channel(form.channel.data), g.tenant.timezone)
-        try:
-            case = operations.open_case(g.tenant, complaint, actor=current_user)
-        except InvalidInput as exc:
-            db.session.rollback()
-            getattr(form, exc.field, form.description).errors.append(str(exc))
-        else:
-            db.session.commit()
-
+        case = attempt(form, lambda: operations.open_case(g.tenant, complaint, actor=current_user))
+        if case is not None:
             flash(_("Case %(number)s accepted.", number=case.number), "success")
             return redirect(url_for("cases.show", case_id=case.id), 303)
     return render_template("intake/new.html", form=form)

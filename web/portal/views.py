@@ -9,7 +9,6 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from casework import access, operations, routing
-from casework.errors import InvalidInput
 from casework.models import CaseEvent
 from casework.states import Channel
 from tenants.db import db
@@ -17,6 +16,7 @@ from tenants.db import db
 from ..extensions import limit_failures
 from ..forms import ComplaintForm
 from ..letters import letter_response
+from ..transaction import attempt
 from . import bp
 
 _SEEN = "cases_seen"  # case ids this browser has proved it may see (filed or looked up)
@@ -38,16 +38,10 @@ def complain():
     form.set_categories(routing.categories(g.tenant))
     if form.validate_on_submit():
         complaint = form.to_complaint(Channel.WEB, g.tenant.timezone)
-        try:
-            case = operations.open_case(g.tenant, complaint)
-        except InvalidInput as exc:
-            db.session.rollback()
-            getattr(form, exc.field, form.description).errors.append(str(exc))
-        else:
-            case_id, number = case.id, case.number  # read before commit expires them
-            db.session.commit()
-            _remember(case_id)
-            return redirect(url_for("portal.filed", number=number), 303)
+        case = attempt(form, lambda: operations.open_case(g.tenant, complaint))
+        if case is not None:
+            _remember(case.id)
+            return redirect(url_for("portal.filed", number=case.number), 303)
     return render_template("portal/complain.html", form=form)
 
 
