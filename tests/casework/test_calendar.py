@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib.metadata import version
 
 import chinese_calendar
 import pytest
@@ -67,3 +68,31 @@ def test_spring_festival_2026_is_skipped():
         expected += dt.timedelta(days=1)
         count += chinese_calendar.is_workday(expected)
     assert due.at == utc(f"{expected.isoformat()}T23:59:59")
+
+
+def test_the_holidays_library_is_new_enough_for_2026():
+    # holidays 0.84 knows none of 2026's make-up days and ends two breaks early: the calendar
+    # needs 0.85 or later (pyproject.toml's floor).
+    major, minor = (int(part) for part in version("holidays").split(".")[:2])
+    assert (major, minor) >= (0, 85)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        ("2026-02-14", True),  # Saturday, made up for the Spring Festival
+        ("2026-02-15", False),  # the Spring Festival break, 15–23 February
+        ("2026-02-23", False),
+        ("2026-02-24", True),
+        ("2026-02-28", True),  # Saturday, made up for the Spring Festival
+        ("2026-09-20", True),  # Sunday, made up for National Day
+        ("2026-10-01", False),  # National Day, 1–7 October
+        ("2026-10-07", False),
+        ("2026-10-08", True),
+        ("2026-10-10", True),  # Saturday, made up for National Day
+    ],
+)
+def test_2026_official_days_and_make_up_days(day, working):
+    date = dt.date.fromisoformat(day)
+    assert calendar.officially_working(date) is working
+    assert chinese_calendar.is_workday(date) is working  # the second source agrees
