@@ -22,7 +22,7 @@ from casework import deadlines
 from casework.operations import Complaint
 from casework.states import Channel, Priority
 
-from .i18n import CHANNEL_LABELS, CONTACT_LABELS
+from .i18n import CONTACT_LABELS
 
 MAX_ID = 2**63 - 1  # the largest key the databases store
 
@@ -99,32 +99,3 @@ class ComplaintForm(FlaskForm):
 
 def _utc(local: dt.datetime | None, tz: str) -> dt.datetime | None:
     return deadlines.from_local(local, tz) if local is not None else None
-
-
-class StaffIntakeForm(ComplaintForm):
-    """Phone, walk-in and letter complaints taken by staff (same domain call as the web)."""
-
-    channel = SelectField(_l("Channel"))
-    received_at = DateTimeLocalField(
-        _l("Received at (if before now)"),
-        format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
-        description=_l("When the letter, mail or message arrived; acceptance time runs from it."),
-    )
-    priority = SelectField(
-        _l("Priority"),
-        choices=choices(
-            [(Priority.NORMAL.value, _l("Normal")), (Priority.URGENT.value, _l("Urgent"))]
-        ),
-        default=Priority.NORMAL.value,
-    )
-    name = StringField(
-        _l("Complainant's name"),
-        validators=[DataRequired(_l("Please give a name we can address you by.")), Length(max=100)],
-    )
-
-    def set_channels(self, channels: list[str]) -> None:
-        """Offer the tenant's channels except the web form."""
-        self.channel.choices = choices(
-            (c, CHANNEL_LABELS[Channel(c)]) for c in channels if c != Channel.WEB
-        )

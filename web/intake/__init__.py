@@ -1,35 +1,7 @@
 """Staff intake of phone, hotline, walk-in and letter complaints (same domain call as the web)."""
 
-from __future__ import annotations
-
-from flask import Blueprint, flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
-
-from casework import operations, routing
-from casework.states import Channel
-from tenants.models import Role
-
-from ..forms import StaffIntakeForm
-from ..tenancy import staff_required
-from ..transaction import attempt
+from flask import Blueprint
 
 bp = Blueprint("intake", __name__, url_prefix="/t/<slug>/desk/intake")
 
-INTAKE_ROLES = (Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN)
-
-
-@bp.route("/", methods=["GET", "POST"])
-@staff_required(*INTAKE_ROLES)
-def new():
-    """Take a complaint at the desk or on the phone; the receipt is issued the same way."""
-    form = StaffIntakeForm()
-    form.set_categories(routing.categories(g.tenant))
-    form.set_channels(g.tenant.setting("channels", [c.value for c in Channel]))
-    if form.validate_on_submit():
-        complaint = form.to_complaint(Channel(form.channel.data), g.tenant.timezone)
-        case = attempt(form, lambda: operations.open_case(g.tenant, complaint, actor=current_user))
-        if case is not None:
-            flash(_("Case %(number)s accepted.", number=case.number), "success")
-            return redirect(url_for("cases.show", case_id=case.id), 303)
-    return render_template("intake/new.html", form=form)
+from . import views  # noqa: E402,F401

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from casework import access, operations, routing
 from casework.models import CaseEvent
@@ -18,6 +15,7 @@ from ..forms import ComplaintForm
 from ..letters import letter_response
 from ..transaction import attempt
 from . import bp
+from .forms import StatusForm
 
 _SEEN = "cases_seen"  # case ids this browser has proved it may see (filed or looked up)
 
@@ -52,11 +50,6 @@ def filed(number: str):
     if not _may_see(case.id):
         abort(404)
     return render_template("portal/filed.html", case=case)
-
-
-class StatusForm(FlaskForm):
-    number = StringField(validators=[DataRequired(), Length(max=40)])
-    factor = StringField(validators=[DataRequired(), Length(max=20)])
 
 
 @bp.route("/status", methods=["GET", "POST"])

@@ -1,0 +1,27 @@
+"""Pages outside any tenant: nothing here is bound to an organisation."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, render_template
+
+from tenants.db import db, unscoped
+from tenants.models import Tenant
+
+from . import bp
+
+
+@bp.get("/")
+def index():
+    """List the tenants (demo and small installs); big installs switch it off."""
+    if not current_app.config["SHOW_TENANT_DIRECTORY"]:
+        abort(404)
+    with unscoped():
+        tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.id).limit(100)).all()
+    return render_template("home/index.html", tenants=tenants)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness for the process manager."""
+    return {"ok": True}

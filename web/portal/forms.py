@@ -1,0 +1,14 @@
+"""The portal's own form; the complaint form is shared with staff intake (web/forms.py)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+
+class StatusForm(FlaskForm):
+    """A case number and one proof of it: the access code or the phone's last four digits."""
+
+    number = StringField(validators=[DataRequired(), Length(max=40)])
+    factor = StringField(validators=[DataRequired(), Length(max=20)])
