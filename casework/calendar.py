@@ -16,9 +16,11 @@ from types import MappingProxyType
 import holidays
 import sqlalchemy as sa
 
-from tenants.db import db, tenant_cached
-from tenants.models import Tenant
+from tenants import audit
+from tenants.db import db, tenant_bound, tenant_cached
+from tenants.models import Tenant, User
 
+from .errors import NotFound
 from .models import CalendarDay
 
 
@@ -100,5 +102,65 @@ def for_tenant(tenant: Tenant) -> WorkCalendar:
 
     return WorkCalendar(
         overrides=tenant_cached(tenant, "calendar", load),
-        hours=BusinessHours.parse(tenant.setting("business_hours")),
+        hours=BusinessHours.parse(tenant.config.business_hours),
     )
+
+
+def own_days(tenant: Tenant, since: dt.date, limit: int = 500) -> list[CalendarDay]:
+    """The tenant's own closed and working days from ``since`` on, in date order."""
+    with tenant_bound(tenant.id):
+        return list(
+            db.session.scalars(
+                sa.select(CalendarDay)
+                .where(CalendarDay.day >= since)
+                .order_by(CalendarDay.day)
+                .limit(limit)
+            )
+        )
+
+
+def set_day(
+    tenant: Tenant, actor: User | None, day: dt.date, working: bool, note: str = ""
+) -> CalendarDay:
+    """Make ``day`` a working or a closed day for the tenant, whatever the official schedule.
+
+    Deadlines already running keep their dates; the change is recorded in the audit trail.
+    """
+    with tenant_bound(tenant.id):
+        row = db.session.scalars(sa.select(CalendarDay).where(CalendarDay.day == day)).one_or_none()
+        before = _day_values(row) if row is not None else None
+        if row is None:
+            row = CalendarDay(day=day)
+            db.session.add(row)
+        row.working = working
+        row.note = note
+        audit.record(
+            actor,
+            "calendar.day_set",
+            day.isoformat(),
+            {"before": before, "after": _day_values(row)},
+        )
+        db.session.flush()
+    return row
+
+
+def remove_day(tenant: Tenant, actor: User | None, day_id: int) -> None:
+    """Drop one of the tenant's own days, back to the official schedule; NotFound if none."""
+    with tenant_bound(tenant.id):
+        row = db.session.scalars(
+            sa.select(CalendarDay).where(CalendarDay.id == day_id)
+        ).one_or_none()
+        if row is None:
+            raise NotFound()
+        audit.record(
+            actor,
+            "calendar.day_removed",
+            row.day.isoformat(),
+            {"before": _day_values(row), "after": None},
+        )
+        db.session.delete(row)
+        db.session.flush()
+
+
+def _day_values(row: CalendarDay) -> dict[str, object]:
+    return {"working": row.working, "note": row.note}

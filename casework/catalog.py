@@ -1,84 +1,50 @@
-"""Setting up a tenant from a preset: its departments, categories and first staff."""
+"""A tenant's complaint catalogue from its preset, and provisioning a tenant in one call."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from tenants.db import db, tenant_bound, unscoped
-from tenants.models import Role, Tenant, User
+from tenants import bootstrap
+from tenants.db import db, tenant_bound
+from tenants.models import Department, Tenant
+from tenants.presets import PresetCategory, load_preset
 
-from .models import Category, Department
-
-TENANT_FIELDS = (
-    "name",
-    "primary_color",
-    "logo_svg",
-    "letterhead",
-    "duty_contact_name",
-    "duty_contact_phone",
-    "case_prefix",
-)
+from .models import Category
 
 
-def create_tenant(slug: str, preset_name: str, preset: dict[str, Any]) -> Tenant:
-    """Create a tenant with the preset's catalogue; the caller commits."""
-    with unscoped():
-        if db.session.scalar(sa.select(Tenant.id).where(Tenant.slug == slug)) is not None:
-            raise ValueError(f"a tenant called {slug!r} exists already")
-    tenant = Tenant(
-        slug=slug,
-        preset=preset_name,
-        locale="zh_CN",
-        timezone="Asia/Shanghai",
-        settings=dict(preset.get("settings", {})),
-        **{f: preset[f] for f in TENANT_FIELDS},
-    )
-    db.session.add(tenant)
-    db.session.flush()
+def install_categories(tenant: Tenant, categories: Iterable[PresetCategory]) -> list[Category]:
+    """Add complaint categories routed to the tenant's departments by code; the caller commits.
+
+    ValueError names a category whose department the tenant does not have.
+    """
     with tenant_bound(tenant.id):
-        by_code: dict[str, Department] = {}
-        for pos, (code, name) in enumerate(preset["departments"]):
-            by_code[code] = Department(code=code, name=name, position=pos)
-            db.session.add(by_code[code])
-        for pos, (code, name, dept) in enumerate(preset["categories"]):
-            db.session.add(
-                Category(code=code, name=name, department=by_code.get(dept), position=pos)
+        departments = dict(db.session.execute(sa.select(Department.code, Department.id)).all())
+        start = db.session.scalar(sa.select(sa.func.count(Category.id))) or 0
+        rows = []
+        for pos, c in enumerate(categories):
+            if c.department not in departments:
+                raise ValueError(f"category {c.code!r}: no department {c.department!r}")
+            rows.append(
+                Category(
+                    code=c.code,
+                    name=c.name,
+                    department_id=departments[c.department],
+                    position=start + pos,
+                )
             )
+        db.session.add_all(rows)
         db.session.flush()
+    return rows
+
+
+def provision(slug: str, preset_name: str, *, name: str | None = None) -> Tenant:
+    """Create a tenant from a preset: organisation, departments and catalogue; the caller commits.
+
+    KeyError for an unknown preset, ValueError when the slug is taken.
+    """
+    preset = load_preset(preset_name)
+    tenant = bootstrap.create_tenant(slug, preset_name, preset, name=name)
+    install_categories(tenant, preset.categories)
     return tenant
-
-
-def add_user(
-    tenant: Tenant,
-    username: str,
-    name: str,
-    role: Role,
-    password: str,
-    department_code: str | None = None,
-    *,
-    email: str = "",
-    phone: str = "",
-    hash_method: str = "scrypt",
-) -> User:
-    """Add a staff member to the tenant; the caller commits."""
-    with tenant_bound(tenant.id):
-        department_id = None
-        if department_code:
-            department_id = db.session.scalar(
-                sa.select(Department.id).where(Department.code == department_code)
-            )
-        user = User(
-            tenant_id=tenant.id,
-            username=username,
-            name=name,
-            role=Role(role),
-            department_id=department_id,
-            email=email,
-            phone=phone,
-        )
-        user.set_password(password, method=hash_method)
-        db.session.add(user)
-        db.session.flush()
-    return user

@@ -8,20 +8,12 @@ on the case, so a later change of policy or calendar never moves a promise alrea
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from tenants.settings import Unit
+
 from . import calendar
-
-
-class Unit(enum.StrEnum):
-    """The units a target may be given in."""
-
-    MINUTES = "minutes"
-    HOURS = "hours"
-    CALENDAR_DAYS = "calendar_days"
-    WORKING_DAYS = "working_days"
 
 
 @dataclass(frozen=True)

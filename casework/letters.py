@@ -18,7 +18,7 @@ def status_url(base_url: str, tenant: Tenant, case: Case) -> str:
 
 def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[str, Any]:
     """Everything the acknowledgement letter (受理确认函, CO-2, HOSP-3) prints."""
-    wording = tenant.setting("letter", {})
+    wording = tenant.config.letter
     accepted = deadlines.to_local(case.accepted_at, tenant.timezone)
     due = deadlines.to_local(case.reply_due_at, tenant.timezone) if case.reply_due_at else None
     return {
@@ -26,9 +26,9 @@ def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[s
         "letterhead": tenant.letterhead,
         "logo_svg": tenant.logo_svg,
         "primary_color": tenant.primary_color,
-        "title": wording.get("ack_title", ""),
-        "opening": wording.get("ack_opening", ""),
-        "closing": wording.get("ack_closing", ""),
+        "title": wording.ack_title,
+        "opening": wording.ack_opening,
+        "closing": wording.ack_closing,
         "number": case.number,
         "access_code": case.access_code,
         "accepted_at": accepted.replace(tzinfo=None),

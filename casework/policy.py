@@ -1,18 +1,23 @@
 """The deadline policy (时限规定): a target per stage, with overrides.
 
-Kept in the tenant's settings as ``{"deadlines": {"result": {"value": 5, "unit":
-"working_days"}, …}, "deadline_overrides": [{"stage": "dispatch", "channel": "hotline",
-"value": 3, "unit": "minutes"}, …]}``. The most specific matching override wins.
+Kept in the tenant's settings (:class:`tenants.settings.TenantSettings`): ``deadlines``, a
+limit per stage key, and ``deadline_overrides``, special rules for a channel, category or
+priority. The most specific matching override wins.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tenants.models import Tenant
+from flask_babel import lazy_gettext as _l
+
+from tenants import audit
+from tenants.models import Tenant, User
+from tenants.settings import Limit, Override
 
 from . import routing
 from .deadlines import Target, Unit
+from .errors import InvalidInput
 from .models import Case
 from .states import Priority, Stage
 
@@ -24,15 +29,20 @@ DEFAULTS = {
 }
 
 
+def _target(limit: Limit) -> Target:
+    return Target(limit.value, limit.unit)
+
+
 def target_for(tenant: Tenant, stage: Stage, case: Case) -> Target | None:
     """The case's target for ``stage``, or None when the tenant sets none."""
     special = _special_rule(tenant, stage.value, case)
     if special is not None:
         return special
-    setting = tenant.setting("deadlines", {}).get(stage.value)
-    if setting is None and stage is Stage.RESULT:  # tenants made before stage policies
-        setting = tenant.setting("reply_deadline")
-    return Target.from_setting(setting) if setting else DEFAULTS.get(stage)
+    config = tenant.config
+    limit = config.deadlines.get(stage.value)
+    if limit is None and stage is Stage.RESULT:  # tenants made before stage policies
+        limit = config.reply_deadline
+    return _target(limit) if limit else DEFAULTS.get(stage)
 
 
 def extension_limit(tenant: Tenant, case: Case) -> Target:
@@ -40,8 +50,8 @@ def extension_limit(tenant: Tenant, case: Case) -> Target:
     special = _special_rule(tenant, EXTENSION, case)
     if special is not None:
         return special
-    setting = tenant.setting("deadlines", {}).get(EXTENSION)
-    return Target.from_setting(setting) if setting else DEFAULT_EXTENSION_LIMIT
+    limit = tenant.config.deadlines.get(EXTENSION)
+    return _target(limit) if limit else DEFAULT_EXTENSION_LIMIT
 
 
 def _special_rule(tenant: Tenant, key: str, case: Case) -> Target | None:
@@ -51,19 +61,21 @@ def _special_rule(tenant: Tenant, key: str, case: Case) -> Target | None:
         "channel": case.channel.value,
         "priority": (case.priority or Priority.NORMAL).value,
     }
-    best: tuple[int, dict[str, Any]] | None = None
-    for rule in tenant.setting("deadline_overrides", []):
-        if rule.get("stage") != key:
+    best: tuple[int, Override] | None = None
+    for rule in tenant.config.deadline_overrides:
+        if rule.stage != key:
             continue
-        keys = [k for k in MATCH_KEYS if k in rule]
-        if all(rule[k] == facts[k] for k in keys) and (best is None or len(keys) > best[0]):
+        keys = [k for k in MATCH_KEYS if getattr(rule, k) is not None]
+        if all(getattr(rule, k) == facts[k] for k in keys) and (
+            best is None or len(keys) > best[0]
+        ):
             best = (len(keys), rule)
-    return Target.from_setting(best[1]) if best is not None else None
+    return _target(best[1]) if best is not None else None
 
 
 def extension_approver(tenant: Tenant) -> str:
     """Who decides extension requests: "dept_head" (of the case's unit) or "supervisor"."""
-    return tenant.setting("extension_approver", "dept_head")
+    return tenant.config.extension_approver
 
 
 # Every stage a case can enter, in the order handling meets them.
@@ -89,45 +101,62 @@ KEYS = (*(s.value for s in EDITABLE), EXTENSION)
 
 def limits(tenant: Tenant) -> dict[str, Target | None]:
     """The tenant's default limit for each key of :data:`KEYS` (special rules aside)."""
-    settings = tenant.setting("deadlines", {})
+    configured = tenant.config.deadlines
     defaults: dict[str, Target] = {s.value: t for s, t in DEFAULTS.items()}
     defaults[EXTENSION] = DEFAULT_EXTENSION_LIMIT
     out: dict[str, Target | None] = {}
     for key in KEYS:
-        setting = settings.get(key)
-        out[key] = Target.from_setting(setting) if setting else defaults.get(key)
+        limit = configured.get(key)
+        out[key] = _target(limit) if limit else defaults.get(key)
     return out
 
 
-def set_limits(tenant: Tenant, targets: dict[str, Target | None]) -> None:
+def set_limits(tenant: Tenant, actor: User | None, targets: dict[str, Target | None]) -> None:
     """Store new default limits; cases already running keep the deadlines they were given."""
+    before = tenant.settings.get("deadlines", {}) if tenant.settings else {}
     deadlines = {
-        key: {"value": t.value, "unit": t.unit.value}
+        key: Limit(value=t.value, unit=t.unit)
         for key, t in targets.items()
         if t is not None and key in KEYS
     }
-    # A new dict, so the JSON column is seen as changed.
-    tenant.settings = {**(tenant.settings or {}), "deadlines": deadlines}
+    after = tenant.update_config(deadlines=deadlines).to_json()["deadlines"]
+    audit.record(actor, "policy.limits", "deadlines", {"before": before, "after": after})
 
 
-def overrides(tenant: Tenant) -> list[dict[str, Any]]:
+def overrides(tenant: Tenant) -> list[Override]:
     """The tenant's special rules, in the order they were added."""
-    return list(tenant.setting("deadline_overrides", []))
+    return list(tenant.config.deadline_overrides)
 
 
-def add_override(tenant: Tenant, key: str, target: Target, **match: str | None) -> dict[str, Any]:
+def add_override(
+    tenant: Tenant, actor: User | None, key: str, target: Target, **match: str | None
+) -> Override:
     """Add a special rule for a key of :data:`KEYS`, e.g. hotline cases are dispatched within
-    3 minutes (CITY-4); ValueError for an unknown key."""
+    3 minutes (CITY-4); InvalidInput for an unknown key."""
     if key not in KEYS:
-        raise ValueError(f"no time limit called {key!r}")
-    rule: dict[str, Any] = {"stage": key, "value": target.value, "unit": target.unit.value}
-    rule.update({k: v for k, v in match.items() if k in MATCH_KEYS and v})
-    tenant.settings = {**(tenant.settings or {}), "deadline_overrides": [*overrides(tenant), rule]}
+        raise InvalidInput("stage", _l("Choose a stage."))
+    rule = Override(
+        stage=key,
+        value=target.value,
+        unit=target.unit,
+        **{k: v for k, v in match.items() if k in MATCH_KEYS and v},
+    )
+    tenant.update_config(deadline_overrides=[*overrides(tenant), rule])
+    audit.record(actor, "policy.rule_added", key, {"before": None, "after": _plain(rule)})
     return rule
 
 
-def remove_override(tenant: Tenant, index: int) -> None:
+def remove_override(tenant: Tenant, actor: User | None, index: int) -> None:
     """Remove the special rule at ``index``; IndexError if there is none."""
     rules = overrides(tenant)
-    del rules[index]
-    tenant.settings = {**(tenant.settings or {}), "deadline_overrides": rules}
+    if not 0 <= index < len(rules):
+        raise IndexError(index)
+    removed = rules.pop(index)
+    tenant.update_config(deadline_overrides=rules)
+    audit.record(
+        actor, "policy.rule_removed", removed.stage, {"before": _plain(removed), "after": None}
+    )
+
+
+def _plain(rule: Override) -> dict[str, Any]:
+    return rule.model_dump(mode="json", exclude_none=True)

@@ -1,4 +1,4 @@
-"""Tenants (机构), their branding, and the staff who work in them."""
+"""Tenants (机构), their branding and settings, their departments, and the staff in them."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import enum
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic_core import to_jsonable_python
 from sqlalchemy import orm
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import TenantScoped, db, enum_values, utcnow
+from .db import TenantConfig, TenantScoped, db, enum_values, utcnow
+from .settings import TenantSettings
 
 
 class Role(enum.StrEnum):
@@ -40,15 +42,49 @@ class Tenant(db.Model):
     duty_contact_name: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
     duty_contact_phone: orm.Mapped[str] = orm.mapped_column(sa.String(50), default="")
     case_prefix: orm.Mapped[str] = orm.mapped_column(sa.String(10), default="TS")
-    # Everything a preset tunes that has no column yet: channels, letter wording, deadlines.
+    # Everything a preset tunes that has no column yet, as JSON; read it through ``config``.
     settings: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
     # Bumped whenever its departments, categories or calendar change (see TenantConfig).
     config_version: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
 
-    def setting(self, key: str, default: Any = None) -> Any:
-        """One preset setting, with a default for tenants made before it existed."""
-        return (self.settings or {}).get(key, default)
+    @property
+    def config(self) -> TenantSettings:
+        """The settings, validated, with defaults for keys the tenant never set.
+
+        Parsed once per settings dict: writers always assign a new dict (the JSON column only
+        sees a change that way), so the dict's identity says whether the copy is current.
+        """
+        raw = self.settings
+        cached = self.__dict__.get("_config")
+        if cached is None or cached[0] is not raw:
+            cached = (raw, TenantSettings.model_validate(raw or {}))
+            self.__dict__["_config"] = cached
+        return cached[1]
+
+    def update_config(self, **changes: Any) -> TenantSettings:
+        """Validate the settings with ``changes`` applied and store them; ValueError if invalid.
+
+        Values may be plain JSON or the schema's own types (``Limit``, ``Override``).
+        """
+        config = TenantSettings.model_validate(
+            {**(self.settings or {}), **to_jsonable_python(changes, exclude_none=True)}
+        )
+        self.settings = config.to_json()
+        self.__dict__["_config"] = (self.settings, config)
+        return config
+
+
+class Department(TenantConfig, db.Model):
+    """A unit that handles cases (部门 / 责任单位), part of the organisation like its staff."""
+
+    __tablename__ = "departments"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "code"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    code: orm.Mapped[str] = orm.mapped_column(sa.String(40))
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    position: orm.Mapped[int] = orm.mapped_column(default=0)
 
 
 class User(TenantScoped, db.Model):

@@ -9,12 +9,14 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from casework import catalog, operations
-from casework.models import Case, Category, Department
+from casework import catalog
+from casework.models import Case, Category
+from casework.operations import dispatch, handling, intake, rectification, repeats, revisits
 from casework.states import Channel, Status
+from tenants import bootstrap, presets
 from tenants.db import db, tenant_bound, unscoped, utcnow
-from tenants.models import Role, Tenant, User
-from tenants.presets import PRESETS, get_preset
+from tenants.models import Department, Role, Tenant, User
+from tenants.presets import DemoCase
 
 tenants_cli = AppGroup("tenants", help="Create and list tenants.")
 demo_cli = AppGroup("demo", help="Demo tenants with sample cases.")
@@ -25,16 +27,15 @@ DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on start for the demo account
 
 @tenants_cli.command("create")
 @click.argument("slug")
-@click.option("--preset", type=click.Choice(sorted(PRESETS)), required=True)
+@click.option("--preset", type=click.Choice(presets.available()), required=True)
 @click.option("--admin", "admin_username", default="admin", show_default=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_tenant(slug: str, preset: str, admin_username: str, password: str) -> None:
     """Create a tenant from a preset, with a first admin user."""
-    data = get_preset(preset)
-    tenant = catalog.create_tenant(slug, preset, data)
-    catalog.add_user(tenant, admin_username, "管理员", Role.ADMIN, password)
+    tenant = catalog.provision(slug, preset)
+    bootstrap.add_user(tenant, admin_username, "管理员", Role.ADMIN, password)
     db.session.commit()
-    click.echo(f"created tenant {slug!r} ({data['name']}) with admin {admin_username!r}")
+    click.echo(f"created tenant {slug!r} ({tenant.name}) with admin {admin_username!r}")
 
 
 @tenants_cli.command("list")
@@ -46,31 +47,21 @@ def list_tenants() -> None:
 
 
 def seed_demo(hash_method: str = "scrypt") -> list[Tenant]:
-    """Create the mall, hospital and city demo tenants with staff and sample cases."""
+    """Create a demo tenant, with staff and sample cases, for every preset that has demo data."""
     made = []
-    for preset_name in ("mall", "hospital", "city"):
-        data = get_preset(preset_name)
+    for preset_name in presets.demos():
+        demo = presets.load_demo(preset_name)
         with unscoped():
-            exists = db.session.scalar(sa.select(Tenant).where(Tenant.slug == data["slug"]))
+            exists = db.session.scalar(sa.select(Tenant).where(Tenant.slug == demo.slug))
         if exists:
             continue
-        tenant = catalog.create_tenant(data["slug"], preset_name, data)
-        users = {}
-        for i, (username, name, role, dept) in enumerate(data["users"]):
-            users[username] = catalog.add_user(
-                tenant,
-                username,
-                name,
-                Role(role),
-                DEMO_PASSWORD,
-                dept,
-                email=f"{username}@{data['slug']}.example.com",
-                phone=f"0571-8600 {1000 + i}",
-                hash_method=hash_method,
-            )
+        tenant = catalog.provision(demo.slug, preset_name)
+        users = bootstrap.add_staff(
+            tenant, demo.users, DEMO_PASSWORD, f"{demo.slug}.example.com", hash_method=hash_method
+        )
         with tenant_bound(tenant.id):
             cases: list[Case] = []
-            for sample in data["demo_cases"]:
+            for sample in demo.cases:
                 cases.append(_demo_case(tenant, sample, users, cases))
             db.session.commit()
         made.append(tenant)
@@ -78,75 +69,74 @@ def seed_demo(hash_method: str = "scrypt") -> list[Tenant]:
 
 
 def _demo_case(
-    tenant: Tenant, sample: dict, users: dict[str, User], earlier: list[Case]
+    tenant: Tenant, sample: DemoCase, users: dict[str, User], earlier: list[Case]
 ) -> Case:
-    category_id = db.session.scalar(
-        sa.select(Category.id).where(Category.code == sample["category"])
-    )
-    desk = users["desk"]
-    channel = Channel(sample["channel"])
-    case = operations.open_case(
+    category_id = db.session.scalar(sa.select(Category.id).where(Category.code == sample.category))
+    desk = _first(users, Role.INTAKE)
+    channel = Channel(sample.channel)
+    case = intake.open_case(
         tenant,
-        operations.Complaint(
+        intake.Complaint(
             channel=channel,
             category_id=category_id,
-            description=sample["description"],
-            name=sample["name"],
-            phone=sample["phone"],
-            email=sample.get("email", ""),
-            location=sample["location"],
+            description=sample.description,
+            name=sample.name,
+            phone=sample.phone,
+            email=sample.email,
+            location=sample.location,
             received_at=(
-                utcnow() - dt.timedelta(days=sample["received_days_ago"])
-                if "received_days_ago" in sample
+                utcnow() - dt.timedelta(days=sample.received_days_ago)
+                if sample.received_days_ago is not None
                 else None
             ),
         ),
         actor=None if channel is Channel.WEB else desk,
     )
-    if "repeat_of" in sample:
+    if sample.repeat_of is not None:
         db.session.flush()
-        repeated = earlier[sample["repeat_of"]]
-        operations.mark_repeat(case, desk, repeated.number, True, "投诉人第二次来电,问题仍未解决。")
-    _advance(tenant, case, sample, users)
+        repeated = earlier[sample.repeat_of]
+        repeats.mark_repeat(case, desk, repeated.number, True, "投诉人第二次来电,问题仍未解决。")
+    _advance(case, sample, users)
     return case
 
 
-def _advance(tenant: Tenant, case: Case, sample: dict, users: dict[str, User]) -> None:
-    desk = users["desk"]
-    stage = Status(sample["stage"])
+def _first(users: dict[str, User], role: Role) -> User:
+    return next(u for u in users.values() if u.role is role)
+
+
+def _advance(case: Case, sample: DemoCase, users: dict[str, User]) -> None:
+    desk = _first(users, Role.INTAKE)
+    stage = Status(sample.stage)
     if stage is Status.ACCEPTED:
         return
-    head = next(u for u in users.values() if u.role is Role.SUPERVISOR)
-    handler = users.get(sample["handler"] or "") or next(
-        (u for u in users.values() if u.role is Role.HANDLER), None
-    )
-    operations.dispatch_case(
+    head = _first(users, Role.SUPERVISOR)
+    handler = users.get(sample.handler or "") or _first(users, Role.HANDLER)
+    dispatch.dispatch_case(
         case, head, handler.department_id, handler.id, "请尽快联系投诉人核实情况。"
     )
-    if "rectify" in sample:
-        unit, instructions = sample["rectify"]
-        department = db.session.scalar(sa.select(Department).where(Department.code == unit))
-        operations.order_rectification(case, head, department.id, instructions)
+    if sample.rectify is not None:
+        department = db.session.scalar(
+            sa.select(Department).where(Department.code == sample.rectify.department)
+        )
+        rectification.order_rectification(case, head, department.id, sample.rectify.instructions)
     if stage is Status.DISPATCHED:
         return
-    operations.record_contact(
+    handling.record_contact(
         case, handler, "phone", "已电话联系投诉人,核实了事发经过,约定现场查看。"
     )
-    operations.add_note(case, handler, "已到现场核查,情况属实,正在协调相关部门处理。", public=True)
+    handling.add_note(case, handler, "已到现场核查,情况属实,正在协调相关部门处理。", public=True)
     if stage is Status.IN_PROGRESS:
         return
-    operations.record_result(
+    handling.record_result(
         case,
         handler,
         "经核实情况属实,已责成相关责任人整改完毕,并向投诉人当面致歉。",
-        "赠送 100 元购物券一张" if tenant.preset == "mall" else "",
+        sample.remedy,
     )
-    operations.send_result(case, handler)
+    handling.send_result(case, handler)
     if stage is Status.AWAITING_REVISIT:
         return
-    operations.record_revisit(
-        case, desk, "phone", True, 5, "对处理结果满意,感谢工作人员的及时处理。"
-    )
+    revisits.record_revisit(case, desk, "phone", True, 5, "对处理结果满意,感谢工作人员的及时处理。")
 
 
 @demo_cli.command("seed")
@@ -160,13 +150,13 @@ def demo_seed() -> None:
 def demo_accounts() -> None:
     """Print the demo staff accounts."""
     base = current_app.config["PUBLIC_URL"]
-    for preset_name in ("mall", "hospital", "city"):
-        data = get_preset(preset_name)
-        click.echo(f"\n{data['name']}")
-        click.echo(f"  portal: {base}/t/{data['slug']}/")
-        click.echo(f"  desk:   {base}/t/{data['slug']}/desk/login")
-        for username, name, role, _dept in data["users"]:
-            click.echo(f"    {username:<10} {DEMO_PASSWORD}  {role:<10} {name}")
+    for preset_name in presets.demos():
+        demo = presets.load_demo(preset_name)
+        click.echo(f"\n{presets.load_preset(preset_name).name}")
+        click.echo(f"  portal: {base}/t/{demo.slug}/")
+        click.echo(f"  desk:   {base}/t/{demo.slug}/desk/login")
+        for u in demo.users:
+            click.echo(f"    {u.username:<10} {DEMO_PASSWORD}  {u.role.value:<10} {u.name}")
 
 
 @fonts_cli.command("build")

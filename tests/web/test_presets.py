@@ -8,15 +8,15 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tenants.presets import get_preset
+from tenants.presets import available, load_preset
 from tests.conftest import make_org
 
 
-@pytest.mark.parametrize("preset", ["mall", "hospital", "city"])
+@pytest.mark.parametrize("preset", available())
 def test_each_preset_files_and_issues_a_receipt(client, preset):
     org = make_org(f"{preset}-x", preset)
-    data = get_preset(preset)
-    first_category = data["categories"][0][0]
+    data = load_preset(preset)
+    first_category = data.categories[0].code
     response = client.post(
         f"/t/{org.slug}/",
         data={
@@ -30,9 +30,9 @@ def test_each_preset_files_and_issues_a_receipt(client, preset):
     assert response.status_code == 303
     page = client.get(response.headers["Location"])
     number = re.search(r'data-testid="case-number">([^<]+)<', page.text).group(1)
-    assert number.startswith(data["case_prefix"])
+    assert number.startswith(data.case_prefix)
     pdf = client.get(f"/t/{org.slug}/status/{number}/receipt.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert number in text
-    assert data["settings"]["letter"]["ack_title"] in text
-    assert data["duty_contact_phone"] in text
+    assert data.settings.letter.ack_title in text
+    assert data.duty_contact_phone in text

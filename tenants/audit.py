@@ -1,0 +1,63 @@
+"""The audit trail of configuration changes: who changed which setting, from what, to what.
+
+A case keeps its own history; this is the tenant's. Time limits, reminders and working days
+decide when promises to complainants fall due, so every change to them leaves an event
+here. Events are only ever added: the ORM refuses to update or delete one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, orm
+
+from .db import TenantScoped, db, utcnow
+from .models import User
+
+
+class AuditEvent(TenantScoped, db.Model):
+    """One configuration change, with the values before and after it."""
+
+    __tablename__ = "audit_events"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    actor_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # The name at the time, kept when the account is gone.
+    actor_label: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(40))
+    subject: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
+    # {"before": ..., "after": ...}, plain JSON values.
+    changes: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
+
+
+class AppendOnly(RuntimeError):
+    """An audit event was about to be changed or removed: a bug."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse(_mapper, _connection, target: AuditEvent) -> None:
+    raise AppendOnly(f"audit event {target.id} is append-only")
+
+
+def record(actor: User | None, kind: str, subject: str, changes: dict[str, Any]) -> AuditEvent:
+    """Add an audit event in the current transaction; None as actor for the system (CLI).
+
+    The event belongs to the actor's tenant, or to the bound tenant when there is no actor.
+    """
+    row = AuditEvent(
+        actor_id=actor.id if actor else None,
+        actor_label=actor.name if actor else "system",
+        kind=kind,
+        subject=subject,
+        changes=changes,
+    )
+    if actor is not None:
+        row.tenant_id = actor.tenant_id
+    db.session.add(row)
+    return row

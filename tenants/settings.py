@@ -1,0 +1,157 @@
+"""A tenant's settings, typed: what a preset tunes and the tenant admin may change.
+
+The settings are stored as JSON on the tenant row (``tenants.settings``) and read through
+:class:`TenantSettings`, so every key has one default and one validation, and a misspelt key
+or a unit nobody knows fails where it is written instead of where it is first read.
+
+Stage names, channels and priorities are the domain's words, and ``tenants`` imports nothing
+of the domain. The domain declares them here with :func:`define_words` when it is imported;
+validation checks against them and refuses everything while they are undeclared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+_words: dict[str, tuple[str, ...]] = {}
+
+
+class UndefinedWords(LookupError):
+    """Settings were checked before the domain declared the words they use: a bug."""
+
+
+def define_words(kind: str, values: Iterable[str]) -> None:
+    """Declare the domain's words of one kind (e.g. "stage"); a later call replaces them."""
+    _words[kind] = tuple(str(v) for v in values)
+
+
+def words(kind: str) -> tuple[str, ...]:
+    """The words of ``kind`` the domain declared; raises :class:`UndefinedWords` if none."""
+    try:
+        return _words[kind]
+    except KeyError:
+        raise UndefinedWords(f"no {kind} words defined; import the domain first") from None
+
+
+def known(kind: str) -> AfterValidator:
+    """A field validator that accepts only the declared words of ``kind``."""
+
+    def check(value: str) -> str:
+        allowed = words(kind)
+        if value not in allowed:
+            raise ValueError(f"unknown {kind} {value!r}; known: {', '.join(allowed)}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _empty_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+StageKey = Annotated[str, known("stage")]
+ChannelWord = Annotated[str, known("channel")]
+PriorityWord = Annotated[str, known("priority")]
+
+
+class Unit(enum.StrEnum):
+    """The units a time limit may be given in."""
+
+    MINUTES = "minutes"
+    HOURS = "hours"
+    CALENDAR_DAYS = "calendar_days"
+    WORKING_DAYS = "working_days"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Limit(_Frozen):
+    """A time limit such as 5 working days (CO-4) or 3 minutes (CITY-4)."""
+
+    value: int = Field(ge=1, le=10000)
+    unit: Unit
+
+
+class Override(Limit):
+    """A special rule: a stage's limit for cases of one category, channel or priority.
+
+    ``stage`` may also be "extension", the longest extension. The most specific rule that
+    matches a case wins.
+    """
+
+    stage: StageKey
+    category: Annotated[str | None, BeforeValidator(_empty_is_none)] = None
+    channel: Annotated[ChannelWord | None, BeforeValidator(_empty_is_none)] = None
+    priority: Annotated[PriorityWord | None, BeforeValidator(_empty_is_none)] = None
+
+
+class Letter(_Frozen):
+    """The wording of the acknowledgement letter (受理确认函)."""
+
+    ack_title: str = ""
+    ack_opening: str = ""
+    ack_closing: str = ""
+
+
+_HOURS = re.compile(r"\s*(\d{2}:\d{2})\s*[-–]\s*(\d{2}:\d{2})\s*")
+ROUND_THE_CLOCK = ("", "24/7", "24x7")
+
+
+def _business_hours(text: str) -> str:
+    if text.strip() in ROUND_THE_CLOCK:
+        return text.strip()
+    match = _HOURS.fullmatch(text)
+    try:
+        start, end = (dt.time.fromisoformat(t) for t in match.groups())
+    except (AttributeError, ValueError):
+        raise ValueError(
+            f"business hours {text!r} are not 'HH:MM-HH:MM', '24/7' or empty"
+        ) from None
+    if start >= end:
+        raise ValueError(f"business hours {text!r} close before they open")
+    return text
+
+
+def _all_channels() -> tuple[str, ...]:
+    return words("channel")
+
+
+class TenantSettings(_Frozen):
+    """Everything a tenant tunes that has no column of its own, with its defaults."""
+
+    # How complaints may arrive (CO-1); every channel when the preset names none.
+    channels: tuple[ChannelWord, ...] = Field(default_factory=_all_channels, min_length=1)
+    # Each stage's time limit (and "extension", the longest extension), by stage key.
+    deadlines: dict[StageKey, Limit] = Field(default_factory=dict)
+    deadline_overrides: tuple[Override, ...] = ()
+    letter: Letter = Letter()
+    # When the two reminders fire, as fractions of the time allowed.
+    reminders: tuple[float, float] = (0.5, 0.8)
+    extension_approver: Literal["dept_head", "supervisor"] = "dept_head"
+    # The hours hour-based limits count, "08:30-17:30"; empty or "24/7" for round the clock.
+    business_hours: Annotated[str, AfterValidator(_business_hours)] = ""
+    # The reply limit of tenants made before limits were kept per stage.
+    reply_deadline: Limit | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TenantSettings:
+        first, second = self.reminders
+        if not 0 < first < second < 1:
+            raise ValueError(
+                f"reminders {list(self.reminders)} must be two fractions, 0 < first < second < 1"
+            )
+        if len(set(self.channels)) != len(self.channels):
+            raise ValueError(f"channels {list(self.channels)} name one channel twice")
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        """The settings as stored: only the keys that were given, in the shape rows hold."""
+        return self.model_dump(mode="json", exclude_unset=True, exclude_none=True)
