@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from casework import policy
 from casework.deadlines import Unit
 from casework.models import CalendarDay
 from casework.states import Stage
+from tenants.audit import AppendOnly, AuditEvent
 from tenants.db import db, tenant_bound
 from tenants.models import Tenant
 from tests.conftest import login
@@ -135,3 +137,61 @@ def test_saving_the_limits_keeps_the_longest_extension(client, world):
         limits = policy.limits(tenant)
     assert (limits["extension"].value, limits["extension"].unit) == (20, Unit.CALENDAR_DAYS)
     assert limits["acceptance"] is None
+
+
+def test_configuration_changes_leave_an_audit_trail(client, world):
+    login(client, world.a, "admin")
+    client.post(
+        "/t/alpha/desk/admin/calendar",
+        data={"day": "2026-12-07", "working": "closed", "note": "台风停业"},
+    )
+    client.post(
+        "/t/alpha/desk/admin/calendar",
+        data={"day": "2026-12-07", "working": "working", "note": "照常营业"},
+    )
+    with tenant_bound(world.a.tenant.id):
+        day_id = db.session.scalars(sa.select(CalendarDay.id)).one()
+    client.post(f"/t/alpha/desk/admin/calendar/{day_id}/delete")
+    form = {f"{k}_value": "" for k in policy.KEYS}
+    form.update({f"{k}_unit": "working_days" for k in policy.KEYS})
+    client.post("/t/alpha/desk/admin/policy", data={**form, "result_value": "4"})
+    rule = {"stage": "dispatch", "channel": "phone", "value": "30", "unit": "minutes"}
+    client.post("/t/alpha/desk/admin/policy/rules", data=rule)
+    client.post("/t/alpha/desk/admin/policy/rules/2/delete")
+    client.post("/t/alpha/desk/admin/policy/reminders", data={"first": 30, "second": 70})
+    client.post("/t/alpha/desk/admin/policy/reminders", data={"first": 90, "second": 60})
+    with tenant_bound(world.a.tenant.id):
+        events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [e.kind for e in events] == [
+            "calendar.day_set",
+            "calendar.day_set",
+            "calendar.day_removed",
+            "policy.limits",
+            "policy.rule_added",
+            "policy.rule_removed",
+            "policy.reminders",
+        ]  # the refused reminders left nothing
+        assert {e.actor_id for e in events} == {world.a.users["admin"].id}
+        assert events[0].actor_label == world.a.users["admin"].name
+        assert events[1].subject == "2026-12-07"
+        assert events[1].changes == {
+            "before": {"working": False, "note": "台风停业"},
+            "after": {"working": True, "note": "照常营业"},
+        }
+        assert events[2].changes["after"] is None
+        assert events[3].changes["after"] == {"result": {"value": 4, "unit": "working_days"}}
+        assert events[3].changes["before"]["result"] == {"value": 5, "unit": "working_days"}
+        assert events[4].changes["after"] == {
+            "stage": "dispatch",
+            "channel": "phone",
+            "value": 30,
+            "unit": "minutes",
+        }
+        assert events[5].changes["before"] == events[4].changes["after"]
+        assert events[6].changes == {"before": [0.5, 0.8], "after": [0.3, 0.7]}
+        events[0].subject = "rewritten"
+        with pytest.raises(AppendOnly):
+            db.session.flush()
+        db.session.rollback()
+    with tenant_bound(world.b.tenant.id):
+        assert db.session.scalars(sa.select(AuditEvent)).all() == []
