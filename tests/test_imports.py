@@ -43,3 +43,57 @@ def test_domain_knows_nothing_of_http():
         text = path.read_text(encoding="utf-8")
         for word in ("from flask import", "import flask\n", "werkzeug"):
             assert word not in text, f"{path.name} mentions {word!r}"
+
+
+def _package(module: str) -> str:
+    return module.split(".")[0]
+
+
+def schema_offences(links) -> list[str]:
+    """Each (what, referencing module, referenced module) link that runs against the layers.
+
+    A foreign key or relationship is an import in disguise: the referencing model's package
+    must be allowed to import the package of the model it points at.
+    """
+    offences = []
+    for what, source, target in links:
+        owner, owned = _package(source), _package(target)
+        if owned not in ALLOWED.get(owner, set()) | {owner} or owned not in ALLOWED:
+            offences.append(f"{what}: {source} → {target}")
+    return offences
+
+
+def _schema_links(app) -> list[tuple[str, str, str]]:
+    from tenants.db import db
+
+    mappers = list(db.Model.registry.mappers)
+    model_of_table = {m.local_table.name: m.class_ for m in mappers}
+    links = []
+    for mapper in mappers:
+        model = mapper.class_
+        for fk in mapper.local_table.foreign_keys:
+            target = model_of_table[fk.column.table.name]
+            links.append(
+                (f"{model.__name__}.{fk.parent.name}", model.__module__, target.__module__)
+            )
+        for rel in mapper.relationships:
+            links.append(
+                (f"{model.__name__}.{rel.key}", model.__module__, rel.mapper.class_.__module__)
+            )
+    return links
+
+
+def test_foreign_keys_and_relationships_follow_the_layers(app):
+    links = _schema_links(app)
+    assert any(what == "User.tenant_id" for what, _, _ in links)  # the walk reads the models
+    assert schema_offences(links) == []
+
+
+def test_the_schema_check_reports_a_link_against_the_layers():
+    bad = ("User.department_id", "tenants.models", "casework.models")
+    good = ("Case.department_id", "casework.models", "tenants.models")
+    stray = ("Thing.case_id", "plugins.models", "casework.models")  # outside every layer
+    assert schema_offences([bad, good, stray]) == [
+        "User.department_id: tenants.models → casework.models",
+        "Thing.case_id: plugins.models → casework.models",
+    ]
