@@ -185,12 +185,3 @@ def supervisors() -> list[User]:
 
 def _supervisors() -> list[User]:
     return _users(sa.select(User).where(User.role == Role.SUPERVISOR))
-
-
-def unread_count(user: User) -> int:
-    """The number on the bell."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    )

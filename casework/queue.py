@@ -91,24 +91,3 @@ def deadline_state(case: Case, now: dt.datetime | None = None) -> str:
     if case.next_due_at < now:
         return "overdue"
     return "soon" if case.due_soon_at is not None and case.due_soon_at <= now else "ok"
-
-
-def deadline_board(now: dt.datetime | None = None) -> list[tuple[int | None, int, int]]:
-    """Per department: (department id, overdue cases, cases due soon), worst first.
-
-    Reads only cases with a running deadline that is overdue or due soon, via the
-    (tenant_id, next_due_at) index, so it grows with the late work, not with the archive.
-    """
-    now = now or utcnow()
-    overdue = sa.func.sum(sa.case((Case.next_due_at < now, 1), else_=0))
-    soon = sa.func.sum(sa.case((Case.next_due_at >= now, 1), else_=0))
-    rows = db.session.execute(
-        sa.select(Case.department_id, overdue, soon)
-        .where(
-            Case.next_due_at.is_not(None),
-            sa.or_(Case.next_due_at < now, Case.due_soon_at <= now),
-        )
-        .group_by(Case.department_id)
-        .order_by(overdue.desc())
-    ).all()
-    return [(dept, int(o or 0), int(s or 0)) for dept, o, s in rows]

@@ -56,15 +56,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
 
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .cases import bp as cases_bp
-    from .home import bp as home_bp
-    from .intake import bp as intake_bp
-    from .portal import bp as portal_bp
+    from . import admin, auth, cases, home, intake, mail, notifications, portal, reports
 
-    for bp in (home_bp, portal_bp, auth_bp, cases_bp, intake_bp, admin_bp):
-        app.register_blueprint(bp)
+    for area in (home, portal, auth, cases, intake, notifications, mail, reports, admin):
+        app.register_blueprint(area.bp)
 
     from .cli import register
 

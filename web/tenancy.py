@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, abort, g, request, session
+from flask import Blueprint, Flask, abort, current_app, g, request, session
 from flask_login import current_user
 
 from tenants.db import bind_tenant, db, release_tenant, unscoped
@@ -47,12 +47,27 @@ def _bind_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.tenant_token = bind_tenant(tenant.id)
 
 
-DESK_BLUEPRINTS = frozenset({"auth", "cases", "intake", "admin"})
+DESK_PREFIX = "/t/<slug>/desk"
+
+
+def is_desk(blueprint: Blueprint | None) -> bool:
+    """Whether a blueprint serves the staff desk: its URL prefix lies under ``/t/<slug>/desk``.
+
+    Read from the prefix rather than listed by name, so a new desk blueprint is guarded the
+    moment it is registered.
+    """
+    prefix = (blueprint.url_prefix or "") if blueprint is not None else ""
+    return prefix.rstrip("/") == DESK_PREFIX or prefix.startswith(DESK_PREFIX + "/")
+
+
+def desk_blueprints(app: Flask) -> frozenset[str]:
+    """The names of the app's desk blueprints."""
+    return frozenset(name for name, bp in app.blueprints.items() if is_desk(bp))
 
 
 def _keep_sessions_home() -> None:
     """A staff session is good for its own tenant's desk only; elsewhere it finds nothing."""
-    if "tenant" not in g or request.blueprint not in DESK_BLUEPRINTS:
+    if "tenant" not in g or not is_desk(current_app.blueprints.get(request.blueprint or "")):
         return
     owner = session_tenant_id()
     if owner is not None and owner != g.tenant.id:

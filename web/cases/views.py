@@ -10,11 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from casework import access, alerts, operations, policy, routing, stages
+from casework import access, operations, policy, routing, stages
 from casework import queue as caseq
-from casework.models import Attachment, Case, CaseEvent, Notification, Revisit
+from casework.models import Attachment, CaseEvent, Revisit
 from casework.states import Action, Channel, Stage, Status, allowed_actions
-from jobs import notify
 from tenants.db import db, utcnow
 from tenants.models import Role
 
@@ -92,15 +91,6 @@ ACTION_TITLES = {
     Action.SPECIAL_MEASURES.value: _l("Special measures"),
     Action.ORDER_RECTIFICATION.value: _l("Order rectification"),
     Action.RECTIFIED.value: _l("Report the rectification done"),
-}
-
-
-MAIL_STATES = {
-    "logged": (_l("Kept here (no SMTP server)"), "is-light"),
-    "sending": (_l("Sending"), "is-info is-light"),
-    "sent": (_l("Sent"), "is-success is-light"),
-    "failed": (_l("Failed"), "is-danger is-light"),
-    "unknown": (_l("Delivery unknown: the sender stopped mid-send"), "is-warning"),
 }
 
 
@@ -350,57 +340,3 @@ def attachment(case_id: int, attachment_id: int):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@bp.get("/mail")
-@staff_required(Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
-def mail_log():
-    """Outgoing mail, including what was only logged because no SMTP server is set."""
-    messages = notify.mail_log(50, _int(request.args.get("before")))
-    now = utcnow()
-    states = {m.id: notify.delivery_state(m, now) for m in messages}
-    return render_template(
-        "cases/mail.html", messages=messages, states=states, labels=MAIL_STATES
-    )
-
-
-@bp.get("/notifications")
-@staff_required(*STAFF)
-def notifications():
-    """The user's reminders and escalations, newest first."""
-    rows = db.session.execute(
-        sa.select(Notification, Case)
-        .join(Case, Case.id == Notification.case_id)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.id.desc())
-        .limit(50)
-    ).all()
-    return render_template("cases/notifications.html", rows=rows)
-
-
-@bp.post("/notifications/read")
-@staff_required(*STAFF)
-def notifications_read():
-    """Mark all of the user's notifications read."""
-    db.session.execute(
-        sa.update(Notification)
-        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    return redirect(url_for("cases.notifications"), 303)
-
-
-@bp.get("/notifications/badge")
-@staff_required(*STAFF)
-def notifications_badge():
-    """The bell's count, polled by htmx."""
-    return render_template("cases/_bell.html", count=alerts.unread_count(current_user))
-
-
-@bp.get("/overdue")
-@staff_required(*STAFF)
-def overdue():
-    """Overdue and due-soon cases per department, each a link into the queue."""
-    names = {d.id: d.name for d in routing.departments()}
-    board = [(dept, names.get(dept), o, s) for dept, o, s in caseq.deadline_board()]
-    return render_template("cases/overdue.html", board=board)

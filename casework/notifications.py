@@ -1,0 +1,47 @@
+"""A staff member's notices in the desk's bell: reading them and marking them read.
+
+The notices themselves are written where their cause is (reminders and escalation in
+:mod:`casework.alerts`; urging, supervision, extension requests and rectification orders in
+the operations); this module reads one user's notices and marks them read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from tenants.db import db, utcnow
+from tenants.models import User
+
+from .models import Case, Notification
+
+
+def recent(user: User, limit: int = 50) -> list[tuple[Notification, Case]]:
+    """The user's newest notices, each with its case, newest first."""
+    rows = db.session.execute(
+        sa.select(Notification, Case)
+        .join(Case, Case.id == Notification.case_id)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    )
+    return [(notice, case) for notice, case in rows]
+
+
+def mark_all_read(user: User, now: dt.datetime | None = None) -> None:
+    """Mark every unread notice of the user read (at ``now``)."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+    )
+
+
+def unread_count(user: User) -> int:
+    """The number on the bell."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
