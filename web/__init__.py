@@ -56,9 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
 
-    from . import admin, auth, cases, home, intake, mail, notifications, portal, reports
+    from . import admin, api, auth, cases, home, intake, mail, notifications, portal, reports
 
-    for area in (home, portal, auth, cases, intake, notifications, mail, reports, admin):
+    for area in (home, portal, auth, cases, intake, notifications, mail, reports, admin, api):
         app.register_blueprint(area.bp)
 
     from .cli import register
