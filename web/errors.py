@@ -9,6 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 from casework.errors import Forbidden, NotFound
 
+from .htmx import is_htmx
+
 
 def _refuse_nul() -> None:
     """NUL characters cannot be stored (PostgreSQL refuses them): a 400, not a 500 later."""
@@ -57,5 +59,5 @@ def init_app(app: Flask) -> None:
 
 
 def _page(code: int, title: str, text: str):
-    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    template = "errors/_error.html" if is_htmx() else "errors/error.html"
     return render_template(template, code=code, title=title, text=text), code
