@@ -315,7 +315,7 @@ def bench_letters(count: int) -> None:
     from casework.letters import acknowledgement_context
     from casework.models import Case
     from jobs import pdf
-    from jobs.letters import render_acknowledgement
+    from jobs.letters import render_letter
     from tenants.db import db, tenant_bound, unscoped
     from tenants.models import Tenant
 
@@ -344,13 +344,13 @@ def bench_letters(count: int) -> None:
                                                         letter_html, flags=re.S))
                 plain = "".join(f"<p>{htmlmod.escape(htmlmod.unescape(line.strip()))}</p>"
                                 for line in text.splitlines() if line.strip())
-                render_acknowledgement(tenant, case)  # warm-up
+                render_letter(tenant, case, "ack")  # warm-up
                 pdf.render_pdf(letter_html)
                 pdf.render_pdf(plain)
                 memory, sizes, t_letter = {}, [], 0.0
                 for i in range(1, count + 1):
                     t0 = time.perf_counter()
-                    sizes.append(len(render_acknowledgement(tenant, case)))
+                    sizes.append(len(render_letter(tenant, case, "ack")))
                     t_letter += time.perf_counter() - t0
                     if i in (20, count // 2, count):
                         memory[i] = rss_mb()

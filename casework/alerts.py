@@ -15,26 +15,33 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from tenants import audit
 from tenants.db import db, tenant_bound, unscoped
 from tenants.models import Role, Tenant, User
 
 from . import outbox
 from .errors import InvalidInput
 from .models import Alert, Case, Deadline, Notification, Rectification
-from .states import Stage
+from .states import NotificationKind, Stage
 
-DEFAULT_REMINDERS = (0.5, 0.8)
 OVERDUE, SUPERVISORS = 3, 4
-KINDS = {1: "reminder", 2: "reminder", OVERDUE: "overdue", SUPERVISORS: "escalation"}
+KINDS = {
+    1: NotificationKind.REMINDER,
+    2: NotificationKind.REMINDER,
+    OVERDUE: NotificationKind.OVERDUE,
+    SUPERVISORS: NotificationKind.ESCALATION,
+}
 
 
 def fractions(tenant: Tenant) -> tuple[float, float, float, float]:
     """When each level fires, as a fraction of the time allowed."""
-    first, second = tenant.setting("reminders", DEFAULT_REMINDERS)
-    return (float(first), float(second), 1.0, 2.0)
+    first, second = tenant.config.reminders
+    return (first, second, 1.0, 2.0)
 
 
-def set_reminders(tenant: Tenant, first_percent: int, second_percent: int) -> None:
+def set_reminders(
+    tenant: Tenant, actor: User | None, first_percent: int, second_percent: int
+) -> None:
     """Remind the responsible at these percentages of the time allowed (e.g. 50 and 80).
 
     Deadlines already running keep the alerts they were armed with until their next one.
@@ -43,11 +50,13 @@ def set_reminders(tenant: Tenant, first_percent: int, second_percent: int) -> No
         raise InvalidInput(
             "second", _l("Give two percentages between 1 and 99, the first below the second.")
         )
-    reminders = [first_percent / 100, second_percent / 100]
-    tenant.settings = {**(tenant.settings or {}), "reminders": reminders}
+    before = list(fractions(tenant)[:2])
+    tenant.update_config(reminders=(first_percent / 100, second_percent / 100))
+    after = list(fractions(tenant)[:2])
+    audit.record(actor, "policy.reminders", "reminders", {"before": before, "after": after})
 
 
-def alert_time(deadline: Deadline, level: int, tenant: Tenant) -> dt.datetime | None:
+def alert_time(tenant: Tenant, deadline: Deadline, level: int) -> dt.datetime | None:
     """When ``level`` fires for this deadline; None past the last level."""
     if level > SUPERVISORS:
         return None
@@ -55,15 +64,15 @@ def alert_time(deadline: Deadline, level: int, tenant: Tenant) -> dt.datetime | 
     return deadline.started_at + allowed * fractions(tenant)[level - 1]
 
 
-def due_soon_at(deadline: Deadline, tenant: Tenant) -> dt.datetime:
+def due_soon_at(tenant: Tenant, deadline: Deadline) -> dt.datetime:
     """From when the queue shows the deadline as due soon (the second reminder)."""
-    return alert_time(deadline, 2, tenant)
+    return alert_time(tenant, deadline, 2)
 
 
-def arm(deadline: Deadline, tenant: Tenant) -> None:
+def arm(tenant: Tenant, deadline: Deadline) -> None:
     """Set the first alert of a newly opened deadline."""
     deadline.alert_level = 0
-    deadline.next_alert_at = alert_time(deadline, 1, tenant)
+    deadline.next_alert_at = alert_time(tenant, deadline, 1)
 
 
 def sweep(now: dt.datetime, limit: int = 500) -> int:
@@ -92,17 +101,17 @@ def _fire(deadline_id: int, now: dt.datetime) -> int:
     if deadline is None or deadline.done_at is not None:
         db.session.rollback()
         return 0
-    tenant = db.session.get(Tenant, deadline.tenant_id)
     case = db.session.get(Case, deadline.case_id)
+    tenant = case.tenant
     # After an outage, reminders that were overtaken are skipped (a 50% reminder on a case
     # already overdue is noise), but the overdue notice and the escalation always go out.
     due_levels = []
     level = deadline.alert_level
-    while (at := alert_time(deadline, level + 1, tenant)) is not None and at <= now:
+    while (at := alert_time(tenant, deadline, level + 1)) is not None and at <= now:
         level += 1
         due_levels.append(level)
     deadline.alert_level = level
-    deadline.next_alert_at = alert_time(deadline, level + 1, tenant)
+    deadline.next_alert_at = alert_time(tenant, deadline, level + 1)
     send = [lv for lv in due_levels if lv >= OVERDUE] or due_levels[-1:]
     sent = 0
     for lv in send:

@@ -9,11 +9,12 @@ from sqlalchemy import event, orm
 from tenants.models import User
 
 from .models import Case, CaseEvent
+from .states import EventKind
 
 
 def record(
     case: Case,
-    kind: str,
+    kind: EventKind,
     actor: User | None,
     *,
     body: str = "",

@@ -9,21 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tenants.db import TenantConfig, TenantScoped, db, enum_values, utcnow
-from tenants.models import User
+from tenants.models import Department, Tenant, User  # Department re-exported for now
 
-from .states import Channel, Priority, Stage, Status
-
-
-class Department(TenantConfig, db.Model):
-    """A unit that handles cases (部门 / 责任单位)."""
-
-    __tablename__ = "departments"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "code"),)
-
-    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
-    code: orm.Mapped[str] = orm.mapped_column(sa.String(40))
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
-    position: orm.Mapped[int] = orm.mapped_column(default=0)
+from .states import (
+    Channel,
+    ContactMethod,
+    EventKind,
+    NotificationKind,
+    Priority,
+    Stage,
+    Status,
+)
 
 
 class Category(TenantConfig, db.Model):
@@ -91,7 +87,10 @@ class Case(TenantScoped, db.Model):
     complainant_name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
     complainant_phone: orm.Mapped[str] = orm.mapped_column(sa.String(40), default="")
     complainant_email: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
-    preferred_contact: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="phone")
+    preferred_contact: orm.Mapped[ContactMethod] = orm.mapped_column(
+        sa.Enum(ContactMethod, native_enum=False, length=20, values_callable=enum_values),
+        default=ContactMethod.PHONE,
+    )
 
     # When the complaint reached the organisation (a letter's arrival, a mail's receipt); the
     # acceptance time limit (CO-2: 24 hours; petitions: 15 days) runs from here to accepted_at.
@@ -123,6 +122,7 @@ class Case(TenantScoped, db.Model):
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)
 
+    tenant: orm.Mapped[Tenant] = orm.relationship()
     category: orm.Mapped[Category | None] = orm.relationship()
     department: orm.Mapped[Department | None] = orm.relationship()
     handler: orm.Mapped[User | None] = orm.relationship(foreign_keys=[handler_id])
@@ -157,7 +157,9 @@ class CaseEvent(TenantScoped, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     actor_label: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
-    kind: orm.Mapped[str] = orm.mapped_column(sa.String(40))
+    kind: orm.Mapped[EventKind] = orm.mapped_column(
+        sa.Enum(EventKind, native_enum=False, length=40, values_callable=enum_values)
+    )
     public: orm.Mapped[bool] = orm.mapped_column(default=False)
     body: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     changes: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
@@ -316,7 +318,9 @@ class Notification(TenantScoped, db.Model):
     oversight_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("oversights.id", ondelete="CASCADE")
     )
-    kind: orm.Mapped[str] = orm.mapped_column(sa.String(20))
+    kind: orm.Mapped[NotificationKind] = orm.mapped_column(
+        sa.Enum(NotificationKind, native_enum=False, length=20, values_callable=enum_values)
+    )
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     read_at: orm.Mapped[dt.datetime | None]
 
@@ -341,7 +345,9 @@ class Revisit(TenantScoped, db.Model):
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
-    method: orm.Mapped[str] = orm.mapped_column(sa.String(20))
+    method: orm.Mapped[ContactMethod] = orm.mapped_column(
+        sa.Enum(ContactMethod, native_enum=False, length=20, values_callable=enum_values)
+    )
     reached: orm.Mapped[bool]
     satisfaction: orm.Mapped[int | None]
     comments: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")

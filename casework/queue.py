@@ -14,8 +14,9 @@ from sqlalchemy import orm
 
 from tenants.db import db, utcnow
 
+from . import stages
 from .models import Case
-from .states import OPEN_STATUSES, Status
+from .states import OPEN_STATUSES, DeadlineState, Status
 
 PAGE_SIZE = 25
 
@@ -83,11 +84,7 @@ def list_cases(
     return rows, (encode_cursor(rows[-1]) if more and rows else None)
 
 
-def deadline_state(case: Case, now: dt.datetime | None = None) -> str:
+def deadline_state(case: Case, now: dt.datetime | None = None) -> DeadlineState | str:
     """Overdue, soon, ok, or empty when no deadline runs: the queue's badge."""
-    if case.next_due_at is None:
-        return ""
-    now = now or utcnow()
-    if case.next_due_at < now:
-        return "overdue"
-    return "soon" if case.due_soon_at is not None and case.due_soon_at <= now else "ok"
+    state = stages.state(case.next_due_at, now or utcnow(), soon_at=case.due_soon_at)
+    return state if state is not None else ""

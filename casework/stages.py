@@ -12,7 +12,7 @@ from tenants.models import Tenant
 
 from . import alerts, calendar, deadlines, policy
 from .models import Case, Deadline
-from .states import Stage
+from .states import DeadlineState, Stage
 
 
 def plan(
@@ -40,7 +40,7 @@ def plan(
         provisional=due.provisional,
         target=f"{target.value} {target.unit.value}",
     )
-    alerts.arm(deadline, tenant)
+    alerts.arm(tenant, deadline)
     return deadline
 
 
@@ -48,7 +48,7 @@ def attach(tenant: Tenant, case: Case, deadline: Deadline) -> Deadline:
     """Add a planned deadline to a case that has its id."""
     deadline.case_id = case.id
     orm.object_session(case).add(deadline)
-    track(case, deadline, tenant)
+    track(tenant, case, deadline)
     return deadline
 
 
@@ -58,13 +58,13 @@ def start(tenant: Tenant, case: Case, stage: Stage, now: dt.datetime) -> Deadlin
     return attach(tenant, case, deadline) if deadline is not None else None
 
 
-def track(case: Case, deadline: Deadline, tenant: Tenant) -> None:
+def track(tenant: Tenant, case: Case, deadline: Deadline) -> None:
     """Show the deadline in the case's badge if it is the nearest one still running."""
     if case.paused_at is not None or deadline.done_at is not None:  # stopped or met
         return
     if case.next_due_at is None or deadline.due_at < case.next_due_at:
         case.next_due_at = deadline.due_at
-        case.due_soon_at = alerts.due_soon_at(deadline, tenant)
+        case.due_soon_at = alerts.due_soon_at(tenant, deadline)
 
 
 def finish(case: Case, now: dt.datetime, *met: Stage) -> None:
@@ -74,14 +74,12 @@ def finish(case: Case, now: dt.datetime, *met: Stage) -> None:
         sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.done_at.is_(None))
     ).all()
     case.next_due_at = case.due_soon_at = None
-    tenant = None
     for deadline in open_:
         if deadline.stage in met:
             deadline.done_at = now
             deadline.next_alert_at = None
             continue
-        tenant = tenant or db.session.get(Tenant, case.tenant_id)
-        track(case, deadline, tenant)
+        track(case.tenant, case, deadline)
 
 
 def open_deadline(case: Case, stage: Stage) -> Deadline | None:
@@ -99,17 +97,17 @@ def extend(tenant: Tenant, case: Case, deadline: Deadline, more: deadlines.Targe
     deadline.due_at = due.at
     deadline.provisional = deadline.provisional or due.provisional
     deadline.round += 1
-    alerts.arm(deadline, tenant)
-    refresh(case, tenant)
+    alerts.arm(tenant, deadline)
+    refresh(tenant, case)
 
 
-def refresh(case: Case, tenant: Tenant) -> None:
+def refresh(tenant: Tenant, case: Case) -> None:
     """Recompute the case's earliest open deadline after one moved."""
     case.next_due_at = case.due_soon_at = None
     for deadline in db.session.scalars(
         sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.done_at.is_(None))
     ):
-        track(case, deadline, tenant)
+        track(tenant, case, deadline)
 
 
 def of_case(case: Case) -> list[Deadline]:
@@ -134,10 +132,10 @@ def resume(tenant: Tenant, case: Case, paused_at: dt.datetime, now: dt.datetime)
     for deadline in _open(case):
         deadline.started_at += waited
         deadline.due_at += waited
-        deadline.next_alert_at = alerts.alert_time(deadline, deadline.alert_level + 1, tenant)
+        deadline.next_alert_at = alerts.alert_time(tenant, deadline, deadline.alert_level + 1)
         if deadline.stage == Stage.RESULT:
             case.reply_due_at = deadline.due_at
-    refresh(case, tenant)
+    refresh(tenant, case)
 
 
 def _open(case: Case) -> list[Deadline]:
@@ -146,3 +144,24 @@ def _open(case: Case) -> list[Deadline]:
             sa.select(Deadline).where(Deadline.case_id == case.id, Deadline.done_at.is_(None))
         )
     )
+
+
+def state(
+    due_at: dt.datetime | None,
+    now: dt.datetime,
+    *,
+    done_at: dt.datetime | None = None,
+    soon_at: dt.datetime | None = None,
+) -> DeadlineState | None:
+    """Where a time limit stands at ``now``: met on time or late, or running, due soon or
+    overdue; None when there is none. The queue's badge and the case page's table both ask
+    here."""
+    if due_at is None:
+        return None
+    if done_at is not None:
+        return DeadlineState.LATE if done_at > due_at else DeadlineState.ON_TIME
+    if due_at < now:
+        return DeadlineState.OVERDUE
+    if soon_at is not None and soon_at <= now:
+        return DeadlineState.SOON
+    return DeadlineState.OK

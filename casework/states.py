@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from tenants.models import Role
+from tenants.settings import define_words
 
 
 class Status(enum.StrEnum):
@@ -80,6 +81,62 @@ class Action(enum.StrEnum):
     RECTIFIED = "rectified"  # 整改完成: the unit at fault reports it done
 
 
+class EventKind(enum.StrEnum):
+    """What one entry of a case's history (办理记录) records."""
+
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    STARTED = "started"
+    NOTE = "note"
+    CONTACT = "contact"
+    RESULT = "result"
+    RESULT_SENT = "result_sent"
+    REVISIT = "revisit"
+    CLOSED = "closed"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENDED = "extended"
+    EXTENSION_REFUSED = "extension_refused"
+    URGED = "urged"
+    SUPERVISED = "supervised"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    MARKED_REPEAT = "marked_repeat"
+    SPECIAL_MEASURES = "special_measures"
+    RECTIFICATION_ORDERED = "rectification_ordered"
+    RECTIFIED = "rectified"
+
+
+class ContactMethod(enum.StrEnum):
+    """How staff reach a complainant, or how the complainant would like to be reached."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    SMS = "sms"
+    VISIT = "visit"  # 上门: a home or site visit
+
+
+class NotificationKind(enum.StrEnum):
+    """What a notice in the desk's bell is about."""
+
+    REMINDER = "reminder"  # 到期提醒
+    OVERDUE = "overdue"  # 超期
+    ESCALATION = "escalation"  # 升级督办
+    EXTENSION = "extension"  # a request waiting for the approver
+    URGE = "urge"  # 催办
+    SUPERVISE = "supervise"  # 督办
+    RECTIFICATION = "rectification"  # 整改通知
+
+
+class DeadlineState(enum.StrEnum):
+    """Where a time limit stands: running, due soon or overdue; met on time or late."""
+
+    OK = "ok"
+    SOON = "soon"
+    OVERDUE = "overdue"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
 @dataclass(frozen=True)
 class Transition:
     """One action: the statuses it starts from, the status it leaves, who may take it."""
@@ -146,3 +203,11 @@ TRANSITIONS: dict[Action, Transition] = {
 def allowed_actions(status: Status, role: Role) -> list[Action]:
     """The actions a role may take on a case in this status, in workflow order."""
     return [a for a, t in TRANSITIONS.items() if status in t.sources and role in t.roles]
+
+
+# Tenant settings name stages, channels and priorities; the schema checks them against these.
+# "extension" is the policy's key for the longest extension, set beside the stages' limits.
+define_words("stage", [*Stage, "extension"])
+define_words("channel", Channel)
+define_words("priority", Priority)
+define_words("status", Status)

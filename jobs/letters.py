@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import segno
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -18,13 +22,31 @@ from . import notify, pdf
 from .runtime import job
 
 
-def render_acknowledgement(tenant: Tenant, case: Case) -> bytes:
-    """The acknowledgement letter of a case as PDF bytes."""
-    ctx = acknowledgement_context(tenant, case, current_app.config["PUBLIC_URL"])
+@dataclass(frozen=True)
+class LetterKind:
+    """A kind of letter: its template and the plain-value context it prints."""
+
+    template: str
+    context: Callable[[Tenant, Case, str], dict[str, Any]]
+
+
+# Result letters, dossiers and revisit notices join here, one entry each.
+KINDS: dict[str, LetterKind] = {
+    "ack": LetterKind("letters/acknowledgement.html", acknowledgement_context),
+}
+
+
+def render_letter(tenant: Tenant, case: Case, kind: str) -> bytes:
+    """The case's letter of this kind as PDF bytes; ValueError for a kind that does not exist."""
+    try:
+        spec = KINDS[kind]
+    except KeyError:
+        raise ValueError(f"no letter of kind {kind!r}; choose one of {sorted(KINDS)}") from None
+    ctx = spec.context(tenant, case, current_app.config["PUBLIC_URL"])
     qr = segno.make(ctx["status_url"], error="m")
     with force_locale(tenant.locale):
         html = render_template(
-            "letters/acknowledgement.html", letter=ctx, qr_image=qr.png_data_uri(scale=4, border=1)
+            spec.template, letter=ctx, qr_image=qr.png_data_uri(scale=4, border=1)
         )
     return pdf.render_pdf(html)
 
@@ -34,8 +56,7 @@ def ensure_letter(case: Case, kind: str = "ack") -> Letter:
     letter = access.get_letter(case, kind)
     if letter is not None:
         return letter
-    tenant = db.session.get(Tenant, case.tenant_id)
-    data = render_acknowledgement(tenant, case)
+    data = render_letter(case.tenant, case, kind)
     try:
         with db.session.begin_nested():
             letter = Letter(case_id=case.id, kind=kind, pdf=data, size=len(data))
@@ -53,7 +74,7 @@ def acknowledge(case_id: int) -> None:
     letter = ensure_letter(case, "ack")
     if not case.complainant_email:
         return
-    tenant = db.session.get(Tenant, case.tenant_id)
+    tenant = case.tenant
     with force_locale(tenant.locale):
         subject = _("Your complaint %(number)s has been accepted", number=case.number)
         body = render_template("emails/acknowledgement.txt", tenant=tenant, case=case)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from casework import access
 from casework.models import Alert, Case, Extension, Letter, Message, Notification, Oversight
 from tenants.db import db, utcnow
-from tenants.models import Tenant, User
+from tenants.models import User
 
 from .runtime import job
 
@@ -114,7 +114,7 @@ def result(case_id: int) -> None:
     case = access.get_case(case_id)
     if not case.complainant_email:
         return
-    tenant = db.session.get(Tenant, case.tenant_id)
+    tenant = case.tenant
     with force_locale(tenant.locale):
         subject = _("The result of your complaint %(number)s", number=case.number)
         body = render_template("emails/result.txt", tenant=tenant, case=case)
@@ -123,7 +123,7 @@ def result(case_id: int) -> None:
 
 def _email_notified(which, case: Case, dedupe: str, template: str, subject, **ctx) -> None:
     """Email each staff member with a notification matching ``which``, once each."""
-    tenant = db.session.get(Tenant, case.tenant_id)
+    tenant = case.tenant
     users = db.session.scalars(
         sa.select(User).join(Notification, Notification.user_id == User.id).where(which)
     ).all()
@@ -160,7 +160,7 @@ def extension(case_id: int, extension_id: int) -> None:
     record = db.session.get(Extension, extension_id)
     if record is None or not case.complainant_email:
         return
-    tenant = db.session.get(Tenant, case.tenant_id)
+    tenant = case.tenant
     with force_locale(tenant.locale):
         subject = _("New reply date for your complaint %(number)s", number=case.number)
         body = render_template("emails/extension.txt", tenant=tenant, case=case, ext=record)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import secrets
 
+from casework.operations.intake import MAX_ATTACHMENT_BYTES
+
 
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -39,7 +41,8 @@ def from_env(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "SHOW_TENANT_DIRECTORY": _bool("SHOW_TENANT_DIRECTORY", default=True),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
-        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        # The largest attachment, plus room for the rest of the form it comes with.
+        "MAX_CONTENT_LENGTH": MAX_ATTACHMENT_BYTES + 1024 * 1024,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,

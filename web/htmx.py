@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import make_response, render_template, request
+from flask import Flask, make_response, render_template, request
 from werkzeug.wrappers import Response
+
+
+def init_app(app: Flask) -> None:
+    """Let templates ask the same question the views do."""
+    app.jinja_env.globals["is_htmx"] = is_htmx
 
 
 def is_htmx() -> bool:

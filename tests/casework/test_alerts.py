@@ -6,8 +6,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from casework import alerts, operations, queue
+from casework import alerts, queue
 from casework.models import Alert, Case, Deadline, Message, Notification
+from casework.operations import dispatch
 from casework.states import Channel, Stage
 from tenants.db import db, tenant_bound, unscoped
 from tests.conftest import make_org, open_case
@@ -77,7 +78,7 @@ def test_met_deadlines_are_not_swept(app):
     u = city.users
     with tenant_bound(city.tenant.id):
         case = db.session.get(Case, case.id)
-        operations.dispatch_case(case, u["desk"], u["ld_zhang"].department_id, u["ld_zhang"].id)
+        dispatch.dispatch_case(case, u["desk"], u["ld_zhang"].department_id, u["ld_zhang"].id)
         db.session.commit()
         assert case.next_due_at > t0 + dt.timedelta(hours=23)  # now first contact, 24 hours
     assert alerts.sweep(t0 + dt.timedelta(minutes=10)) == 0

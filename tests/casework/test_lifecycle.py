@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from casework import operations
 from casework.errors import Forbidden, InvalidInput, InvalidTransition
 from casework.models import CaseEvent, PendingJob
+from casework.operations import dispatch, handling, intake, revisits
 from casework.states import Action, Status, allowed_actions
 from tenants.db import db, tenant_bound
 from tenants.models import Role
@@ -27,17 +27,17 @@ def test_walk_to_closed(world):
     with tenant_bound(org.tenant.id):
         case = db.session.merge(case)
         ops_dept = u["ops_li"].department_id
-        operations.dispatch_case(case, u["desk"], ops_dept, u["ops_li"].id)
-        operations.record_contact(case, u["ops_li"], "phone", "电话核实经过")
+        dispatch.dispatch_case(case, u["desk"], ops_dept, u["ops_li"].id)
+        handling.record_contact(case, u["ops_li"], "phone", "电话核实经过")
         assert case.status is Status.IN_PROGRESS
-        operations.add_note(case, u["ops_li"], "已调取收银记录", public=False)
-        operations.record_result(case, u["ops_li"], "已退还差价 60 元", "赠送停车券")
+        handling.add_note(case, u["ops_li"], "已调取收银记录", public=False)
+        handling.record_result(case, u["ops_li"], "已退还差价 60 元", "赠送停车券")
         assert case.status is Status.RESOLVED
-        operations.send_result(case, u["ops_li"])
+        handling.send_result(case, u["ops_li"])
         assert case.status is Status.AWAITING_REVISIT
-        operations.record_revisit(case, u["desk"], "phone", False)
+        revisits.record_revisit(case, u["desk"], "phone", False)
         assert case.status is Status.AWAITING_REVISIT  # not reached: try again later
-        operations.record_revisit(case, u["desk"], "phone", True, 4, "满意")
+        revisits.record_revisit(case, u["desk"], "phone", True, 4, "满意")
         assert case.status is Status.CLOSED and case.satisfaction == 4
         db.session.commit()
         kinds = [e.kind for e in _events(case.id)]
@@ -61,8 +61,8 @@ def test_dispatch_event_keeps_before_and_after(world):
     case = open_case(org)
     with tenant_bound(org.tenant.id):
         case = db.session.merge(case)
-        operations.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
-        operations.dispatch_case(case, u["super"], u["cs_zhou"].department_id, u["cs_zhou"].id)
+        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        dispatch.dispatch_case(case, u["super"], u["cs_zhou"].department_id, u["cs_zhou"].id)
         db.session.commit()
         last = _events(case.id)[-1]
     assert last.changes["department"] == ["运营部", "客服部"]
@@ -76,10 +76,10 @@ def test_illegal_transition_is_refused_with_a_message(world, app):
     with tenant_bound(org.tenant.id), app.test_request_context():
         case = db.session.merge(case)
         with pytest.raises(InvalidTransition) as err:
-            operations.record_result(case, org.users["super"], "结果")
+            handling.record_result(case, org.users["super"], "结果")
         assert "cannot take this action" in str(err.value) or "不能" in str(err.value)
         with pytest.raises(InvalidTransition):
-            operations.record_revisit(case, org.users["super"], "phone", True, 5)
+            revisits.record_revisit(case, org.users["super"], "phone", True, 5)
 
 
 def test_roles_are_enforced_in_the_domain(world):
@@ -89,15 +89,15 @@ def test_roles_are_enforced_in_the_domain(world):
     with tenant_bound(org.tenant.id):
         case = db.session.merge(case)
         with pytest.raises(Forbidden):  # handlers do not dispatch
-            operations.dispatch_case(case, u["ops_li"], u["ops_li"].department_id, None)
-        operations.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+            dispatch.dispatch_case(case, u["ops_li"], u["ops_li"].department_id, None)
+        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
         with pytest.raises(Forbidden):  # another handler's case
-            operations.add_note(case, u["cs_zhou"], "不是我的案件")
+            handling.add_note(case, u["cs_zhou"], "不是我的案件")
         with pytest.raises(Forbidden):  # head of another department
-            operations.add_note(case, u["cs_head"], "别的部门")
-        operations.add_note(case, u["ops_head"], "部门负责人跟进")  # own department: fine
+            handling.add_note(case, u["cs_head"], "别的部门")
+        handling.add_note(case, u["ops_head"], "部门负责人跟进")  # own department: fine
         with pytest.raises(Forbidden):  # intake clerks do not record results
-            operations.record_result(case, u["desk"], "结果")
+            handling.record_result(case, u["desk"], "结果")
 
 
 def test_handler_must_belong_to_the_department(world):
@@ -107,7 +107,7 @@ def test_handler_must_belong_to_the_department(world):
     with tenant_bound(org.tenant.id):
         case = db.session.merge(case)
         with pytest.raises(InvalidInput) as err:
-            operations.dispatch_case(case, u["super"], u["cs_head"].department_id, u["ops_li"].id)
+            dispatch.dispatch_case(case, u["super"], u["cs_head"].department_id, u["ops_li"].id)
         assert err.value.field == "handler_id"
 
 
@@ -117,7 +117,7 @@ def test_another_tenants_department_is_refused(world):
     with tenant_bound(world.a.tenant.id):
         case = db.session.merge(case)
         with pytest.raises(InvalidInput):
-            operations.dispatch_case(case, world.a.users["super"], other_dept, None)
+            dispatch.dispatch_case(case, world.a.users["super"], other_dept, None)
 
 
 def test_intake_validates_and_saves_nothing_when_refused(world):
@@ -140,10 +140,10 @@ def test_opening_a_case_asks_for_the_letter_after_commit(world):
 
 
 def test_phone_numbers_are_normalised():
-    assert operations.normalise_phone("138 1234 5678") == "+8613812345678"
-    assert operations.normalise_phone("0571-8888 6666") == "+8657188886666"
+    assert intake.normalise_phone("138 1234 5678") == "+8613812345678"
+    assert intake.normalise_phone("0571-8888 6666") == "+8657188886666"
     with pytest.raises(InvalidInput):
-        operations.normalise_phone("123")
+        intake.normalise_phone("123")
 
 
 def test_allowed_actions_by_role():

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from casework import operations, stages
+from casework import stages
 from casework.errors import Forbidden, InvalidTransition
 from casework.models import Case, CaseEvent, Extension, Message, Notification, Oversight
+from casework.operations import dispatch, extensions, handling, oversight
 from casework.states import Stage
 from tenants.db import db, tenant_bound
-from tests.conftest import open_case
+from tests.conftest import open_case, set_domain_clock
 
 
 def _dispatched(org):
@@ -18,7 +19,7 @@ def _dispatched(org):
     case = open_case(org, email="zhang@example.com")
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case.id)
-        operations.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
         db.session.commit()
         return case.id
 
@@ -30,12 +31,12 @@ def test_extension_is_asked_decided_counted_and_told(world):
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case_id)
         before = case.reply_due_at
-        operations.request_extension(case, u["ops_li"], 3, "需要调取监控,厂家周五答复")
+        extensions.request_extension(case, u["ops_li"], 3, "需要调取监控,厂家周五答复")
         with pytest.raises(InvalidTransition):  # one request at a time
-            operations.request_extension(case, u["ops_li"], 2, "再延")
+            extensions.request_extension(case, u["ops_li"], 2, "再延")
         with pytest.raises(Forbidden):  # the head of another unit may not decide
-            operations.decide_extension(case, u["cs_head"], True)
-        operations.decide_extension(case, u["ops_head"], True, "同意")
+            extensions.decide_extension(case, u["cs_head"], True)
+        extensions.decide_extension(case, u["ops_head"], True, "同意")
         db.session.commit()
         case = db.session.get(Case, case_id)
         assert case.reply_due_at > before
@@ -55,8 +56,8 @@ def test_refused_extension_leaves_the_due_date(world):
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case_id)
         before = case.reply_due_at
-        operations.request_extension(case, u["ops_li"], 3, "理由")
-        operations.decide_extension(case, u["ops_head"], False, "请按期办结")
+        extensions.request_extension(case, u["ops_li"], 3, "理由")
+        extensions.decide_extension(case, u["ops_head"], False, "请按期办结")
         db.session.commit()
         assert db.session.get(Case, case_id).reply_due_at == before
 
@@ -67,7 +68,7 @@ def test_urging_notice_has_a_deadline_the_handlers_work_meets(world):
     case_id = _dispatched(org)
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case_id)
-        operations.urge_case(case, u["super"], "请今天内联系投诉人")
+        oversight.urge_case(case, u["super"], "请今天内联系投诉人")
         db.session.commit()
         deadline = stages.open_deadline(case, Stage.URGE_RESPONSE)
         assert deadline is not None
@@ -75,7 +76,7 @@ def test_urging_notice_has_a_deadline_the_handlers_work_meets(world):
             db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "urge"))
         )
         assert told == {u["ops_li"].id, u["ops_head"].id}  # the handler, copied to the head
-        operations.record_contact(case, u["ops_li"], "phone", "已联系")
+        handling.record_contact(case, u["ops_li"], "phone", "已联系")
         db.session.commit()
         assert stages.open_deadline(case, Stage.URGE_RESPONSE) is None
         assert (
@@ -93,13 +94,13 @@ def test_supervision_lasts_until_the_result_is_sent(world):
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case_id)
         with pytest.raises(Forbidden):  # department heads urge, only supervisors supervise
-            operations.supervise_case(case, u["ops_head"], "督办")
-        operations.supervise_case(case, u["super"], "三日内办结")
+            oversight.supervise_case(case, u["ops_head"], "督办")
+        oversight.supervise_case(case, u["super"], "三日内办结")
         with pytest.raises(InvalidTransition):
-            operations.supervise_case(case, u["super"], "再次督办")
+            oversight.supervise_case(case, u["super"], "再次督办")
         assert case.under_supervision
-        operations.record_result(case, u["ops_li"], "已处理")
-        operations.send_result(case, u["ops_li"])
+        handling.record_result(case, u["ops_li"], "已处理")
+        handling.send_result(case, u["ops_li"])
         db.session.commit()
         assert stages.open_deadline(case, Stage.SUPERVISION) is None
 
@@ -115,19 +116,19 @@ def test_pausing_stops_the_clocks_and_resuming_moves_the_deadlines(world, monkey
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case_id)
         before = case.reply_due_at
-        operations.pause_case(case, u["ops_li"], "等待投诉人提供购物小票")
+        extensions.pause_case(case, u["ops_li"], "等待投诉人提供购物小票")
         db.session.commit()
         assert queue.deadline_state(case) == ""
         with pytest.raises(InvalidTransition):
-            operations.pause_case(case, u["ops_li"], "再次")
+            extensions.pause_case(case, u["ops_li"], "再次")
         paused_at = case.paused_at
     # Nothing is swept while the clocks are stopped, however late it gets.
     assert alerts.sweep(paused_at + dt.timedelta(days=30)) == 0
     later = paused_at + dt.timedelta(days=2)
-    monkeypatch.setattr("casework.operations.utcnow", lambda: later)
+    set_domain_clock(monkeypatch, lambda: later)
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case_id)
-        operations.resume_case(case, u["ops_li"])
+        extensions.resume_case(case, u["ops_li"])
         db.session.commit()
         assert case.reply_due_at == before + dt.timedelta(days=2)
         assert case.next_due_at is not None and case.paused_at is None

@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 
-from casework import operations, stages
+from casework import stages
 from casework.models import Case
+from casework.operations import dispatch, extensions, handling, rectification, repeats
 from casework.states import Channel, Stage
 from tenants.db import db, tenant_bound
-from tests.conftest import make_org, open_case
+from tests.conftest import make_org, open_case, set_domain_clock
 
 
 def utc(local: str) -> dt.datetime:
@@ -25,7 +26,7 @@ def clock(monkeypatch):
 
     def set_to(local: str) -> dt.datetime:
         moment = utc(local)
-        monkeypatch.setattr("casework.operations.utcnow", lambda: moment)
+        set_domain_clock(monkeypatch, lambda: moment)
         return moment
 
     return set_to
@@ -49,16 +50,16 @@ def test_mall_limits_around_national_day(world, clock):
     repeat = open_case(org, actor="desk")
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, repeat.id)
-        operations.mark_repeat(case, u["desk"], first.number, True, "")
+        repeats.mark_repeat(case, u["desk"], first.number, True, "")
         db.session.commit()
     assert _due(org, repeat.id)[Stage.SPECIAL_MEASURES] == utc("2026-10-01T16:00")  # PROP-12
 
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, first.id)
-        operations.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
-        operations.order_rectification(case, u["super"], u["cs_head"].department_id, "核对价签")
-        operations.record_result(case, u["ops_li"], "已退还差价")
-        operations.send_result(case, u["ops_li"])
+        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        rectification.order_rectification(case, u["super"], u["cs_head"].department_id, "核对价签")
+        handling.record_result(case, u["ops_li"], "已退还差价")
+        handling.send_result(case, u["ops_li"])
         db.session.commit()
     due = _due(org, first.id)
     assert due[Stage.REVISIT] == utc("2026-10-03T23:59:59")  # PROP-9: 3 days after handling
@@ -89,9 +90,9 @@ def test_city_hotline_and_petition_letters(app, clock):
     with tenant_bound(city.tenant.id):
         case = db.session.get(Case, letter.id)
         assert case.accepted_at == now
-        operations.dispatch_case(case, u["ld_head"], u["ld_zhang"].department_id, u["ld_zhang"].id)
-        operations.request_extension(case, u["ld_zhang"], 30, "需规划部门复核")
-        operations.decide_extension(case, u["ld_head"], True, "同意")
+        dispatch.dispatch_case(case, u["ld_head"], u["ld_zhang"].department_id, u["ld_zhang"].id)
+        extensions.request_extension(case, u["ld_zhang"], 30, "需规划部门复核")
+        extensions.decide_extension(case, u["ld_head"], True, "同意")
         db.session.commit()
     assert _due(city, letter.id)[Stage.RESULT] == utc("2026-12-29T23:59:59")  # +30 days
 

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from casework import alerts, deadlines, operations, stages
+from casework import alerts, deadlines, stages
 from casework.errors import Forbidden, InvalidInput, InvalidTransition
 from casework.models import Case, CaseEvent, Notification, Rectification
+from casework.operations import dispatch, extensions, handling, rectification, repeats, revisits
 from casework.states import Channel, Priority, Stage, Status
 from tenants.db import db, tenant_bound, utcnow
 from tests.conftest import make_org, open_case
@@ -71,12 +72,12 @@ def test_petition_letters_count_calendar_days_and_extend_by_thirty_at_most(app):
         assert _stage(hotline.id, Stage.RESULT).target == "5 working_days"
 
         case = db.session.get(Case, letter.id)
-        operations.dispatch_case(case, u["ld_head"], u["ld_zhang"].department_id, u["ld_zhang"].id)
+        dispatch.dispatch_case(case, u["ld_head"], u["ld_zhang"].department_id, u["ld_zhang"].id)
         with pytest.raises(InvalidInput):
-            operations.request_extension(case, u["ld_zhang"], 31, "需会同规划部门现场勘测")
+            extensions.request_extension(case, u["ld_zhang"], 31, "需会同规划部门现场勘测")
         before = result.due_at
-        operations.request_extension(case, u["ld_zhang"], 30, "需会同规划部门现场勘测")
-        operations.decide_extension(case, u["ld_head"], True, "同意")
+        extensions.request_extension(case, u["ld_zhang"], 30, "需会同规划部门现场勘测")
+        extensions.decide_extension(case, u["ld_head"], True, "同意")
         db.session.commit()
         moved = _stage(letter.id, Stage.RESULT)
         tz = city.tenant.timezone
@@ -93,9 +94,9 @@ def test_working_day_extensions_stay_at_thirty_working_days(world):
     case = open_case(org)
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case.id)
-        operations.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
         with pytest.raises(InvalidInput) as err:
-            operations.request_extension(case, u["ops_li"], 31, "理由")
+            extensions.request_extension(case, u["ops_li"], 31, "理由")
         assert "30" in str(err.value)
         db.session.rollback()
 
@@ -108,10 +109,10 @@ def test_a_repeat_complaint_with_the_defect_still_there_needs_special_measures(w
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, second.id)
         with pytest.raises(InvalidInput):
-            operations.mark_repeat(case, u["desk"], "MS20990101-0001", True, "")
+            repeats.mark_repeat(case, u["desk"], "MS20990101-0001", True, "")
         with pytest.raises(InvalidInput):  # a case cannot repeat itself
-            operations.mark_repeat(case, u["desk"], case.number, True, "")
-        operations.mark_repeat(case, u["desk"], first.number.lower(), True, "同一问题第二次来电")
+            repeats.mark_repeat(case, u["desk"], case.number, True, "")
+        repeats.mark_repeat(case, u["desk"], first.number.lower(), True, "同一问题第二次来电")
         db.session.commit()
         case = db.session.get(Case, second.id)
         assert case.repeat_of.number == first.number
@@ -120,15 +121,15 @@ def test_a_repeat_complaint_with_the_defect_still_there_needs_special_measures(w
         assert special.due_at - special.started_at == dt.timedelta(hours=24)
         assert case.next_due_at <= special.due_at
         with pytest.raises(InvalidTransition):
-            operations.mark_repeat(case, u["desk"], first.number, True, "")
+            repeats.mark_repeat(case, u["desk"], first.number, True, "")
         with pytest.raises(InvalidInput):
-            operations.record_special_measures(case, u["super"], "  ")
-        operations.record_special_measures(case, u["super"], "客服部经理当日上门,更换商品并赔偿")
+            repeats.record_special_measures(case, u["super"], "  ")
+        repeats.record_special_measures(case, u["super"], "客服部经理当日上门,更换商品并赔偿")
         db.session.commit()
         case = db.session.get(Case, second.id)
         assert stages.open_deadline(case, Stage.SPECIAL_MEASURES) is None
         with pytest.raises(InvalidTransition):  # nothing more is due
-            operations.record_special_measures(case, u["super"], "again")
+            repeats.record_special_measures(case, u["super"], "again")
         kinds = [e.kind for e in db.session.get(Case, second.id).events]
         assert kinds[-2:] == ["marked_repeat", "special_measures"]
 
@@ -139,7 +140,7 @@ def test_another_tenants_case_number_is_not_an_earlier_case(world):
     with tenant_bound(world.a.tenant.id):
         case = db.session.get(Case, ours.id)
         with pytest.raises(InvalidInput):
-            operations.mark_repeat(case, world.a.users["desk"], theirs.number, True, "")
+            repeats.mark_repeat(case, world.a.users["desk"], theirs.number, True, "")
         db.session.rollback()
         assert db.session.get(Case, ours.id).repeat_of_id is None
 
@@ -150,7 +151,7 @@ def test_a_repeat_without_a_defect_is_only_linked(world):
     second = open_case(org)
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, second.id)
-        operations.mark_repeat(case, org.users["desk"], first.number, False, "")
+        repeats.mark_repeat(case, org.users["desk"], first.number, False, "")
         db.session.commit()
         case = db.session.get(Case, second.id)
         assert case.repeat_of_id == first.id and case.priority is Priority.NORMAL
@@ -163,13 +164,13 @@ def test_rectification_is_ordered_to_the_unit_at_fault_and_supervised_until_done
     case = open_case(org)
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case.id)
-        operations.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
         cs = u["cs_head"].department_id
         with pytest.raises(Forbidden):  # a handler does not order rectification
-            operations.order_rectification(case, u["ops_li"], cs, "整改收银流程")
+            rectification.order_rectification(case, u["ops_li"], cs, "整改收银流程")
         with pytest.raises(InvalidInput):
-            operations.order_rectification(case, u["super"], cs, "")
-        operations.order_rectification(case, u["super"], cs, "价签与系统价格不一致,全面核对")
+            rectification.order_rectification(case, u["super"], cs, "")
+        rectification.order_rectification(case, u["super"], cs, "价签与系统价格不一致,全面核对")
         db.session.commit()
         case = db.session.get(Case, case.id)
         deadline = stages.open_deadline(case, Stage.RECTIFICATION)
@@ -181,20 +182,20 @@ def test_rectification_is_ordered_to_the_unit_at_fault_and_supervised_until_done
         ).all()
         assert notified == [u["cs_head"].id]
         with pytest.raises(InvalidTransition):  # one open order at a time
-            operations.order_rectification(case, u["super"], cs, "再次")
+            rectification.order_rectification(case, u["super"], cs, "再次")
 
         # The case is answered, revisited and archived; the rectification is still watched.
-        operations.record_result(case, u["ops_li"], "已退还差价")
-        operations.send_result(case, u["ops_li"])
-        operations.record_revisit(case, u["desk"], "phone", True, 4)
+        handling.record_result(case, u["ops_li"], "已退还差价")
+        handling.send_result(case, u["ops_li"])
+        revisits.record_revisit(case, u["desk"], "phone", True, 4)
         db.session.commit()
         case = db.session.get(Case, case.id)
         assert case.status is Status.CLOSED
         assert case.next_due_at == deadline.due_at  # the badge still shows it
         for outsider in (u["ops_li"], u["ops_head"]):  # the case's own unit is not at fault
             with pytest.raises(Forbidden):
-                operations.complete_rectification(case, outsider, "已整改")
-        operations.complete_rectification(case, u["cs_head"], "已逐一核对价签并培训收银员")
+                rectification.complete_rectification(case, outsider, "已整改")
+        rectification.complete_rectification(case, u["cs_head"], "已逐一核对价签并培训收银员")
         db.session.commit()
         case = db.session.get(Case, case.id)
         order = db.session.scalars(sa.select(Rectification)).one()

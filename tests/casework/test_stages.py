@@ -6,8 +6,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from casework import operations, stages
+from casework import stages
 from casework.models import CalendarDay, Case
+from casework.operations import dispatch, handling, revisits
 from casework.states import Channel, Stage
 from tenants.db import db, tenant_bound
 from tests.conftest import make_org, open_case
@@ -28,13 +29,13 @@ def test_lifecycle_opens_and_meets_each_stage(world):
         # Filed on the web, accepted at once: the acceptance limit is met on the spot.
         assert opened[Stage.ACCEPTANCE].done_at == case.accepted_at
         assert case.reply_due_at == opened[Stage.RESULT].due_at
-        dispatch = opened[Stage.DISPATCH]
-        assert dispatch.due_at - dispatch.started_at == dt.timedelta(hours=24)
-        operations.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
-        operations.record_contact(case, u["ops_li"], "phone", "已联系")
-        operations.record_result(case, u["ops_li"], "已处理")
-        operations.send_result(case, u["ops_li"])
-        operations.record_revisit(case, u["desk"], "phone", True, 5)
+        planned = opened[Stage.DISPATCH]
+        assert planned.due_at - planned.started_at == dt.timedelta(hours=24)
+        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        handling.record_contact(case, u["ops_li"], "phone", "已联系")
+        handling.record_result(case, u["ops_li"], "已处理")
+        handling.send_result(case, u["ops_li"])
+        revisits.record_revisit(case, u["desk"], "phone", True, 5)
         db.session.commit()
         done = _by_stage(case)
     assert set(done) == {

@@ -141,10 +141,10 @@ def test_queue_filters_and_keyset_pages(client, world):
     u = world.a.users
     cases = [open_case(world.a) for _ in range(30)]
     with tenant_bound(world.a.tenant.id):
-        from casework import operations
+        from casework.operations import dispatch
 
         c = db.session.merge(cases[0])
-        operations.dispatch_case(c, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        dispatch.dispatch_case(c, u["super"], u["ops_li"].department_id, u["ops_li"].id)
         # Spread creation times so the order is unambiguous.
         for i, case in enumerate(cases):
             db.session.execute(
@@ -212,10 +212,10 @@ def test_extension_over_http(client, world):
     u = world.a.users
     case = open_case(world.a)
     with tenant_bound(world.a.tenant.id):
-        from casework import operations
+        from casework.operations import dispatch
 
         c = db.session.get(Case, case.id)
-        operations.dispatch_case(c, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        dispatch.dispatch_case(c, u["super"], u["ops_li"].department_id, u["ops_li"].id)
         db.session.commit()
         before = c.reply_due_at
     base = f"/t/{world.a.slug}/desk/cases/{case.id}"
@@ -321,10 +321,10 @@ def test_repeat_special_measures_and_rectification_over_http(client, world):
     first = open_case(world.a)
     case = open_case(world.a)
     with tenant_bound(world.a.tenant.id):
-        from casework import operations
+        from casework.operations import dispatch
 
         c = db.session.get(Case, case.id)
-        operations.dispatch_case(c, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        dispatch.dispatch_case(c, u["super"], u["ops_li"].department_id, u["ops_li"].id)
         db.session.commit()
     base = f"/t/{world.a.slug}/desk/cases/{case.id}"
     login(client, world.a, "super")
@@ -368,10 +368,10 @@ def test_times_in_the_history_are_shown_in_the_tenants_zone(client, world):
     first = open_case(world.a)
     case = open_case(world.a)
     with tenant_bound(world.a.tenant.id):
-        from casework import operations
+        from casework.operations import repeats
 
         c = db.session.get(Case, case.id)
-        operations.mark_repeat(c, world.a.users["desk"], first.number, True, "")
+        repeats.mark_repeat(c, world.a.users["desk"], first.number, True, "")
         db.session.commit()
         due = next(e for e in c.events if e.kind == "marked_repeat").changes
     stored = dt.datetime.fromisoformat(due["special_measures_due"][1])  # naive UTC

@@ -14,10 +14,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from casework.operations import REVISIT_METHODS
+from casework import labels
+from casework.operations.revisits import REVISIT_METHODS
+from casework.states import ContactMethod
 
 from ..forms import choices, coerce_id
-from ..i18n import CONTACT_LABELS
 
 
 class QueueFilter(FlaskForm):
@@ -57,7 +58,7 @@ class NoteForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    method = SelectField(_l("How"), choices=choices(CONTACT_LABELS.items()), default="phone")
+    method = SelectField(_l("How"), choices=choices(labels.choices(ContactMethod)), default="phone")
     body = TextAreaField(
         _l("What was discussed"),
         validators=[DataRequired(), Length(max=5000)],
@@ -85,7 +86,7 @@ class SendResultForm(FlaskForm):
 class RevisitForm(FlaskForm):
     method = SelectField(
         _l("Method"),
-        choices=choices((m, CONTACT_LABELS[m]) for m in REVISIT_METHODS),
+        choices=choices(labels.choices(ContactMethod, REVISIT_METHODS)),
         default="phone",
     )
     reached = RadioField(

@@ -1,0 +1,190 @@
+"""The label book: every word of the domain's vocabulary in the user's language.
+
+One table per enum, keyed by its members, so a status, stage or history entry is named the
+same on the desk, the portal, letters and emails, and a member without a label is caught by
+a test (tests/casework/test_labels.py) instead of showing a raw key. Labels are lazy strings:
+they come out in the language of whoever reads them.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from tenants.models import Role
+
+from .deadlines import Unit
+from .states import (
+    Action,
+    Channel,
+    ContactMethod,
+    DeadlineState,
+    EventKind,
+    NotificationKind,
+    Priority,
+    Stage,
+    Status,
+)
+
+STATUS = {
+    Status.ACCEPTED: _l("Accepted"),
+    Status.DISPATCHED: _l("Dispatched"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.RESOLVED: _l("Resolved"),
+    Status.AWAITING_REVISIT: _l("Awaiting revisit"),
+    Status.CLOSED: _l("Closed"),
+}
+CHANNEL = {
+    Channel.WEB: _l("Web form"),
+    Channel.PHONE: _l("Phone"),
+    Channel.HOTLINE: _l("Hotline"),
+    Channel.WALK_IN: _l("In person"),
+    Channel.LETTER: _l("Letter"),
+    Channel.EMAIL: _l("Email"),
+    Channel.COMPLAINT_BOX: _l("Complaint box"),
+}
+STAGE = {
+    Stage.ACCEPTANCE: _l("Acceptance"),
+    Stage.DISPATCH: _l("Dispatch"),
+    Stage.FIRST_CONTACT: _l("First contact"),
+    Stage.RESULT: _l("Reply with the result"),
+    Stage.REVISIT: _l("Revisit"),
+    Stage.SPECIAL_MEASURES: _l("Special measures"),
+    Stage.RECTIFICATION: _l("Rectification"),
+    Stage.URGE_RESPONSE: _l("Answer the urging notice"),
+    Stage.SUPERVISION: _l("Supervised result"),
+}
+# The policy's limit on extensions sits beside the stages' limits in the admin's form.
+EXTENSION_LIMIT = _l("Longest extension")
+PRIORITY = {Priority.NORMAL: _l("Normal"), Priority.URGENT: _l("Urgent")}
+ROLE = {
+    Role.INTAKE: _l("Intake clerk"),
+    Role.HANDLER: _l("Handler"),
+    Role.DEPT_HEAD: _l("Department head"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.ADMIN: _l("Tenant admin"),
+}
+EVENT_KIND = {
+    EventKind.ACCEPTED: _l("Complaint accepted"),
+    EventKind.DISPATCHED: _l("Dispatched"),
+    EventKind.STARTED: _l("Handling started"),
+    EventKind.NOTE: _l("Investigation note"),
+    EventKind.CONTACT: _l("Contact with the complainant"),
+    EventKind.RESULT: _l("Result recorded"),
+    EventKind.RESULT_SENT: _l("Result sent to the complainant"),
+    EventKind.REVISIT: _l("Revisit"),
+    EventKind.CLOSED: _l("Closed and archived"),
+    EventKind.EXTENSION_REQUESTED: _l("Extension requested"),
+    EventKind.EXTENDED: _l("Reply date extended"),
+    EventKind.EXTENSION_REFUSED: _l("Extension refused"),
+    EventKind.URGED: _l("Urging notice sent"),
+    EventKind.SUPERVISED: _l("Put under supervision"),
+    EventKind.PAUSED: _l("Clocks stopped: waiting for the complainant"),
+    EventKind.RESUMED: _l("Clocks restarted"),
+    EventKind.MARKED_REPEAT: _l("Marked as a repeat complaint"),
+    EventKind.SPECIAL_MEASURES: _l("Special measures taken"),
+    EventKind.RECTIFICATION_ORDERED: _l("Rectification ordered"),
+    EventKind.RECTIFIED: _l("Rectification reported done"),
+}
+ACTION = {
+    Action.DISPATCH: _l("Dispatch"),
+    Action.NOTE: _l("Investigation note"),
+    Action.CONTACT: _l("Contact with the complainant"),
+    Action.RESULT: _l("Result and remedy"),
+    Action.SEND_RESULT: _l("Send the result to the complainant"),
+    Action.REVISIT: _l("Revisit"),
+    Action.EXTEND: _l("Ask for more time"),
+    Action.DECIDE_EXTENSION: _l("Decide the extension request"),
+    Action.URGE: _l("Urge the handler"),
+    Action.SUPERVISE: _l("Put under supervision"),
+    Action.PAUSE: _l("Stop the clocks: waiting for the complainant"),
+    Action.RESUME: _l("Restart the clocks"),
+    Action.MARK_REPEAT: _l("Mark as a repeat complaint"),
+    Action.SPECIAL_MEASURES: _l("Special measures"),
+    Action.ORDER_RECTIFICATION: _l("Order rectification"),
+    Action.RECTIFIED: _l("Report the rectification done"),
+}
+CONTACT_METHOD = {
+    ContactMethod.PHONE: _l("Phone"),
+    ContactMethod.EMAIL: _l("Email"),
+    ContactMethod.SMS: _l("Text message"),
+    ContactMethod.VISIT: _l("Home or site visit"),
+}
+NOTIFICATION_KIND = {
+    NotificationKind.REMINDER: _l("Reminder"),
+    NotificationKind.OVERDUE: _l("Overdue"),
+    NotificationKind.ESCALATION: _l("Escalation"),
+    NotificationKind.EXTENSION: _l("Extension request"),
+    NotificationKind.URGE: _l("Urging notice"),
+    NotificationKind.SUPERVISE: _l("Supervision"),
+    NotificationKind.RECTIFICATION: _l("Rectification order"),
+}
+DEADLINE_STATE = {
+    DeadlineState.OK: _l("running"),
+    DeadlineState.SOON: _l("Due soon"),
+    DeadlineState.OVERDUE: _l("Overdue"),
+    DeadlineState.ON_TIME: _l("on time"),
+    DeadlineState.LATE: _l("late"),
+}
+UNIT = {
+    Unit.MINUTES: _l("minutes"),
+    Unit.HOURS: _l("hours"),
+    Unit.CALENDAR_DAYS: _l("calendar days"),
+    Unit.WORKING_DAYS: _l("working days"),
+}
+
+# Every enum the book names, with its table: what label() and the completeness test read.
+BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
+    Status: STATUS,
+    Channel: CHANNEL,
+    Stage: STAGE,
+    Priority: PRIORITY,
+    Role: ROLE,
+    EventKind: EVENT_KIND,
+    Action: ACTION,
+    ContactMethod: CONTACT_METHOD,
+    NotificationKind: NOTIFICATION_KIND,
+    DeadlineState: DEADLINE_STATE,
+    Unit: UNIT,
+}
+
+# The fields a history entry's before/after may name (its ``changes`` keys).
+CHANGE_FIELD = {
+    "status": _l("Status"),
+    "channel": _l("Channel"),
+    "department": _l("Department"),
+    "handler": _l("Handler"),
+    "method": _l("Method"),
+    "reached": _l("Reached"),
+    "satisfaction": _l("Satisfaction"),
+    "remedy": _l("Remedy"),
+    "days": _l("Days"),
+    "due": _l("Due"),
+    "reply_due": _l("Reply due"),
+    "received": _l("Received"),
+    "repeat_of": _l("Repeats"),
+    "priority": _l("Priority"),
+    "special_measures_due": _l("Special measures due"),
+}
+# Change fields that hold a member of an enum, stored by value in the history's JSON.
+CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
+    "status": Status,
+    "channel": Channel,
+    "method": ContactMethod,
+    "priority": Priority,
+}
+# Change fields that hold a time, stored as naive UTC text.
+CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due"})
+
+
+def label(member: enum.Enum) -> str:
+    """The member's label in the user's language."""
+    return str(BOOK[type(member)][member])
+
+
+def choices(enum_class: type[enum.Enum], members: Any = None) -> list[tuple[str, Any]]:
+    """(value, label) pairs for a form's list, in the enum's order or the order given."""
+    table = BOOK[enum_class]
+    return [(m.value, table[m]) for m in (members if members is not None else enum_class)]

@@ -1,0 +1,115 @@
+"""Who may take which action on a case now: the one check every verb and every page uses.
+
+An action is open when the case's status allows it and the actor's role may take it (the
+transition table in :mod:`casework.states`), when the actor works that case (handlers their
+own, department heads their department's), and when the action's own precondition holds
+(no second extension request while one waits, no special measures unless they are due…).
+Each area module registers its actions' preconditions here with :func:`precondition`, next
+to the verbs that enforce them, so :func:`available_actions` offers exactly what the verbs
+would accept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+
+from flask_babel import lazy_gettext as _l
+
+from tenants.models import Role, User
+
+from .. import labels, queries, stages
+from ..errors import DomainError, Forbidden, InvalidTransition
+from ..models import Case, Deadline, Extension, Rectification
+from ..states import TRANSITIONS, Action, Stage
+
+
+class Facts:
+    """What the guards read about one case, each looked up at most once."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+
+    @cached_property
+    def deadlines(self) -> list[Deadline]:
+        """Every deadline of the case, in the order the stages started."""
+        return stages.of_case(self.case)
+
+    def open_deadline(self, stage: Stage) -> Deadline | None:
+        """The running deadline of ``stage``, if any."""
+        return next((d for d in self.deadlines if d.stage == stage and d.done_at is None), None)
+
+    @cached_property
+    def pending_extension(self) -> Extension | None:
+        """The extension request waiting for a decision, if any."""
+        return queries.pending_extension(self.case)
+
+    @cached_property
+    def open_rectification(self) -> Rectification | None:
+        """The rectification order not yet reported done, if any."""
+        return queries.open_rectification(self.case)
+
+
+Precondition = Callable[[Facts, User], None]
+_PRECONDITIONS: dict[Action, Precondition] = {}
+
+
+def precondition(action: Action) -> Callable[[Precondition], Precondition]:
+    """Register the check an action needs beyond status, role and ownership.
+
+    The function raises a :class:`~casework.errors.DomainError` when the action is not open.
+    """
+
+    def register(fn: Precondition) -> Precondition:
+        if action in _PRECONDITIONS:
+            raise RuntimeError(f"a precondition for {action} is registered already")
+        _PRECONDITIONS[action] = fn
+        return fn
+
+    return register
+
+
+def check(case: Case, actor: User, action: Action, facts: Facts | None = None) -> Facts:
+    """Raise unless ``actor`` may take ``action`` on ``case`` now; the facts read on the way."""
+    transition = TRANSITIONS[action]
+    if case.status not in transition.sources:
+        raise InvalidTransition(
+            _l(
+                "A case that is %(status)s cannot take this action.",
+                status=labels.label(case.status),
+            )
+        )
+    if actor.role not in transition.roles:
+        raise Forbidden()
+    _check_ownership(case, actor, action)
+    facts = facts if facts is not None else Facts(case)
+    rule = _PRECONDITIONS.get(action)
+    if rule is not None:
+        rule(facts, actor)
+    return facts
+
+
+def available_actions(case: Case, actor: User, facts: Facts | None = None) -> list[Action]:
+    """The actions ``actor`` may take on ``case`` now, in workflow order."""
+    facts = facts if facts is not None else Facts(case)
+    open_ = []
+    for action in TRANSITIONS:
+        try:
+            check(case, actor, action, facts)
+        except DomainError:
+            continue
+        open_.append(action)
+    return open_
+
+
+def _check_ownership(case: Case, actor: User, action: Action) -> None:
+    # Handlers work their own cases; department heads their department's. Dispatch, the
+    # revisit and a rectification report are taken by people outside the handling line.
+    if action not in (Action.DISPATCH, Action.REVISIT, Action.RECTIFIED):
+        if actor.role is Role.HANDLER and case.handler_id != actor.id:
+            raise Forbidden(_l("Only the assigned handler may work this case."))
+        if actor.role is Role.DEPT_HEAD and case.department_id != actor.department_id:
+            raise Forbidden(_l("This case belongs to another department."))
+    if action is Action.DISPATCH and actor.role is Role.DEPT_HEAD:
+        if case.department_id not in (None, actor.department_id):
+            raise Forbidden(_l("This case belongs to another department."))

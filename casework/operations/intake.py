@@ -1,0 +1,161 @@
+"""Intake (受理): turning a complaint from any channel into a numbered, dated case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+
+from tenants.db import db, utcnow
+from tenants.models import Tenant, User
+
+from .. import calendar, deadlines, history, numbering, outbox, routing, stages
+from ..errors import InvalidInput
+from ..models import Attachment, Case
+from ..states import Channel, ContactMethod, EventKind, Priority, Stage, Status
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+# The largest file a complaint may carry; forms, the request limit and messages follow it.
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Complaint:
+    """What intake collects, from any channel: the domain's intake record."""
+
+    channel: Channel
+    category_id: int | None
+    description: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    location: str = ""
+    occurred_at: dt.datetime | None = None
+    preferred_contact: ContactMethod = ContactMethod.PHONE
+    priority: Priority = Priority.NORMAL
+    # When a letter, mail or message reached the organisation, if before it was registered.
+    received_at: dt.datetime | None = None
+    attachment_name: str = ""
+    attachment_type: str = ""
+    attachment_data: bytes = b""
+
+
+def normalise_phone(raw: str) -> str:
+    """E.164 form of a Chinese mobile or landline number, or InvalidInput."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        # Short service numbers such as 96310 are fine for staff, never for a complainant.
+        raise InvalidInput("phone", _l("Enter a valid phone number, e.g. 138 1234 5678."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -> Case:
+    """Accept a complaint (受理): number it, promise a reply date, ask for the receipt."""
+    description = complaint.description.strip()
+    if not description:
+        raise InvalidInput("description", _l("Please describe what happened."))
+    if not complaint.name.strip():
+        raise InvalidInput("name", _l("Please give a name we can address you by."))
+    phone = normalise_phone(complaint.phone)
+    if not phone and not complaint.email.strip():
+        raise InvalidInput("phone", _l("Leave a phone number or an email so we can reply."))
+    category = None
+    if complaint.category_id is not None:
+        category = routing.category(tenant, complaint.category_id)
+        if category is None:
+            raise InvalidInput("category_id", _l("Choose a category from the list."))
+    if complaint.attachment_data and len(complaint.attachment_data) > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(
+            "attachment",
+            _l(
+                "The attachment is larger than %(size)s MB.",
+                size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            ),
+        )
+
+    now = utcnow()
+    received = complaint.received_at or now
+    if received > now:
+        raise InvalidInput("received_at", _l("The complaint cannot have arrived in the future."))
+    if received < now - dt.timedelta(days=366):
+        raise InvalidInput("received_at", _l("Give an arrival time within the last year."))
+    day = deadlines.local_today(now, tenant.timezone)
+    if actor is not None:
+        accepted_label, accepted_contact = actor.name, actor.phone or tenant.duty_contact_phone
+    else:
+        accepted_label, accepted_contact = tenant.duty_contact_name, tenant.duty_contact_phone
+    case = Case(
+        tenant_id=tenant.id,
+        tenant=tenant,
+        access_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
+        status=Status.ACCEPTED,
+        channel=complaint.channel,
+        priority=complaint.priority,
+        category_id=category.id if category else None,
+        description=description,
+        location=complaint.location.strip(),
+        occurred_at=complaint.occurred_at,
+        complainant_name=complaint.name.strip(),
+        complainant_phone=phone,
+        complainant_email=complaint.email.strip(),
+        preferred_contact=ContactMethod(complaint.preferred_contact),
+        received_at=received,
+        accepted_at=now,
+        accepted_by_id=actor.id if actor else None,
+        accepted_by_label=accepted_label,
+        accepted_by_contact=accepted_contact,
+        created_at=now,
+    )
+    cal = calendar.for_tenant(tenant)
+    # Acceptance (受理, CO-2) ran from arrival to now: its deadline is met here, on time or
+    # late, and counted either way. The clocks of the stages ahead start now.
+    acceptance = stages.plan(tenant, case, Stage.ACCEPTANCE, received, cal)
+    if acceptance is not None:
+        acceptance.done_at, acceptance.next_alert_at = now, None
+    ahead = [stages.plan(tenant, case, s, now, cal) for s in (Stage.DISPATCH, Stage.RESULT)]
+    planned = [d for d in (acceptance, *ahead) if d is not None]
+    # The reply date promised on the receipt (ESTATE-1) is the result stage's deadline.
+    case.reply_due_at = next((d.due_at for d in planned if d.stage is Stage.RESULT), None)
+    for deadline in planned:
+        stages.track(tenant, case, deadline)  # the badge goes in with the INSERT, not after
+
+    # Everything above only read. The case number's row lock is held from here to commit,
+    # so the writes that follow are few and together.
+    case.number = numbering.next_number(tenant, day)
+    db.session.add(case)
+    db.session.flush()  # the case id, for the attachment, the deadlines and the outbox
+    for deadline in planned:
+        stages.attach(tenant, case, deadline)
+    if complaint.attachment_data:
+        db.session.add(
+            Attachment(
+                case_id=case.id,
+                filename=complaint.attachment_name[:200] or "attachment",
+                content_type=complaint.attachment_type[:100] or "application/octet-stream",
+                size=len(complaint.attachment_data),
+                data=complaint.attachment_data,
+            )
+        )
+    history.record(
+        case,
+        EventKind.ACCEPTED,
+        actor,
+        actor_label=accepted_label,
+        public=True,
+        changes={
+            "status": [None, Status.ACCEPTED.value],
+            "channel": [None, case.channel.value],
+            **({"received": [None, received.isoformat(" ", "minutes")]} if received < now else {}),
+        },
+    )
+    outbox.after_commit("letters.acknowledge", case_id=case.id)
+    return case

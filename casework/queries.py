@@ -1,0 +1,73 @@
+"""Reads about one case: its history, files, revisits, orders and requests.
+
+The verbs change things and these only read; the case page, the portal, jobs and the guards
+that decide which actions are open all read through here, each through one query.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tenants.db import db
+
+from .models import Attachment, Case, CaseEvent, Extension, Rectification, Revisit
+
+
+def events(case: Case, *, public_only: bool = False) -> list[CaseEvent]:
+    """The case's history, oldest first; only what the complainant may see if asked."""
+    stmt = sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if public_only:
+        stmt = stmt.where(CaseEvent.public.is_(True))
+    return list(db.session.scalars(stmt.order_by(CaseEvent.id)))
+
+
+def attachments(case: Case) -> list[Attachment]:
+    """The case's files, in the order they came (their contents are loaded on demand)."""
+    return list(
+        db.session.scalars(
+            sa.select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
+        )
+    )
+
+
+def attachment(case: Case, attachment_id: int) -> Attachment | None:
+    """One of the case's files, or None (also when it belongs to another case)."""
+    return db.session.scalars(
+        sa.select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
+    ).one_or_none()
+
+
+def revisits(case: Case) -> list[Revisit]:
+    """The case's revisit attempts, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Revisit).where(Revisit.case_id == case.id).order_by(Revisit.id)
+        )
+    )
+
+
+def pending_extension(case: Case) -> Extension | None:
+    """The extension request waiting for a decision, if any."""
+    return db.session.scalars(
+        sa.select(Extension).where(Extension.case_id == case.id, Extension.status == "pending")
+    ).first()
+
+
+def rectifications(case: Case) -> list[Rectification]:
+    """The case's rectification orders, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Rectification)
+            .where(Rectification.case_id == case.id)
+            .order_by(Rectification.id)
+        )
+    )
+
+
+def open_rectification(case: Case) -> Rectification | None:
+    """The case's rectification order not yet reported done, if any."""
+    return db.session.scalars(
+        sa.select(Rectification).where(
+            Rectification.case_id == case.id, Rectification.done_at.is_(None)
+        )
+    ).first()

@@ -1,0 +1,169 @@
+"""How the desk offers each case action: one registry entry per action of the domain.
+
+An entry names the action's form, how a submitted form calls the domain verb, whether the
+action sits beside the main line of work (folded unless it is the only one) and, for forms
+with lists, how to fill them. Its fields render in ``cases/actions/_<action>.html``. Which
+actions a user sees is the domain's answer (:func:`~casework.operations.guards.available_actions`),
+never decided here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from casework import routing
+from casework.models import Case
+from casework.operations import (
+    dispatch,
+    extensions,
+    handling,
+    oversight,
+    rectification,
+    repeats,
+    revisits,
+)
+from casework.states import Action
+from tenants.models import User
+
+from ..forms import choices
+from . import forms
+
+Perform = Callable[[Case, User, Any], object]
+Prepare = Callable[[Any, Case, bool], None]
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """One action as the desk shows and submits it."""
+
+    form: type[FlaskForm]
+    perform: Perform
+    side: bool = False  # beside the main line of work: folded unless it is the only one
+    prepare: Prepare | None = None  # fills the form's lists; ``fresh`` when not submitted
+
+
+def _prepare_dispatch(form: forms.DispatchForm, case: Case, fresh: bool) -> None:
+    form.department_id.choices = choices((d.id, d.name) for d in routing.departments())
+    if fresh and form.department_id.data is None:
+        suggested = case.department or routing.suggest_department(case)
+        form.department_id.data = suggested.id if suggested else None
+    if fresh and form.handler_id.data is None and case.handler_id:
+        form.handler_id.data = case.handler_id
+    handlers = routing.assignable_handlers(form.department_id.data)
+    form.handler_id.choices = choices(
+        [(0, _("— choose later —"))] + [(u.id, u.name) for u in handlers]
+    )
+
+
+def _prepare_rectify(form: forms.RectifyForm, case: Case, _fresh: bool) -> None:
+    form.department_id.choices = choices((d.id, d.name) for d in routing.departments())
+    if form.department_id.data is None and case.department_id:
+        form.department_id.data = case.department_id
+
+
+def _revisit(case: Case, user: User, f: forms.RevisitForm) -> object:
+    score = int(f.satisfaction.data) if f.satisfaction.data else None
+    return revisits.record_revisit(
+        case, user, f.method.data, f.reached.data == "yes", score, f.comments.data or ""
+    )
+
+
+ACTIONS: dict[Action, ActionView] = {
+    Action.DISPATCH: ActionView(
+        forms.DispatchForm,
+        lambda case, user, f: dispatch.dispatch_case(
+            case, user, f.department_id.data, f.handler_id.data or None, f.note.data or ""
+        ),
+        side=True,
+        prepare=_prepare_dispatch,
+    ),
+    Action.NOTE: ActionView(
+        forms.NoteForm,
+        lambda case, user, f: handling.add_note(case, user, f.body.data or "", f.public.data),
+    ),
+    Action.CONTACT: ActionView(
+        forms.ContactForm,
+        lambda case, user, f: handling.record_contact(case, user, f.method.data, f.body.data or ""),
+    ),
+    Action.RESULT: ActionView(
+        forms.ResultForm,
+        lambda case, user, f: handling.record_result(
+            case, user, f.result.data or "", f.remedy.data or ""
+        ),
+    ),
+    Action.SEND_RESULT: ActionView(
+        forms.SendResultForm, lambda case, user, _f: handling.send_result(case, user)
+    ),
+    Action.REVISIT: ActionView(forms.RevisitForm, _revisit),
+    Action.EXTEND: ActionView(
+        forms.ExtendForm,
+        lambda case, user, f: extensions.request_extension(
+            case, user, f.days.data, f.reason.data or ""
+        ),
+        side=True,
+    ),
+    Action.DECIDE_EXTENSION: ActionView(
+        forms.DecideExtensionForm,
+        lambda case, user, f: extensions.decide_extension(
+            case, user, f.decision.data == "approve", f.note.data or ""
+        ),
+        side=True,
+    ),
+    Action.URGE: ActionView(
+        forms.OversightForm,
+        lambda case, user, f: oversight.urge_case(case, user, f.note.data or ""),
+        side=True,
+    ),
+    Action.SUPERVISE: ActionView(
+        forms.OversightForm,
+        lambda case, user, f: oversight.supervise_case(case, user, f.note.data or ""),
+        side=True,
+    ),
+    Action.PAUSE: ActionView(
+        forms.PauseForm,
+        lambda case, user, f: extensions.pause_case(case, user, f.reason.data or ""),
+    ),
+    Action.RESUME: ActionView(
+        forms.ResumeForm, lambda case, user, _f: extensions.resume_case(case, user)
+    ),
+    Action.MARK_REPEAT: ActionView(
+        forms.RepeatForm,
+        lambda case, user, f: repeats.mark_repeat(
+            case, user, f.earlier.data or "", f.defect.data, f.note.data or ""
+        ),
+        side=True,
+    ),
+    Action.SPECIAL_MEASURES: ActionView(
+        forms.SpecialMeasuresForm,
+        lambda case, user, f: repeats.record_special_measures(case, user, f.measures.data or ""),
+    ),
+    Action.ORDER_RECTIFICATION: ActionView(
+        forms.RectifyForm,
+        lambda case, user, f: rectification.order_rectification(
+            case, user, f.department_id.data, f.instructions.data or ""
+        ),
+        side=True,
+        prepare=_prepare_rectify,
+    ),
+    Action.RECTIFIED: ActionView(
+        forms.RectifiedForm,
+        lambda case, user, f: rectification.complete_rectification(case, user, f.report.data or ""),
+    ),
+}
+
+
+def make_form(action: Action, case: Case, *, submitted: bool) -> FlaskForm:
+    """The action's form, read from the request when ``submitted``, with its lists filled."""
+    view = ACTIONS[action]
+    if submitted:
+        form = view.form(prefix=action.value)
+    else:
+        form = view.form(formdata=None, prefix=action.value)
+    if view.prepare is not None:
+        view.prepare(form, case, not submitted)
+    return form
