@@ -17,12 +17,14 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from casework import catalog, operations
+from casework import catalog
 from casework.models import Case, Category
+from casework.operations import intake
 from casework.states import Channel
+from tenants import bootstrap
 from tenants.db import db, tenant_bound
-from tenants.models import Role, Tenant, User
-from tenants.presets import get_preset
+from tenants.models import Tenant, User
+from tenants.presets import load_demo, load_preset
 
 TEST_HASH = "pbkdf2:sha256:1000"
 PASSWORD = "test-pass"
@@ -137,21 +139,10 @@ class World:
 
 
 def make_org(slug: str, preset: str) -> Org:
-    data = get_preset(preset)
-    tenant = catalog.create_tenant(slug, preset, {**data, "name": f"{data['name']}-{slug}"})
-    org = Org(tenant)
-    for i, (username, name, role, dept) in enumerate(data["users"]):
-        org.users[username] = catalog.add_user(
-            tenant,
-            username,
-            name,
-            Role(role),
-            PASSWORD,
-            dept,
-            email=f"{username}@{slug}.test",
-            phone=f"0571-8600 {1000 + i}",
-            hash_method=TEST_HASH,
-        )
+    """A tenant provisioned from ``preset``, with the staff of the preset's demo data."""
+    tenant = catalog.provision(slug, preset, name=f"{load_preset(preset).name}-{slug}")
+    staff = load_demo(preset).users
+    org = Org(tenant, bootstrap.add_staff(tenant, staff, PASSWORD, f"{slug}.test", TEST_HASH))
     db.session.commit()
     return org
 
@@ -180,7 +171,7 @@ def open_case(org: Org, actor: str | None = None, **overrides) -> Case:
                 sa.select(Category.id).where(Category.code == "price")
             ) or db.session.scalar(sa.select(Category.id).limit(1))
         user = org.users[actor] if actor else None
-        case = operations.open_case(org.tenant, operations.Complaint(**data), actor=user)
+        case = intake.open_case(org.tenant, intake.Complaint(**data), actor=user)
         db.session.commit()
         return case
 
@@ -201,3 +192,16 @@ def login(client, org: Org, username: str) -> None:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def set_domain_clock(monkeypatch, now) -> None:
+    """Point the verbs' clock (``utcnow`` in every module of casework.operations) at ``now``."""
+    import importlib
+    import pkgutil
+
+    import casework.operations
+
+    for info in pkgutil.iter_modules(casework.operations.__path__):
+        module = importlib.import_module(f"casework.operations.{info.name}")
+        if hasattr(module, "utcnow"):
+            monkeypatch.setattr(module, "utcnow", now)
