@@ -24,7 +24,7 @@ def new():
     """Take a complaint at the desk or on the phone; the receipt is issued the same way."""
     form = StaffIntakeForm()
     form.set_categories(routing.categories(g.tenant))
-    form.set_channels(g.tenant.setting("channels", [c.value for c in Channel]))
+    form.set_channels(g.tenant.config.channels)
     if form.validate_on_submit():
         complaint = form.to_complaint(Channel(form.channel.data), g.tenant.timezone)
         case = attempt(form, lambda: operations.open_case(g.tenant, complaint, actor=current_user))
