@@ -200,14 +200,6 @@ def test_roles_gate_routes(client, world):
     assert client.get(f"/t/{world.a.slug}/desk/").status_code == 200
 
 
-def test_mail_log_shows_the_acknowledgement(client, world):
-    open_case(world.a, email="zhang@example.com")
-    login(client, world.a, "admin")
-    page = client.get(f"/t/{world.a.slug}/desk/mail")
-    assert "zhang@example.com" in page.text
-    assert "logged" in page.text
-
-
 def test_extension_over_http(client, world):
     u = world.a.users
     case = open_case(world.a)
@@ -237,24 +229,6 @@ def test_extension_over_http(client, world):
     r = client.post(f"{base}/decide_extension", data={"decide_extension-decision": "approve"})
     assert r.status_code == 303
     assert _case(world.a, case.id).reply_due_at > before
-
-
-def test_overdue_board_by_department(client, world, monkeypatch):
-    late = open_case(world.a)
-    open_case(world.a)
-    with tenant_bound(world.a.tenant.id):
-        db.session.execute(
-            sa.update(Case)
-            .where(Case.id == late.id)
-            .values(next_due_at=dt.datetime(2020, 1, 1), due_soon_at=dt.datetime(2019, 12, 31))
-        )
-        db.session.commit()
-    login(client, world.a, "super")
-    page = client.get(f"/t/{world.a.slug}/desk/overdue?lang=en")
-    assert "Not dispatched yet" in page.text
-    assert 'class="tag is-danger"' in page.text and ">1</a>" in page.text
-    queue_page = client.get(f"/t/{world.a.slug}/desk/?due=overdue")
-    assert late.number in queue_page.text
 
 
 def test_city_dispatcher_sees_due_soon_then_overdue(client, monkeypatch):
