@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import errors, i18n, tenancy, transaction
+    from . import errors, htmx, i18n, tenancy, transaction
     from .extensions import csrf, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    htmx.init_app(app)
     tenancy.init_app(app)
     errors.init_app(app)
     transaction.init_app(app)

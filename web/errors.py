@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from casework.errors import Forbidden, NotFound
 
+from .forms import UPLOAD_MB
 from .htmx import is_htmx
 
 
@@ -47,7 +48,10 @@ def init_app(app: Flask) -> None:
             404: (_("Not found"), _("There is nothing at this address.")),
             403: (_("Not allowed"), _("Your role may not open this page.")),
             400: (_("Bad request"), _("The request contained characters that cannot be stored.")),
-            413: (_("Too large"), _("The upload is larger than the limit of 5 MB.")),
+            413: (
+                _("Too large"),
+                _("The upload is larger than the limit of %(size)s MB.", size=UPLOAD_MB),
+            ),
             429: (_("Too many tries"), _("Please wait a few minutes before trying again.")),
             500: (
                 _("Something went wrong"),

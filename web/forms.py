@@ -18,13 +18,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from casework import deadlines
-from casework.operations import Complaint
-from casework.states import Channel, Priority
-
-from .i18n import CONTACT_LABELS
+from casework import deadlines, labels
+from casework.operations.intake import MAX_ATTACHMENT_BYTES, Complaint
+from casework.states import Channel, ContactMethod, Priority
 
 MAX_ID = 2**63 - 1  # the largest key the databases store
+UPLOAD_MB = MAX_ATTACHMENT_BYTES // (1024 * 1024)  # the attachment limit, as people say it
 
 
 def coerce_id(value) -> int:
@@ -62,11 +61,20 @@ class ComplaintForm(FlaskForm):
     )
     preferred_contact = SelectField(
         _l("Preferred way to reach you"),
-        choices=choices((k, CONTACT_LABELS[k]) for k in ("phone", "email", "sms")),
+        choices=choices(
+            labels.choices(
+                ContactMethod, (ContactMethod.PHONE, ContactMethod.EMAIL, ContactMethod.SMS)
+            )
+        ),
     )
     attachment = FileField(
-        _l("Attachment (photo or document, up to 5 MB)"),
-        validators=[FileSize(5 * 1024 * 1024, message=_l("The attachment is larger than 5 MB."))],
+        _l("Attachment (photo or document, up to %(size)s MB)", size=UPLOAD_MB),
+        validators=[
+            FileSize(
+                MAX_ATTACHMENT_BYTES,
+                message=_l("The attachment is larger than %(size)s MB.", size=UPLOAD_MB),
+            )
+        ],
     )
 
     def to_complaint(self, channel: Channel, tz: str) -> Complaint:

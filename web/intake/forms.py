@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from casework import labels
 from casework.states import Channel, Priority
 
 from ..forms import ComplaintForm, choices
-from ..i18n import CHANNEL_LABELS
 
 
 class StaffIntakeForm(ComplaintForm):
@@ -24,9 +24,7 @@ class StaffIntakeForm(ComplaintForm):
     )
     priority = SelectField(
         _l("Priority"),
-        choices=choices(
-            [(Priority.NORMAL.value, _l("Normal")), (Priority.URGENT.value, _l("Urgent"))]
-        ),
+        choices=choices(labels.choices(Priority)),
         default=Priority.NORMAL.value,
     )
     name = StringField(
@@ -37,5 +35,5 @@ class StaffIntakeForm(ComplaintForm):
     def set_channels(self, channels: list[str]) -> None:
         """Offer the tenant's channels except the web form."""
         self.channel.choices = choices(
-            (c, CHANNEL_LABELS[Channel(c)]) for c in channels if c != Channel.WEB
+            labels.choices(Channel, [Channel(c) for c in channels if c != Channel.WEB])
         )
