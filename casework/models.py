@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tenants.db import TenantConfig, TenantScoped, db, enum_values, utcnow
-from tenants.models import Department, Tenant, User  # Department re-exported for now
+from tenants.models import Department, Tenant, User
+from tenants.settings import Unit
 
 from .states import (
     Channel,
@@ -231,8 +232,10 @@ class Extension(TenantScoped, db.Model):
         sa.ForeignKey("deadlines.id", ondelete="CASCADE")
     )
     days: orm.Mapped[int]  # how much more time, counted in ``unit``
-    unit: orm.Mapped[str] = orm.mapped_column(
-        sa.String(20), default="working_days", server_default="working_days"
+    unit: orm.Mapped[Unit] = orm.mapped_column(
+        sa.Enum(Unit, native_enum=False, length=20, values_callable=enum_values),
+        default=Unit.WORKING_DAYS,
+        server_default=Unit.WORKING_DAYS.value,
     )
     reason: orm.Mapped[str] = orm.mapped_column(sa.Text)
     status: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="pending")

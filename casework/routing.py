@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from tenants.db import db, tenant_cached
-from tenants.models import Role, Tenant, User
+from tenants.models import Department, Role, Tenant, User
 
-from .models import Case, Category, Department
+from .models import Case, Category
 
 
 def suggest_department(case: Case) -> Department | None:

@@ -15,9 +15,6 @@ from tenants.db import utcnow
 from .extensions import babel
 
 LOCALES = ("zh_CN", "en")
-# TRANSITION: the admin's policy forms still read these by plain key.
-CHANNEL_LABELS = labels.CHANNEL
-STAGE_LABELS = {**{s.value: t for s, t in labels.STAGE.items()}, "extension": labels.EXTENSION_LIMIT}  # noqa: E501
 
 
 def change_value(value, field: str) -> str:
@@ -80,10 +77,6 @@ def init_app(app: Flask) -> None:
         change_field=change_field,
         change_value=change_value,
         time_left=time_left,
-        # TRANSITION: the admin's policy page names settings' plain keys.
-        stage=lambda k: str(labels.EXTENSION_LIMIT) if str(k) == "extension" else labels.label(labels.Stage(k)),  # noqa: E501
-        channel=lambda c: labels.label(labels.Channel(c)),
-        priority=lambda p: labels.label(labels.Priority(p)),
     )
     app.jinja_env.globals.update(LOCALES=LOCALES, now=utcnow, get_locale=get_locale)
 

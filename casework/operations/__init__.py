@@ -23,29 +23,3 @@ from . import (  # noqa: F401
     revisits,
 )
 
-# TRANSITION: the flat names callers used before the split; removed once they import areas.
-from .dispatch import dispatch_case  # noqa: E402,F401
-from .extensions import (  # noqa: E402,F401
-    decide_extension,
-    pause_case,
-    request_extension,
-    resume_case,
-)
-from .handling import add_note, record_contact, record_result, send_result  # noqa: E402,F401
-from .intake import MAX_ATTACHMENT_BYTES, Complaint, normalise_phone, open_case  # noqa: E402,F401
-from .oversight import supervise_case, urge_case  # noqa: E402,F401
-from .rectification import complete_rectification, order_rectification  # noqa: E402,F401
-from .repeats import mark_repeat, record_special_measures  # noqa: E402,F401
-from .revisits import REVISIT_METHODS, record_revisit  # noqa: E402,F401
-
-
-def unit_label(unit):  # TRANSITION
-    from ..labels import label
-
-    return label(unit)
-
-
-def status_label(status):  # TRANSITION
-    from ..labels import label
-
-    return label(status)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from tenants.db import db, utcnow
-from tenants.models import User
+from tenants.models import Department, User
 
 from .. import history, stages
 from ..errors import InvalidInput
-from ..models import Case, Department
+from ..models import Case
 from ..states import Action, EventKind, Stage, Status
 from .guards import check
 

@@ -9,7 +9,7 @@ from tenants.db import db, utcnow
 from tenants.models import User
 
 from .. import alerts, history, labels, outbox, policy, stages
-from ..deadlines import Target, Unit
+from ..deadlines import Target
 from ..errors import Forbidden, InvalidInput, InvalidTransition
 from ..models import Case, Deadline, Extension, Notification
 from ..states import Action, EventKind, NotificationKind, Stage
@@ -41,7 +41,7 @@ def request_extension(case: Case, actor: User, days: int, reason: str) -> Extens
         case_id=case.id,
         deadline_id=facts.open_deadline(Stage.RESULT).id,
         days=days,
-        unit=limit.unit.value,
+        unit=limit.unit,
         reason=reason.strip(),
         requested_by_id=actor.id,
     )
@@ -77,7 +77,7 @@ def decide_extension(case: Case, actor: User, approve: bool, note: str = "") -> 
         return extension
     deadline = db.session.get(Deadline, extension.deadline_id)
     before = case.reply_due_at
-    stages.extend(case.tenant, case, deadline, Target(extension.days, Unit(extension.unit)))
+    stages.extend(case.tenant, case, deadline, Target(extension.days, extension.unit))
     case.reply_due_at = deadline.due_at
     history.record(
         case,

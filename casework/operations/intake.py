@@ -95,7 +95,6 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         accepted_label, accepted_contact = tenant.duty_contact_name, tenant.duty_contact_phone
     case = Case(
         tenant_id=tenant.id,
-        tenant=tenant,
         access_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
         status=Status.ACCEPTED,
         channel=complaint.channel,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from tenants.db import db, utcnow
-from tenants.models import Role, User
+from tenants.models import Department, Role, User
 
 from .. import alerts, history, stages
 from ..errors import Forbidden, InvalidInput, InvalidTransition
-from ..models import Case, Department, Notification, Rectification
+from ..models import Case, Notification, Rectification
 from ..states import Action, EventKind, NotificationKind, Stage
 from .guards import Facts, check, precondition
 

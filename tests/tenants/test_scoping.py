@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from casework.models import Case, CaseEvent, Department
+from casework.models import Case, CaseEvent
 from tenants.db import TenantMismatch, TenantNotBound, db, tenant_bound, unscoped
-from tenants.models import User
+from tenants.models import Department, User
 from tests.conftest import open_case
 
 

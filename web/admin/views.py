@@ -27,15 +27,6 @@ from .forms import (
 )
 
 
-@bp.app_template_filter("unit")
-def unit_label(unit: str) -> str:
-    """A deadline unit, stored as plain text, in the user's words."""
-    try:
-        return labels.label(Unit(unit))
-    except ValueError:
-        return unit
-
-
 @bp.route("/calendar", methods=["GET", "POST"])
 @staff_required(Role.ADMIN)
 def calendar_page():

@@ -6,7 +6,8 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from casework import operations, routing
+from casework import routing
+from casework.operations import intake
 from casework.states import Channel
 from tenants.models import Role
 
@@ -27,7 +28,7 @@ def new():
     form.set_channels(g.tenant.config.channels)
     if form.validate_on_submit():
         complaint = form.to_complaint(Channel(form.channel.data), g.tenant.timezone)
-        case = attempt(form, lambda: operations.open_case(g.tenant, complaint, actor=current_user))
+        case = attempt(form, lambda: intake.open_case(g.tenant, complaint, actor=current_user))
         if case is not None:
             flash(_("Case %(number)s accepted.", number=case.number), "success")
             return redirect(url_for("cases.show", case_id=case.id), 303)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from casework import access, operations, routing
+from casework import access, routing
 from casework.models import CaseEvent
+from casework.operations import intake
 from casework.states import Channel
 from tenants.db import db
 
@@ -36,7 +37,7 @@ def complain():
     form.set_categories(routing.categories(g.tenant))
     if form.validate_on_submit():
         complaint = form.to_complaint(Channel.WEB, g.tenant.timezone)
-        case = attempt(form, lambda: operations.open_case(g.tenant, complaint))
+        case = attempt(form, lambda: intake.open_case(g.tenant, complaint))
         if case is not None:
             _remember(case.id)
             return redirect(url_for("portal.filed", number=case.number), 303)
