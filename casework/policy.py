@@ -78,25 +78,12 @@ def extension_approver(tenant: Tenant) -> str:
     return tenant.config.extension_approver
 
 
-# Every stage a case can enter, in the order handling meets them.
-EDITABLE = (
-    Stage.ACCEPTANCE,
-    Stage.DISPATCH,
-    Stage.FIRST_CONTACT,
-    Stage.RESULT,
-    Stage.REVISIT,
-    Stage.SPECIAL_MEASURES,
-    Stage.RECTIFICATION,
-    Stage.URGE_RESPONSE,
-    Stage.SUPERVISION,
-)
-
 # The most an extension (延期) may add to a reply deadline; special rules may set it per
 # channel, category or priority under the key "extension" (petitions: 30 calendar days).
 EXTENSION = "extension"
 DEFAULT_EXTENSION_LIMIT = Target(30, Unit.WORKING_DAYS)
 # What the tenant admin sets: a limit per stage, and the longest extension.
-KEYS = (*(s.value for s in EDITABLE), EXTENSION)
+KEYS = (*(s.value for s in Stage), EXTENSION)
 
 
 def limits(tenant: Tenant) -> dict[str, Target | None]:

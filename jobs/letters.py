@@ -9,7 +9,7 @@ from typing import Any
 import segno
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from casework import access
@@ -72,18 +72,11 @@ def acknowledge(case_id: int) -> None:
     """Render the acknowledgement letter and email it to the complainant if we can."""
     case = access.get_case(case_id)
     letter = ensure_letter(case, "ack")
-    if not case.complainant_email:
-        return
-    tenant = case.tenant
-    with force_locale(tenant.locale):
-        subject = _("Your complaint %(number)s has been accepted", number=case.number)
-        body = render_template("emails/acknowledgement.txt", tenant=tenant, case=case)
-    notify.send_mail(
+    notify.email_complainant(
+        case,
         f"ack:{case.id}",
-        case.complainant_email,
-        subject,
-        body,
-        case_id=case.id,
+        _l("Your complaint %(number)s has been accepted", number=case.number),
+        "emails/acknowledgement.txt",
         letter=letter,
         filename=f"{case.number}.pdf",
     )

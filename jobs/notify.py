@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from casework import access
@@ -108,17 +109,43 @@ def mail_log(limit: int = 50, before_id: int | None = None) -> list[Message]:
     return list(db.session.scalars(stmt))
 
 
+def email_complainant(
+    case: Case,
+    dedupe_key: str,
+    subject: object,
+    template: str,
+    *,
+    letter: Letter | None = None,
+    filename: str = "",
+    **ctx: object,
+) -> Message | None:
+    """Email the complainant, if they left an address, in the tenant's language, once per key.
+
+    ``subject`` is a lazy string, read in that language.
+    """
+    if not case.complainant_email:
+        return None
+    tenant = case.tenant
+    with force_locale(tenant.locale):
+        body = render_template(template, tenant=tenant, case=case, **ctx)
+        title = str(subject)
+    return send_mail(
+        dedupe_key,
+        case.complainant_email,
+        title,
+        body,
+        case_id=case.id,
+        letter=letter,
+        filename=filename,
+    )
+
+
 @job("notify.result")
 def result(case_id: int) -> None:
     """Email the handling result to the complainant (处理结果告知)."""
     case = access.get_case(case_id)
-    if not case.complainant_email:
-        return
-    tenant = case.tenant
-    with force_locale(tenant.locale):
-        subject = _("The result of your complaint %(number)s", number=case.number)
-        body = render_template("emails/result.txt", tenant=tenant, case=case)
-    send_mail(f"result:{case.id}", case.complainant_email, subject, body, case_id=case.id)
+    subject = _l("The result of your complaint %(number)s", number=case.number)
+    email_complainant(case, f"result:{case.id}", subject, "emails/result.txt")
 
 
 def _email_notified(which, case: Case, dedupe: str, template: str, subject, **ctx) -> None:
@@ -158,13 +185,12 @@ def extension(case_id: int, extension_id: int) -> None:
     """Tell the complainant the reply will come later, and when (延期告知)."""
     case = access.get_case(case_id)
     record = db.session.get(Extension, extension_id)
-    if record is None or not case.complainant_email:
+    if record is None:
         return
-    tenant = case.tenant
-    with force_locale(tenant.locale):
-        subject = _("New reply date for your complaint %(number)s", number=case.number)
-        body = render_template("emails/extension.txt", tenant=tenant, case=case, ext=record)
-    send_mail(f"extension:{extension_id}", case.complainant_email, subject, body, case_id=case.id)
+    subject = _l("New reply date for your complaint %(number)s", number=case.number)
+    email_complainant(
+        case, f"extension:{extension_id}", subject, "emails/extension.txt", ext=record
+    )
 
 
 @job("notify.oversight")

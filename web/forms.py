@@ -26,6 +26,14 @@ MAX_ID = 2**63 - 1  # the largest key the databases store
 UPLOAD_MB = MAX_ATTACHMENT_BYTES // (1024 * 1024)  # the attachment limit, as people say it
 
 
+def query_id(value: str | None) -> int | None:
+    """A positive id from a query string, or None for anything else (never a 500)."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
 def coerce_id(value) -> int:
     """Coerce a submitted id; out-of-range numbers are invalid input, not a database error."""
     number = int(value)

@@ -17,7 +17,7 @@ from casework.states import Action, Channel, DeadlineState, Stage, Status
 from tenants.db import utcnow
 from tenants.models import Role
 
-from ..forms import MAX_ID, choices
+from ..forms import choices, query_id
 from ..htmx import is_htmx, render
 from ..letters import letter_response
 from ..tenancy import staff_required
@@ -37,14 +37,6 @@ DEADLINE_TAGS = {
 }
 
 
-def _int(value: str | None) -> int | None:
-    """A positive id from a query string, or None for anything else."""
-    if not value or not value.isascii() or not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
-
-
 @bp.get("/")
 @staff_required(*STAFF)
 def queue():
@@ -60,8 +52,8 @@ def queue():
     form.channel.choices = choices(any_ + labels.choices(Channel, [Channel(c) for c in channels]))
     filters = caseq.Filters(
         status=request.args.get("status", "open"),
-        category_id=_int(request.args.get("category")),
-        department_id=_int(request.args.get("department")),
+        category_id=query_id(request.args.get("category")),
+        department_id=query_id(request.args.get("department")),
         channel=request.args.get("channel", "") if request.args.get("channel") in channels else "",
         due=request.args.get("due", ""),
         handler_id=current_user.id if request.args.get("mine") else None,
@@ -149,7 +141,7 @@ def act(case_id: int, action: str):
 def handler_options(case_id: int):
     """The handler choices of a department, for the dispatch form (htmx)."""
     access.get_case(case_id)
-    handlers = routing.assignable_handlers(_int(request.args.get("dispatch-department_id")))
+    handlers = routing.assignable_handlers(query_id(request.args.get("dispatch-department_id")))
     return render_template("cases/_handler_options.html", handlers=handlers)
 
 

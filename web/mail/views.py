@@ -9,7 +9,7 @@ from jobs import notify
 from tenants.db import utcnow
 from tenants.models import Role
 
-from ..forms import MAX_ID
+from ..forms import query_id
 from ..tenancy import staff_required
 from . import bp
 
@@ -23,18 +23,11 @@ MAIL_STATES = {
 }
 
 
-def _message_id(value: str) -> int:
-    """A positive id the databases can hold; anything else is ignored, never a 500."""
-    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
-        raise ValueError(value)
-    return int(value)
-
-
 @bp.get("")
 @staff_required(Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
 def log():
     """Outgoing mail, including what was only logged because no SMTP server is set."""
-    messages = notify.mail_log(50, request.args.get("before", type=_message_id))
+    messages = notify.mail_log(50, query_id(request.args.get("before")))
     now = utcnow()
     states = {m.id: notify.delivery_state(m, now) for m in messages}
     return render_template("mail/log.html", messages=messages, states=states, labels=MAIL_STATES)

@@ -1,0 +1,28 @@
+"""The case lifecycle's tables, every one tenant-scoped, in modules by what they record.
+
+Import models from here (``from casework.models import Case``); the modules are how the
+file is kept readable, not a second address.
+"""
+
+from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
+from .delivery import Letter, Message, Notification, PendingJob
+from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
+
+__all__ = [
+    "Alert",
+    "Attachment",
+    "CalendarDay",
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "Category",
+    "Deadline",
+    "Extension",
+    "Letter",
+    "Message",
+    "Notification",
+    "Oversight",
+    "PendingJob",
+    "Rectification",
+    "Revisit",
+]

@@ -1,0 +1,213 @@
+"""A case (投诉件) and what belongs to it alone: its category, history, files, revisits
+and the counter behind its number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from tenants.db import TenantConfig, TenantScoped, db, enum_values, utcnow
+from tenants.models import Department, Tenant, User
+
+from ..states import (
+    Channel,
+    ContactMethod,
+    EventKind,
+    Priority,
+    Status,
+)
+
+
+class Category(TenantConfig, db.Model):
+    """A kind of complaint, routed by default to one department (MALL-3, MALL-4)."""
+
+    __tablename__ = "categories"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "code"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    code: orm.Mapped[str] = orm.mapped_column(sa.String(40))
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    department_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    position: orm.Mapped[int] = orm.mapped_column(default=0)
+
+    department: orm.Mapped[Department | None] = orm.relationship()
+
+
+class Case(TenantScoped, db.Model):
+    """One complaint (投诉件) from intake to archive."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "number"),
+        # The queue: newest first within a status, keyset-paginated on (created_at, id).
+        sa.Index("ix_cases_queue", "tenant_id", "status", "created_at", "id"),
+        sa.Index("ix_cases_tenant_created", "tenant_id", "created_at", "id"),
+        sa.Index("ix_cases_due", "tenant_id", "reply_due_at"),
+        sa.Index("ix_cases_next_due", "tenant_id", "next_due_at"),
+        sa.Index("ix_cases_department", "tenant_id", "department_id", "status"),
+        sa.Index("ix_cases_handler", "tenant_id", "handler_id", "status"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    number: orm.Mapped[str] = orm.mapped_column(sa.String(40))
+    access_code: orm.Mapped[str] = orm.mapped_column(sa.String(16))
+    status: orm.Mapped[Status] = orm.mapped_column(
+        sa.Enum(Status, native_enum=False, length=20, values_callable=enum_values),
+        default=Status.ACCEPTED,
+    )
+    channel: orm.Mapped[Channel] = orm.mapped_column(
+        sa.Enum(Channel, native_enum=False, length=20, values_callable=enum_values)
+    )
+    category_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("categories.id", ondelete="SET NULL")
+    )
+    department_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    handler_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    priority: orm.Mapped[Priority] = orm.mapped_column(
+        sa.Enum(Priority, native_enum=False, length=20, values_callable=enum_values),
+        default=Priority.NORMAL,
+    )
+    under_supervision: orm.Mapped[bool] = orm.mapped_column(default=False)
+    paused_at: orm.Mapped[dt.datetime | None]  # waiting for the complainant: clocks stopped
+    description: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    location: orm.Mapped[str] = orm.mapped_column(sa.String(300), default="")
+    occurred_at: orm.Mapped[dt.datetime | None]
+
+    complainant_name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    complainant_phone: orm.Mapped[str] = orm.mapped_column(sa.String(40), default="")
+    complainant_email: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
+    preferred_contact: orm.Mapped[ContactMethod] = orm.mapped_column(
+        sa.Enum(ContactMethod, native_enum=False, length=20, values_callable=enum_values),
+        default=ContactMethod.PHONE,
+    )
+
+    # When the complaint reached the organisation (a letter's arrival, a mail's receipt); the
+    # acceptance time limit (CO-2: 24 hours; petitions: 15 days) runs from here to accepted_at.
+    received_at: orm.Mapped[dt.datetime | None]
+    accepted_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    accepted_by_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    accepted_by_label: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
+    accepted_by_contact: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
+    reply_due_at: orm.Mapped[dt.datetime | None]
+    # The earliest open stage deadline and its "due soon" point, for the queue's badges.
+    next_due_at: orm.Mapped[dt.datetime | None]
+    due_soon_at: orm.Mapped[dt.datetime | None]
+    dispatched_at: orm.Mapped[dt.datetime | None]
+    result_at: orm.Mapped[dt.datetime | None]
+    result_sent_at: orm.Mapped[dt.datetime | None]
+    closed_at: orm.Mapped[dt.datetime | None]
+
+    # A repeat complaint (重复投诉, CITY-6, PROP-12) points at the earlier case it repeats.
+    repeat_of_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
+
+    result_text: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    remedy_text: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    satisfaction: orm.Mapped[int | None]
+
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)
+
+    tenant: orm.Mapped[Tenant] = orm.relationship()
+    category: orm.Mapped[Category | None] = orm.relationship()
+    department: orm.Mapped[Department | None] = orm.relationship()
+    handler: orm.Mapped[User | None] = orm.relationship(foreign_keys=[handler_id])
+    accepted_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[accepted_by_id])
+    repeat_of: orm.Mapped[Case | None] = orm.relationship(remote_side=[id])
+    events: orm.Mapped[list[CaseEvent]] = orm.relationship(
+        back_populates="case", order_by="CaseEvent.id", lazy="select"
+    )
+
+    @property
+    def summary(self) -> str:
+        """The first line or so of the description, for lists and letters."""
+        text = " ".join(self.description.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def is_archived(self) -> bool:
+        """Closed cases are read-only (CO-7, MALL-7)."""
+        return self.status == Status.CLOSED
+
+
+class CaseEvent(TenantScoped, db.Model):
+    """One entry of a case's append-only history: who, when, what, before and after."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (sa.Index("ix_case_events_case", "tenant_id", "case_id", "id"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    actor_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    actor_label: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
+    kind: orm.Mapped[EventKind] = orm.mapped_column(
+        sa.Enum(EventKind, native_enum=False, length=40, values_callable=enum_values)
+    )
+    public: orm.Mapped[bool] = orm.mapped_column(default=False)
+    body: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    changes: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
+
+    case: orm.Mapped[Case] = orm.relationship(back_populates="events")
+
+
+class Revisit(TenantScoped, db.Model):
+    """One attempt to revisit the complainant after the result (回访, CO-7)."""
+
+    __tablename__ = "revisits"
+    __table_args__ = (sa.Index("ix_revisits_case", "tenant_id", "case_id"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    method: orm.Mapped[ContactMethod] = orm.mapped_column(
+        sa.Enum(ContactMethod, native_enum=False, length=20, values_callable=enum_values)
+    )
+    reached: orm.Mapped[bool]
+    satisfaction: orm.Mapped[int | None]
+    comments: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    by_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+
+
+class Attachment(TenantScoped, db.Model):
+    """A file the complainant or staff attached to a case."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (sa.Index("ix_attachments_case", "tenant_id", "case_id"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    filename: orm.Mapped[str] = orm.mapped_column(sa.String(200))
+    content_type: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    size: orm.Mapped[int]
+    data: orm.Mapped[bytes] = orm.mapped_column(sa.LargeBinary, deferred=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+
+
+class CaseCounter(TenantScoped, db.Model):
+    """Per-tenant, per-day sequence behind case numbers; see numbering.py."""
+
+    __tablename__ = "case_counters"
+
+    tenant_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: orm.Mapped[str] = orm.mapped_column(sa.String(8), primary_key=True)
+    value: orm.Mapped[int] = orm.mapped_column(default=0)
