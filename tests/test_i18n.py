@@ -24,3 +24,45 @@ def test_catalogue_is_compiled():
     # scripts/setup.sh compiles it; a stale .mo would show English on Chinese pages.
     po, mo = CATALOGUE / "messages.po", CATALOGUE / "messages.mo"
     assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime
+
+
+# A half-width , : ! ; ? or ( touching a Chinese character (spaces between allowed).
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+HALF_WIDTH_IN_CHINESE = re.compile(rf"[{_CJK}]\s*[,:!;?(]|[,:!;?)]\s*[{_CJK}]")
+
+
+def test_chinese_text_uses_full_width_punctuation():
+    with open(CATALOGUE / "messages.po", "rb") as fh:
+        catalogue = read_po(fh)
+    offenders = [m.string for m in catalogue if m.id and HALF_WIDTH_IN_CHINESE.search(m.string)]
+    assert offenders == []
+
+
+def test_preset_and_demo_texts_use_full_width_punctuation():
+    import tomllib
+
+    root = CATALOGUE.parents[2] / "tenants" / "presets"
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+
+    offenders = [
+        (path.name, text)
+        for path in sorted(root.rglob("*.toml"))
+        for text in strings(tomllib.loads(path.read_text(encoding="utf-8")))
+        if HALF_WIDTH_IN_CHINESE.search(text)
+    ]
+    assert offenders == []
+
+
+def test_the_check_finds_half_width_punctuation():
+    assert HALF_WIDTH_IN_CHINESE.search("超期:案件")
+    assert HALF_WIDTH_IN_CHINESE.search("受理确认函(PDF)")
+    assert not HALF_WIDTH_IN_CHINESE.search("超期：案件 %(number)s，08:30")

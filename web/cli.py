@@ -95,7 +95,7 @@ def _demo_case(
     if sample.repeat_of is not None:
         db.session.flush()
         repeated = earlier[sample.repeat_of]
-        repeats.mark_repeat(case, desk, repeated.number, True, "投诉人第二次来电,问题仍未解决。")
+        repeats.mark_repeat(case, desk, repeated.number, True, "投诉人第二次来电，问题仍未解决。")
     _advance(case, sample, users)
     return case
 
@@ -122,21 +122,23 @@ def _advance(case: Case, sample: DemoCase, users: dict[str, User]) -> None:
     if stage is Status.DISPATCHED:
         return
     handling.record_contact(
-        case, handler, "phone", "已电话联系投诉人,核实了事发经过,约定现场查看。"
+        case, handler, "phone", "已电话联系投诉人，核实了事发经过，约定现场查看。"
     )
-    handling.add_note(case, handler, "已到现场核查,情况属实,正在协调相关部门处理。", public=True)
+    handling.add_note(case, handler, "已到现场核查，情况属实，正在协调相关部门处理。", public=True)
     if stage is Status.IN_PROGRESS:
         return
     handling.record_result(
         case,
         handler,
-        "经核实情况属实,已责成相关责任人整改完毕,并向投诉人当面致歉。",
+        "经核实情况属实，已责成相关责任人整改完毕，并向投诉人当面致歉。",
         sample.remedy,
     )
     handling.send_result(case, handler)
     if stage is Status.AWAITING_REVISIT:
         return
-    revisits.record_revisit(case, desk, "phone", True, 5, "对处理结果满意,感谢工作人员的及时处理。")
+    revisits.record_revisit(
+        case, desk, "phone", True, 5, "对处理结果满意，感谢工作人员的及时处理。"
+    )
 
 
 @demo_cli.command("seed")

@@ -31,6 +31,10 @@ def test_each_preset_files_and_issues_a_receipt(client, preset):
     page = client.get(response.headers["Location"])
     number = re.search(r'data-testid="case-number">([^<]+)<', page.text).group(1)
     assert number.startswith(data.case_prefix)
+    # The receipt is named by the tenant's own title for it, on the page and on the status page.
+    button = f"{data.settings.letter.ack_title}（PDF）"
+    assert button in page.text
+    assert button in client.get(f"/t/{org.slug}/status/{number}").text
     pdf = client.get(f"/t/{org.slug}/status/{number}/receipt.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert number in text
