@@ -138,7 +138,8 @@ def _fire(deadline_id: int, now: dt.datetime) -> int:
 
 
 def responsible(case: Case, stage: Stage) -> list[User]:
-    """Who must act: the dispatchers before dispatch, then the handler (or the unit's head)."""
+    """Who must act: the dispatchers before dispatch, then the handler, or the unit's head
+    while no active handler is named."""
     if stage is Stage.DISPATCH:
         return _users(sa.select(User).where(User.role == Role.INTAKE))
     if stage is Stage.RECTIFICATION:  # the unit ordered to rectify, whoever handles the case
@@ -150,7 +151,11 @@ def responsible(case: Case, stage: Stage) -> list[User]:
         if unit is not None:
             return _heads({unit}) or _supervisors()
     if case.handler_id is not None:
-        return _users(sa.select(User).where(User.id == case.handler_id))
+        handler = _users(sa.select(User).where(User.id == case.handler_id))
+        if handler:
+            return handler
+    # Nobody named yet, or the one named has left: the department's head answers for the case
+    # until someone takes it; before it has a department, the dispatchers do.
     return _heads({case.department_id}) or _users(sa.select(User).where(User.role == Role.INTAKE))
 
 

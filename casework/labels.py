@@ -69,6 +69,7 @@ ROLE = {
 EVENT_KIND = {
     EventKind.ACCEPTED: _l("Complaint accepted"),
     EventKind.DISPATCHED: _l("Dispatched"),
+    EventKind.TAKEN: _l("Taken by a handler of the department"),
     EventKind.STARTED: _l("Handling started"),
     EventKind.NOTE: _l("Investigation note"),
     EventKind.CONTACT: _l("Contact with the complainant"),
@@ -90,6 +91,7 @@ EVENT_KIND = {
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
+    Action.TAKE: _l("Take this case"),
     Action.NOTE: _l("Investigation note"),
     Action.CONTACT: _l("Contact with the complainant"),
     Action.RESULT: _l("Result and remedy"),

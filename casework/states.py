@@ -64,6 +64,7 @@ class Action(enum.StrEnum):
     """Every verb that moves or annotates a case."""
 
     DISPATCH = "dispatch"
+    TAKE = "take"  # 认领: a handler of the department takes an unassigned case
     NOTE = "note"
     CONTACT = "contact"
     RESULT = "result"
@@ -86,6 +87,7 @@ class EventKind(enum.StrEnum):
 
     ACCEPTED = "accepted"
     DISPATCHED = "dispatched"
+    TAKEN = "taken"
     STARTED = "started"
     NOTE = "note"
     CONTACT = "contact"
@@ -156,6 +158,8 @@ TRANSITIONS: dict[Action, Transition] = {
         Status.DISPATCHED,
         _DISPATCHERS,
     ),
+    # A case dispatched to a department without a named handler is taken by one of its own.
+    Action.TAKE: Transition(_WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})),
     Action.NOTE: Transition(_WORKING, Status.IN_PROGRESS, _WORKERS),
     Action.CONTACT: Transition(_WORKING, Status.IN_PROGRESS, _WORKERS),
     Action.RESULT: Transition(_WORKING, Status.RESOLVED, _WORKERS),

@@ -1,4 +1,5 @@
-"""Dispatch (派单): routing a case to the department and the person who will handle it."""
+"""Dispatch (派单): routing a case to the department and the person who will handle it, and
+taking (认领) a case that reached a department without a named handler."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from tenants.db import db, utcnow
 from tenants.models import Department, User
 
 from .. import history, stages
-from ..errors import InvalidInput
+from ..errors import InvalidInput, InvalidTransition
 from ..models import Case
 from ..states import Action, EventKind, Stage, Status
-from .guards import check
+from .guards import Facts, check, precondition
 
 
 def dispatch_case(
@@ -46,6 +47,30 @@ def dispatch_case(
         body=note.strip(),
         public=True,
         changes=history.diff(before, {"department": department.name, "handler": _name(handler)}),
+    )
+    return case
+
+
+@precondition(Action.TAKE)
+def _nobody_named(facts: Facts, _actor: User) -> None:
+    if facts.case.handler_id is not None:
+        raise InvalidTransition(_l("This case has a handler already."))
+
+
+def take_case(case: Case, actor: User) -> Case:
+    """Take a case dispatched to one's department without a named handler (认领).
+
+    Without this a case routed only to a department is a dead end: every handler action
+    wants the named handler. The head can still name someone by dispatching within the
+    department; taking is the handler's own one click, recorded like any change.
+    """
+    check(case, actor, Action.TAKE)
+    case.handler, case.handler_id = actor, actor.id
+    history.record(
+        case,
+        EventKind.TAKEN,
+        actor,
+        changes=history.diff({"handler": None}, {"handler": actor.name}),
     )
     return case
 

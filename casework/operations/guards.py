@@ -81,8 +81,8 @@ def check(case: Case, actor: User, action: Action, facts: Facts | None = None) -
         )
     if actor.role not in transition.roles:
         raise Forbidden()
-    _check_ownership(case, actor, action)
     facts = facts if facts is not None else Facts(case)
+    _check_actor(facts, actor, action)
     rule = _PRECONDITIONS.get(action)
     if rule is not None:
         rule(facts, actor)
@@ -102,14 +102,34 @@ def available_actions(case: Case, actor: User, facts: Facts | None = None) -> li
     return open_
 
 
-def _check_ownership(case: Case, actor: User, action: Action) -> None:
-    # Handlers work their own cases; department heads their department's. Dispatch, the
-    # revisit and a rectification report are taken by people outside the handling line.
-    if action not in (Action.DISPATCH, Action.REVISIT, Action.RECTIFIED):
-        if actor.role is Role.HANDLER and case.handler_id != actor.id:
-            raise Forbidden(_l("Only the assigned handler may work this case."))
-        if actor.role is Role.DEPT_HEAD and case.department_id != actor.department_id:
+def _check_actor(facts: Facts, actor: User, action: Action) -> None:
+    """Handlers act on the cases named to them, department heads on their department's.
+
+    One rule for every verb, the revisit and dispatch included: a handler of another unit, or
+    of the same unit but not named, is refused whatever the action. What the rules add: a
+    handler of the case's department may take it while nobody is named (认领); a head may
+    dispatch a case not yet routed, or route their own department's; and the unit ordered to
+    rectify reports the rectification done, whoever handles the case (CO-6). Intake clerks,
+    supervisors and admins act across the organisation, as far as their role reaches.
+    """
+    if actor.role not in (Role.HANDLER, Role.DEPT_HEAD):
+        return
+    case = facts.case
+    if action is Action.RECTIFIED:
+        order = facts.open_rectification
+        unit = order.department_id if order is not None else case.department_id
+        if not _member(actor, unit):
+            raise Forbidden(_l("Only the unit ordered to rectify may report it done."))
+        return
+    if action is Action.TAKE or actor.role is Role.DEPT_HEAD:
+        if action is Action.DISPATCH and case.department_id is None:
+            return  # not routed yet: any dispatcher may route it
+        if not _member(actor, case.department_id):
             raise Forbidden(_l("This case belongs to another department."))
-    if action is Action.DISPATCH and actor.role is Role.DEPT_HEAD:
-        if case.department_id not in (None, actor.department_id):
-            raise Forbidden(_l("This case belongs to another department."))
+        return
+    if case.handler_id != actor.id:
+        raise Forbidden(_l("Only the assigned handler may work this case."))
+
+
+def _member(actor: User, department_id: int | None) -> bool:
+    return department_id is not None and actor.department_id == department_id

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from casework.errors import DomainError
+import pytest
+import sqlalchemy as sa
+
+from casework.errors import DomainError, Forbidden
 from casework.models import Case
-from casework.operations import dispatch, extensions, guards, handling, rectification
-from casework.states import Action
+from casework.operations import (
+    dispatch,
+    extensions,
+    guards,
+    handling,
+    oversight,
+    rectification,
+    repeats,
+    revisits,
+)
+from casework.states import Action, Status
+from tenants import bootstrap
 from tenants.db import db, tenant_bound
-from tests.conftest import open_case
+from tenants.models import Role
+from tests.conftest import PASSWORD, TEST_HASH, open_case
 
 # A harmless call of each verb, with input it would accept.
 CALLS = {
@@ -85,3 +99,172 @@ def test_what_the_guards_hide(world):
 def test_every_action_has_at_most_one_precondition():
     with pytest.raises(RuntimeError):
         guards.precondition(Action.EXTEND)(lambda facts, actor: None)
+
+
+# Item 5: one actor rule for every verb. Each scenario brings a fresh case to where its
+# action is open to the rightful actor, and names the call that takes it.
+def _dispatched(org, handler: str | None = "ops_li") -> Case:
+    u = org.users
+    case = db.session.get(Case, open_case(org).id)
+    ops = u["ops_li"].department_id
+    dispatch.dispatch_case(case, u["super"], ops, u[handler].id if handler else None)
+    return case
+
+
+def _resolved(org) -> Case:
+    case = _dispatched(org)
+    handling.record_result(case, org.users["ops_li"], "已退款")
+    return case
+
+
+def _awaiting_revisit(org) -> Case:
+    case = _resolved(org)
+    handling.send_result(case, org.users["ops_li"])
+    return case
+
+
+def _asked(org) -> Case:
+    case = _dispatched(org)
+    extensions.request_extension(case, org.users["ops_li"], 2, "等待厂家")
+    return case
+
+
+def _paused(org) -> Case:
+    case = _dispatched(org)
+    extensions.pause_case(case, org.users["ops_li"], "等材料")
+    return case
+
+
+def _repeat(org) -> Case:
+    earlier = db.session.get(Case, open_case(org).id)
+    case = _dispatched(org)
+    case.created_at = earlier.created_at + dt.timedelta(seconds=1)
+    repeats.mark_repeat(case, org.users["ops_li"], earlier.number, True, "又来了")
+    return case
+
+
+def _after_another(org) -> Case:
+    open_case(org)
+    return _dispatched(org)
+
+
+def _earlier_number(case: Case) -> str:
+    return db.session.scalar(sa.select(Case.number).where(Case.id < case.id).order_by(Case.id))
+
+
+def _rectifying(org) -> Case:
+    # Ordered to Customer Service although Operations handles the case.
+    case = _dispatched(org)
+    cs = org.users["cs_zhou"].department_id
+    rectification.order_rectification(case, org.users["super"], cs, "服务台整改")
+    return case
+
+
+SCENARIOS = {
+    # (the case, the rightful actor, the call)
+    Action.DISPATCH: (
+        _dispatched,
+        "ops_head",  # a head assigns within the department by dispatching
+        lambda c, u, o: dispatch.dispatch_case(
+            c, u, o.users["ops_li"].department_id, o.users["ops_wang"].id
+        ),
+    ),
+    Action.TAKE: (
+        lambda o: _dispatched(o, handler=None),
+        "ops_li",
+        lambda c, u, o: dispatch.take_case(c, u),
+    ),
+    Action.NOTE: (_dispatched, "ops_li", CALLS[Action.NOTE]),
+    Action.CONTACT: (_dispatched, "ops_li", CALLS[Action.CONTACT]),
+    Action.RESULT: (_dispatched, "ops_li", CALLS[Action.RESULT]),
+    Action.SEND_RESULT: (_resolved, "ops_li", lambda c, u, o: handling.send_result(c, u)),
+    Action.REVISIT: (
+        _awaiting_revisit,
+        "ops_li",
+        lambda c, u, o: revisits.record_revisit(c, u, "phone", True, 5, "满意"),
+    ),
+    Action.EXTEND: (_dispatched, "ops_li", CALLS[Action.EXTEND]),
+    Action.URGE: (_dispatched, "super", lambda c, u, o: oversight.urge_case(c, u, "请加快")),
+    Action.SUPERVISE: (
+        _dispatched,
+        "super",
+        lambda c, u, o: oversight.supervise_case(c, u, "督办"),
+    ),
+    Action.DECIDE_EXTENSION: (_asked, "ops_head", CALLS[Action.DECIDE_EXTENSION]),
+    Action.PAUSE: (_dispatched, "ops_li", CALLS[Action.PAUSE]),
+    Action.RESUME: (_paused, "ops_li", CALLS[Action.RESUME]),
+    Action.MARK_REPEAT: (
+        _after_another,
+        "ops_li",
+        lambda c, u, o: repeats.mark_repeat(c, u, _earlier_number(c), False, "重复"),
+    ),
+    Action.SPECIAL_MEASURES: (
+        _repeat,
+        "ops_li",
+        lambda c, u, o: repeats.record_special_measures(c, u, "已加装照明"),
+    ),
+    Action.ORDER_RECTIFICATION: (_dispatched, "ops_head", CALLS[Action.ORDER_RECTIFICATION]),
+    Action.RECTIFIED: (_rectifying, "cs_zhou", CALLS[Action.RECTIFIED]),
+}
+# Outsiders: a handler of another department, a handler of the same department who is not
+# named, and the head of another department. What the rules let them do anyway:
+OUTSIDERS = ("cs_zhou", "ops_wang", "cs_head")
+ALLOWED = {
+    (Action.TAKE, "ops_wang"),  # a handler of the department takes an unassigned case
+    (Action.RECTIFIED, "cs_zhou"),  # the unit ordered to rectify reports it done
+    (Action.RECTIFIED, "cs_head"),
+}
+
+
+@pytest.fixture
+def mall(world):
+    org = world.a
+    org.users["ops_wang"] = bootstrap.add_user(
+        org.tenant, "ops_wang", "王强", Role.HANDLER, PASSWORD, "ops", hash_method=TEST_HASH
+    )
+    db.session.commit()
+    return org
+
+
+def _try(org, case_id: int, who: str, call) -> DomainError | None:
+    case = db.session.get(Case, case_id)
+    try:
+        call(case, org.users[who], org)
+    except DomainError as exc:
+        return exc
+    finally:
+        db.session.rollback()
+    return None
+
+
+@pytest.mark.parametrize("action", list(Action), ids=str)
+def test_every_verb_refuses_whoever_does_not_work_the_case(mall, action):
+    org = mall
+    make, rightful, call = SCENARIOS[action]  # a new action needs its scenario here
+    with tenant_bound(org.tenant.id):
+        case_id = make(org).id
+        db.session.commit()
+        case = db.session.get(Case, case_id)
+        assert action in guards.available_actions(case, org.users[rightful])
+        assert _try(org, case_id, rightful, call) is None, (action, rightful)
+        for who in OUTSIDERS:
+            offered = action in guards.available_actions(
+                db.session.get(Case, case_id), org.users[who]
+            )
+            refusal = _try(org, case_id, who, call)
+            if (action, who) in ALLOWED:
+                assert refusal is None and offered, (action, who, refusal)
+            else:
+                assert isinstance(refusal, Forbidden) and not offered, (action, who, refusal)
+
+
+def test_a_handler_of_another_department_cannot_revisit_and_close(mall):
+    org = mall
+    with tenant_bound(org.tenant.id):
+        case_id = _awaiting_revisit(org).id
+        db.session.commit()
+        case = db.session.get(Case, case_id)
+        with pytest.raises(Forbidden):
+            revisits.record_revisit(case, org.users["cs_zhou"], "phone", True, 5, "满意")
+        db.session.rollback()
+        assert db.session.get(Case, case_id).status is Status.AWAITING_REVISIT

@@ -173,6 +173,35 @@ def test_queue_filters_and_keyset_pages(client, world):
     assert numbers[7] in by_number.text and numbers[8] not in by_number.text
 
 
+def test_a_handler_finds_and_takes_a_case_left_with_the_department(client, world):
+    u = world.a.users
+    routed, elsewhere = open_case(world.a), open_case(world.a)
+    with tenant_bound(world.a.tenant.id):
+        from casework.operations import dispatch
+
+        for case, unit in ((routed, u["ops_li"]), (elsewhere, u["cs_zhou"])):
+            c = db.session.merge(case)
+            dispatch.dispatch_case(c, u["desk"], unit.department_id, None)
+        db.session.commit()
+    login(client, world.a, "ops_li")
+    base = f"/t/{world.a.slug}/desk/"
+    # Not "mine" yet, but in "my department, unassigned"; another unit's case is not.
+    assert routed.number not in client.get(base + "?mine=y").text
+    waiting = client.get(base + "?unassigned=y&lang=en")
+    assert "My department, unassigned" in waiting.text
+    assert routed.number in waiting.text and elsewhere.number not in waiting.text
+    page = client.get(f"{base}cases/{routed.id}?lang=en")
+    assert 'data-action="take"' in page.text and "Take this case" in page.text
+    assert client.post(f"{base}cases/{routed.id}/take", data={}).status_code == 303
+    assert _case(world.a, routed.id).handler_id == u["ops_li"].id
+    assert routed.number in client.get(base + "?mine=y").text
+    assert routed.number not in client.get(base + "?unassigned=y").text
+    # Another department's case cannot be taken: refused, said above the case.
+    r = client.post(f"{base}cases/{elsewhere.id}/take?lang=en", data={})
+    assert r.status_code == 422 and "another department" in r.text
+    assert _case(world.a, elsewhere.id).handler_id is None
+
+
 def test_staff_intake_uses_the_same_domain_call(client, world):
     login(client, world.a, "desk")
     r = client.post(

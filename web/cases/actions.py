@@ -82,6 +82,7 @@ ACTIONS: dict[Action, ActionView] = {
         side=True,
         prepare=_prepare_dispatch,
     ),
+    Action.TAKE: ActionView(forms.TakeForm, lambda case, user, _f: dispatch.take_case(case, user)),
     Action.NOTE: ActionView(
         forms.NoteForm,
         lambda case, user, f: handling.add_note(case, user, f.body.data or "", f.public.data),

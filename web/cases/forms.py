@@ -39,6 +39,7 @@ class QueueFilter(FlaskForm):
         ),
     )
     mine = BooleanField(_l("Only mine"))
+    unassigned = BooleanField(_l("My department, unassigned"))
     q = StringField(_l("Case number"), validators=[Optional(), Length(max=40)])
 
 
@@ -46,6 +47,10 @@ class DispatchForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=coerce_id, validators=[DataRequired()])
     handler_id = SelectField(_l("Handler"), coerce=coerce_id, validators=[Optional()])
     note = TextAreaField(_l("Instructions"), validators=[Length(max=2000)], render_kw={"rows": 2})
+
+
+class TakeForm(FlaskForm):
+    """Only a CSRF token: taking a case is one deliberate click."""
 
 
 class NoteForm(FlaskForm):
