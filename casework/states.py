@@ -108,6 +108,13 @@ class EventKind(enum.StrEnum):
     RECTIFIED = "rectified"
 
 
+# The kinds whose text is written for the complainant: a note staff marked public when they
+# wrote it, and the result as sent. Every other text on a case is staff text (dispatch
+# instructions, the reason for a pause or an extension, what an urging notice expects...)
+# and stays internal even where the event itself is shown to the complainant.
+TEXT_FOR_THE_COMPLAINANT = frozenset({EventKind.NOTE, EventKind.RESULT_SENT})
+
+
 class ContactMethod(enum.StrEnum):
     """How staff reach a complainant, or how the complainant would like to be reached."""
 

@@ -13,6 +13,7 @@ from tenants.db import TenantConfig, TenantScoped, db, enum_values, utcnow
 from tenants.models import Department, Tenant, User
 
 from ..states import (
+    TEXT_FOR_THE_COMPLAINANT,
     Channel,
     ContactMethod,
     EventKind,
@@ -164,6 +165,18 @@ class CaseEvent(TenantScoped, db.Model):
     changes: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
 
     case: orm.Mapped[Case] = orm.relationship(back_populates="events")
+
+    @property
+    def public_text(self) -> str:
+        """The entry's text as the complainant may read it: empty unless written for them.
+
+        ``public`` says the complainant sees that the event happened; its text reaches them
+        only when it was written for them (see ``TEXT_FOR_THE_COMPLAINANT``), so a dispatch
+        note on a public "dispatched" entry stays with the staff, old entries included.
+        """
+        if self.public and self.kind in TEXT_FOR_THE_COMPLAINANT:
+            return self.body
+        return ""
 
 
 class Revisit(TenantScoped, db.Model):

@@ -46,7 +46,11 @@ class QueueFilter(FlaskForm):
 class DispatchForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=coerce_id, validators=[DataRequired()])
     handler_id = SelectField(_l("Handler"), coerce=coerce_id, validators=[Optional()])
-    note = TextAreaField(_l("Instructions"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Instructions for the department (internal)"),
+        validators=[Length(max=2000)],
+        render_kw={"rows": 2},
+    )
 
 
 class TakeForm(FlaskForm):
@@ -73,12 +77,12 @@ class ContactForm(FlaskForm):
 
 class ResultForm(FlaskForm):
     result = TextAreaField(
-        _l("Result: how the problem was solved"),
+        _l("Result: how the problem was solved (sent to the complainant)"),
         validators=[DataRequired(), Length(max=5000)],
         render_kw={"rows": 4},
     )
     remedy = TextAreaField(
-        _l("Remedy or compensation, if any"),
+        _l("Remedy or compensation, if any (sent to the complainant)"),
         validators=[Length(max=2000)],
         render_kw={"rows": 2},
     )
@@ -124,7 +128,9 @@ class ExtendForm(FlaskForm):
         validators=[InputRequired(), NumberRange(1, 10000, _l("Ask for 1 or more."))],
     )
     reason = TextAreaField(
-        _l("Reason"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2}
+        _l("Reason (internal)"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
     )
 
 
@@ -147,7 +153,9 @@ class OversightForm(FlaskForm):
 
 class PauseForm(FlaskForm):
     reason = TextAreaField(
-        _l("Waiting for"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2}
+        _l("Waiting for (internal)"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
     )
 
 

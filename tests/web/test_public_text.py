@@ -1,0 +1,186 @@
+"""What the complainant sees is what was meant for them (issue 8, item 6).
+
+Every kind of history entry is listed with what of it reaches the public status page; the
+letters and the emails are listed field by field. A case is then worked through every action
+with staff text that must stay internal, and none of it may reach the complainant.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import sqlalchemy as sa
+
+from casework.letters import acknowledgement_context
+from casework.models import Case, CaseEvent, Message
+from casework.operations import (
+    dispatch,
+    extensions,
+    handling,
+    oversight,
+    rectification,
+    repeats,
+    revisits,
+)
+from casework.states import TEXT_FOR_THE_COMPLAINANT, EventKind
+from tenants.db import db, tenant_bound
+from tests.conftest import open_case
+
+HIDDEN, LABEL, TEXT = "hidden", "label only", "label and text"
+# What the public status page shows of each kind of entry.
+STATUS_PAGE = {
+    EventKind.ACCEPTED: LABEL,
+    EventKind.DISPATCHED: LABEL,  # that it was dispatched; the instructions stay internal
+    EventKind.TAKEN: HIDDEN,
+    EventKind.STARTED: LABEL,
+    EventKind.NOTE: TEXT,  # only a note marked public when it was written
+    EventKind.CONTACT: HIDDEN,
+    EventKind.RESULT: HIDDEN,  # recorded, not yet sent
+    EventKind.RESULT_SENT: TEXT,  # the result and remedy, written to be sent
+    EventKind.REVISIT: HIDDEN,
+    EventKind.CLOSED: LABEL,
+    EventKind.EXTENSION_REQUESTED: HIDDEN,
+    EventKind.EXTENDED: LABEL,  # the new date, not the reason given to the approver
+    EventKind.EXTENSION_REFUSED: HIDDEN,
+    EventKind.URGED: HIDDEN,
+    EventKind.SUPERVISED: HIDDEN,
+    EventKind.PAUSED: LABEL,  # that the clocks stopped, not the staff's reason
+    EventKind.RESUMED: LABEL,
+    EventKind.MARKED_REPEAT: HIDDEN,
+    EventKind.SPECIAL_MEASURES: HIDDEN,
+    EventKind.RECTIFICATION_ORDERED: HIDDEN,
+    EventKind.RECTIFIED: HIDDEN,
+}
+# What the acknowledgement letter prints, by where each value comes from.
+COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
+LETTER = {
+    "tenant_name": ORGANISATION,
+    "letterhead": ORGANISATION,
+    "logo_svg": ORGANISATION,
+    "primary_color": ORGANISATION,
+    "title": ORGANISATION,
+    "opening": ORGANISATION,
+    "closing": ORGANISATION,
+    "number": CASE,
+    "access_code": CASE,
+    "accepted_at": CASE,
+    "accepted_by": CASE,  # the accepting staff member's name and contact (CO-2)
+    "accepted_contact": CASE,
+    "complainant": COMPLAINANT,
+    "category": ORGANISATION,
+    "channel": CASE,
+    "location": COMPLAINANT,
+    "summary": COMPLAINANT,
+    "reply_due": CASE,
+    "status_url": CASE,
+    "locale": ORGANISATION,
+}
+# Who each email template is written to, and the case text it prints.
+EMAILS = {
+    "acknowledgement.txt": ("complainant", "number, access code, reply date"),
+    "result.txt": ("complainant", "the result and remedy, written to be sent"),
+    "extension.txt": ("complainant", "the new reply date"),
+    "alert.txt": ("staff", "summary, due time"),
+    "alert_subject.txt": ("staff", "number"),
+    "oversight.txt": ("staff", "the supervisor's note, summary"),
+}
+EMAIL_DIR = pathlib.Path(__file__).resolve().parents[2] / "templates" / "emails"
+
+# Staff text written at each step; none of it may reach the complainant.
+STAFF = {
+    "dispatch": "内部派单说明:收银员王某有前科",
+    "note": "内部调查记录:监控显示店员推搡",
+    "contact": "内部联系记录:投诉人情绪激动",
+    "extension": "内部延期理由:经理出差",
+    "refusal": "内部驳回意见:理由不充分",
+    "urge": "内部催办:请今天处理",
+    "supervise": "内部督办:主管关注",
+    "pause": "内部暂停原因:等法务意见",
+    "repeat": "内部重复说明:同一店铺",
+    "measures": "内部特别措施:约谈店长",
+    "rectify": "内部整改要求:收银培训",
+    "rectified": "内部整改报告:已培训",
+    "revisit": "内部回访记录:未接通",
+}
+# Text written for the complainant.
+PUBLIC = {"note": "已调取监控,正在核实", "result": "已退还差价 60 元", "remedy": "赠送停车券"}
+
+
+def test_every_kind_of_entry_is_listed():
+    assert set(STATUS_PAGE) == set(EventKind)
+    assert {k for k, v in STATUS_PAGE.items() if v == TEXT} == TEXT_FOR_THE_COMPLAINANT
+    assert {p.name for p in EMAIL_DIR.iterdir()} == set(EMAILS)
+
+
+def _work_through_every_action(org) -> int:
+    """A case worked from intake to closed, every action taken, staff text everywhere."""
+    u = org.users
+    earlier = open_case(org)
+    case_id = open_case(org, email="zhang@example.com").id
+    ops = u["ops_li"].department_id
+    with tenant_bound(org.tenant.id):
+        c = db.session.get(Case, case_id)
+        dispatch.dispatch_case(c, u["desk"], ops, None, STAFF["dispatch"])
+        dispatch.take_case(c, u["ops_li"])
+        handling.add_note(c, u["ops_li"], STAFF["note"])
+        handling.add_note(c, u["ops_li"], PUBLIC["note"], public=True)
+        handling.record_contact(c, u["ops_li"], "phone", STAFF["contact"])
+        extensions.request_extension(c, u["ops_li"], 2, STAFF["extension"])
+        extensions.decide_extension(c, u["ops_head"], False, STAFF["refusal"])
+        extensions.request_extension(c, u["ops_li"], 2, STAFF["extension"])
+        extensions.decide_extension(c, u["ops_head"], True, STAFF["refusal"])
+        oversight.urge_case(c, u["super"], STAFF["urge"])
+        oversight.supervise_case(c, u["super"], STAFF["supervise"])
+        extensions.pause_case(c, u["ops_li"], STAFF["pause"])
+        extensions.resume_case(c, u["ops_li"])
+        repeats.mark_repeat(c, u["ops_li"], earlier.number, True, STAFF["repeat"])
+        repeats.record_special_measures(c, u["ops_li"], STAFF["measures"])
+        rectification.order_rectification(c, u["ops_head"], ops, STAFF["rectify"])
+        rectification.complete_rectification(c, u["ops_li"], STAFF["rectified"])
+        handling.record_result(c, u["ops_li"], PUBLIC["result"], PUBLIC["remedy"])
+        handling.send_result(c, u["ops_li"])
+        revisits.record_revisit(c, u["desk"], "phone", False, None, STAFF["revisit"])
+        revisits.record_revisit(c, u["desk"], "phone", True, 4, STAFF["revisit"])
+        db.session.commit()
+        kinds = set(db.session.scalars(sa.select(CaseEvent.kind).where(CaseEvent.case_id == c.id)))
+    assert kinds == set(EventKind), set(EventKind) - kinds  # every kind of entry was made
+    return case_id
+
+
+def test_staff_text_never_reaches_the_complainant(client, world):
+    org = world.a
+    case_id = _work_through_every_action(org)
+    with tenant_bound(org.tenant.id):
+        case = db.session.get(Case, case_id)
+        number, code = case.number, case.access_code
+        letter = acknowledgement_context(org.tenant, case, "http://closeloop.test")
+        mails = db.session.scalars(
+            sa.select(Message).where(Message.to == "zhang@example.com")
+        ).all()
+        shown = {
+            ev.kind: bool(ev.public_text)
+            for ev in db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case_id))
+            if ev.public
+        }
+
+    # The status page, as the complainant opens it.
+    client.post(f"/t/{org.slug}/status", data={"number": number, "factor": code})
+    page = client.get(f"/t/{org.slug}/status/{number}").text
+    assert number in page
+    # The letter prints only fields listed above, the emails go out as listed.
+    assert set(letter) == set(LETTER)
+    letter_text = " ".join(str(v) for v in letter.values())
+    assert {m.dedupe_key.split(":")[0] for m in mails} == {"ack", "extension", "result"}
+    mail_text = " ".join(m.subject + m.body for m in mails)
+
+    for where, text in (("status page", page), ("letter", letter_text), ("emails", mail_text)):
+        leaked = [k for k, v in STAFF.items() if v in text]
+        assert leaked == [], f"staff text on the {where}: {leaked}"
+    # What was written for the complainant does reach them.
+    for text in PUBLIC.values():
+        assert text in page
+    assert PUBLIC["result"] in mail_text and PUBLIC["remedy"] in mail_text
+    # Each kind shows on the public page exactly as listed.
+    for kind, how in STATUS_PAGE.items():
+        expected = {HIDDEN: None, LABEL: False, TEXT: True}[how]
+        assert shown.get(kind) == expected, kind
