@@ -1,4 +1,4 @@
-"""What goes on a letter, as plain values: the renderer never sees an ORM object."""
+"""What goes on a letter, as plain, printable values: the renderer never sees an ORM object."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from tenants.models import Tenant
 
-from . import deadlines
+from . import deadlines, plaintext
 from .models import Case
 
 
@@ -21,7 +21,7 @@ def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[s
     wording = tenant.config.letter
     accepted = deadlines.to_local(case.accepted_at, tenant.timezone)
     due = deadlines.to_local(case.reply_due_at, tenant.timezone) if case.reply_due_at else None
-    return {
+    context = {
         "tenant_name": tenant.name,
         "letterhead": tenant.letterhead,
         "logo_svg": tenant.logo_svg,
@@ -43,3 +43,6 @@ def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[s
         "status_url": status_url(base_url, tenant, case),
         "locale": tenant.locale,
     }
+    # Whatever reaches paper is printable: no control characters, no bidi overrides that
+    # would make a name or a summary read differently from what was typed.
+    return {k: plaintext.printable(v) if isinstance(v, str) else v for k, v in context.items()}

@@ -115,6 +115,24 @@ class EventKind(enum.StrEnum):
 TEXT_FOR_THE_COMPLAINANT = frozenset({EventKind.NOTE, EventKind.RESULT_SENT})
 
 
+class FileType(enum.StrEnum):
+    """The kinds of file a complaint may carry, told apart by their bytes (casework.uploads)."""
+
+    JPEG = "jpeg"
+    PNG = "png"
+    GIF = "gif"
+    WEBP = "webp"
+    HEIC = "heic"
+    PDF = "pdf"
+    DOC = "doc"
+    DOCX = "docx"
+    XLS = "xls"
+    XLSX = "xlsx"
+    PPT = "ppt"
+    PPTX = "pptx"
+    TXT = "txt"
+
+
 class ContactMethod(enum.StrEnum):
     """How staff reach a complainant, or how the complainant would like to be reached."""
 
@@ -222,3 +240,4 @@ define_words("stage", [*Stage, "extension"])
 define_words("channel", Channel)
 define_words("priority", Priority)
 define_words("status", Status)
+define_words("attachment_type", FileType)

@@ -56,6 +56,7 @@ def _empty_is_none(value: Any) -> Any:
 
 
 StageKey = Annotated[str, known("stage")]
+AttachmentType = Annotated[str, known("attachment_type")]
 ChannelWord = Annotated[str, known("channel")]
 PriorityWord = Annotated[str, known("priority")]
 
@@ -120,6 +121,24 @@ def _business_hours(text: str) -> str:
     return text
 
 
+# Photos, PDF, Office documents and plain text: what complainants send, and nothing that runs.
+DEFAULT_ATTACHMENT_TYPES = (
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "heic",
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "txt",
+)
+
+
 def _all_channels() -> tuple[str, ...]:
     return words("channel")
 
@@ -138,6 +157,8 @@ class TenantSettings(_Frozen):
     extension_approver: Literal["dept_head", "supervisor"] = "dept_head"
     # The hours hour-based limits count, "08:30-17:30"; empty or "24/7" for round the clock.
     business_hours: Annotated[str, AfterValidator(_business_hours)] = ""
+    # The kinds of file a complaint may carry, read from the file's bytes; empty for none.
+    attachment_types: tuple[AttachmentType, ...] = DEFAULT_ATTACHMENT_TYPES
     # The reply limit of tenants made before limits were kept per stage.
     reply_deadline: Limit | None = None
 
@@ -150,6 +171,8 @@ class TenantSettings(_Frozen):
             )
         if len(set(self.channels)) != len(self.channels):
             raise ValueError(f"channels {list(self.channels)} name one channel twice")
+        if len(set(self.attachment_types)) != len(self.attachment_types):
+            raise ValueError(f"attachment_types {list(self.attachment_types)} name one twice")
         return self
 
     def to_json(self) -> dict[str, Any]:

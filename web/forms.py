@@ -104,7 +104,6 @@ class ComplaintForm(FlaskForm):
             received_at=_utc(received.data, tz) if received is not None else None,
             preferred_contact=self.preferred_contact.data,
             attachment_name=upload.filename if upload else "",
-            attachment_type=upload.mimetype if upload else "",
             attachment_data=upload.read() if upload else b"",
         )
 

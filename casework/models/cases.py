@@ -213,6 +213,13 @@ class Attachment(TenantScoped, db.Model):
     data: orm.Mapped[bytes] = orm.mapped_column(sa.LargeBinary, deferred=True)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
 
+    @property
+    def is_image(self) -> bool:
+        """Whether the case page shows it as a picture (served only if its bytes agree)."""
+        from ..uploads import is_inline  # uploads reads the tenant's settings, not models
+
+        return is_inline(self.content_type)
+
 
 class CaseCounter(TenantScoped, db.Model):
     """Per-tenant, per-day sequence behind case numbers; see numbering.py."""

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import Tenant, User
 
-from .. import calendar, deadlines, history, numbering, outbox, routing, stages
+from .. import calendar, deadlines, history, numbering, outbox, routing, stages, uploads
 from ..errors import InvalidInput
 from ..models import Attachment, Case
 from ..states import Channel, ContactMethod, EventKind, Priority, Stage, Status
@@ -38,8 +38,9 @@ class Complaint:
     priority: Priority = Priority.NORMAL
     # When a letter, mail or message reached the organisation, if before it was registered.
     received_at: dt.datetime | None = None
+    # The file as sent; its type is read from the bytes (casework.uploads), never taken
+    # from the name or what the browser claimed.
     attachment_name: str = ""
-    attachment_type: str = ""
     attachment_data: bytes = b""
 
 
@@ -73,14 +74,18 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         category = routing.category(tenant, complaint.category_id)
         if category is None:
             raise InvalidInput("category_id", _l("Choose a category from the list."))
-    if complaint.attachment_data and len(complaint.attachment_data) > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(
-            "attachment",
-            _l(
-                "The attachment is larger than %(size)s MB.",
-                size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
-            ),
-        )
+    attachment = None
+    if complaint.attachment_data:
+        if len(complaint.attachment_data) > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(
+                "attachment",
+                _l(
+                    "The attachment is larger than %(size)s MB.",
+                    size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
+                ),
+            )
+        # The bytes say what the file is; the name and the browser's claim say nothing.
+        attachment = uploads.accept(tenant, complaint.attachment_name, complaint.attachment_data)
 
     now = utcnow()
     received = complaint.received_at or now
@@ -134,12 +139,13 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
     db.session.flush()  # the case id, for the attachment, the deadlines and the outbox
     for deadline in planned:
         stages.attach(tenant, case, deadline)
-    if complaint.attachment_data:
+    if attachment is not None:
+        filename, content_type = attachment
         db.session.add(
             Attachment(
                 case_id=case.id,
-                filename=complaint.attachment_name[:200] or "attachment",
-                content_type=complaint.attachment_type[:100] or "application/octet-stream",
+                filename=filename,
+                content_type=content_type,
                 size=len(complaint.attachment_data),
                 data=complaint.attachment_data,
             )

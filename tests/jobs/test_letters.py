@@ -102,3 +102,32 @@ def test_user_text_never_becomes_markup(world):
     assert b"/EmbeddedFile" not in data
     assert "<link" in _text(data)  # shown as text, escaped
     assert case.number in _text(data)
+
+
+def test_letters_print_no_control_or_bidi_characters(world):
+    import unicodedata
+
+    from casework.letters import acknowledgement_context
+    from casework.models import Case
+    from casework.plaintext import BIDI_CONTROLS
+
+    case = open_case(
+        world.a,
+        name="张\u202e伟\x07",
+        description="第一行\r\n\u2066第二行\x1b[0m\u2069",
+        location="二楼\u200f 312\x1f",
+    )
+    with tenant_bound(world.a.tenant.id):
+        context = acknowledgement_context(
+            world.a.tenant, db.session.get(Case, case.id), "http://closeloop.test"
+        )
+        data = db.session.scalars(sa.select(Letter)).one().pdf
+    for key, value in context.items():
+        if isinstance(value, str):
+            odd = [c for c in value if c in BIDI_CONTROLS or unicodedata.category(c) == "Cc"]
+            assert odd in ([], ["\n"] * value.count("\n")), key
+    assert context["complainant"] == "张伟"
+    assert context["summary"] == "第一行\n第二行[0m"
+    assert context["location"] == "二楼 312"
+    text = _text(data)
+    assert "张伟" in text and "\u202e" not in text and "\u2066" not in text
