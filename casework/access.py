@@ -6,14 +6,25 @@ so every caller gives the same 404 whether the case is missing or belongs to som
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
-from tenants.db import db
+from tenants.db import TenantNotBound, current_tenant_id, db, utcnow
 
-from .errors import NotFound
-from .models import Case, Letter
+from .errors import InvalidInput, NotFound
+from .models import Case, Letter, LookupFailures
+from .operations.intake import normalise_phone
+
+# Misses of one case number, from any address, after which its phone path locks; a
+# complainant who has forgotten the code and mistypes their number can still get in.
+PHONE_MISSES = 5
+# A lock lifts, and the count starts again, after this long without a try at the number.
+QUIET = dt.timedelta(hours=24)
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def get_case(case_id: int) -> Case:
@@ -34,25 +45,71 @@ def get_case_by_number(number: str) -> Case:
     return case
 
 
-def verify_public_access(number: str, factor: str) -> Case | None:
-    """The case if ``factor`` is its access code or its phone's last four digits.
+def verify_public_access(number: str, factor: str, now: dt.datetime | None = None) -> Case | None:
+    """The case if ``factor`` is its access code, or its whole phone number while that is open.
 
-    A wrong pair and an unknown number both give None after the same work, so the answer
-    tells nothing about which numbers exist.
+    Every try counts against the case number, from whatever address, before anything is
+    compared; a try that succeeds takes itself back. After ``PHONE_MISSES`` misses with no
+    break of ``QUIET`` between them, the phone stops opening the case (the 40-bit access code
+    still does): a phone number can be guessed, a code cannot. An unknown number, a wrong
+    factor and a locked phone path all give None after the same statements and comparisons,
+    so the answer tells nothing about which numbers exist or which are locked.
     """
-    factor = "".join(factor.split()).upper()
-    case = db.session.scalars(
-        sa.select(Case).where(Case.number == number.strip().upper())
-    ).one_or_none()
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        raise TenantNotBound("public lookup with no tenant bound")
+    number = number.strip().upper()[:40]
+    tries = _count_try(tenant_id, number, now or utcnow())
+    case = db.session.scalars(sa.select(Case).where(Case.number == number)).one_or_none()
     code = case.access_code if case else "\0" * 8
-    last4 = _digits(case.complainant_phone)[-4:] if case else "\0" * 4
-    ok_code = hmac.compare_digest(factor.encode(), code.encode())
-    ok_phone = (
-        len(factor) == 4
-        and len(last4) == 4
-        and hmac.compare_digest(factor.encode(), last4.encode())
+    phone = (case.complainant_phone if case else "") or "\0"  # matches nothing typed
+    ok_code = hmac.compare_digest("".join(factor.split()).upper().encode(), code.encode())
+    ok_phone = hmac.compare_digest(_phone(factor).encode(), phone.encode())
+    if case is None or not (ok_code or (ok_phone and tries <= PHONE_MISSES)):
+        return None
+    _take_back(tenant_id, number)
+    return case
+
+
+def _phone(factor: str) -> str:
+    """The factor as a whole phone number in the form cases store, or empty."""
+    try:
+        return normalise_phone(factor[:40])
+    except InvalidInput:
+        return ""
+
+
+def _count_try(tenant_id: int, number: str, now: dt.datetime) -> int:
+    """Count one try at ``number``; how many there have been since the last quiet spell.
+
+    One atomic upsert, so tries from many processes at once are all counted and each learns
+    its own place in the count (the row lock it takes is held to commit).
+    """
+    table = LookupFailures.__table__
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    stmt = (
+        insert(table)
+        .values(tenant_id=tenant_id, number=number, failures=1, last_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.tenant_id, table.c.number],
+            set_={
+                "failures": sa.case((table.c.last_at > now - QUIET, table.c.failures + 1), else_=1),
+                "last_at": now,
+            },
+        )
+        .returning(table.c.failures)
     )
-    return case if case is not None and (ok_code or ok_phone) else None
+    return db.session.connection().execute(stmt).scalar_one()
+
+
+def _take_back(tenant_id: int, number: str) -> None:
+    """A try that opened the case was no miss."""
+    table = LookupFailures.__table__
+    db.session.connection().execute(
+        sa.update(table)
+        .where(table.c.tenant_id == tenant_id, table.c.number == number)
+        .values(failures=sa.case((table.c.failures > 0, table.c.failures - 1), else_=0))
+    )
 
 
 def get_letter(case: Case, kind: str) -> Letter | None:
@@ -60,7 +117,3 @@ def get_letter(case: Case, kind: str) -> Letter | None:
     return db.session.scalars(
         sa.select(Letter).where(Letter.case_id == case.id, Letter.kind == kind)
     ).one_or_none()
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())

@@ -106,6 +106,9 @@ class User(TenantScoped, db.Model):
     )
     password_hash: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     active: orm.Mapped[bool] = orm.mapped_column(default=True)
+    # Part of every session's id: bumping it (log-out, deactivation, a new password) ends
+    # every session signed before, on every device, with nothing kept server-side per session.
+    session_version: orm.Mapped[int] = orm.mapped_column(default=1, server_default="1")
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
@@ -130,8 +133,13 @@ class User(TenantScoped, db.Model):
         return False
 
     def get_id(self) -> str:
-        # The tenant travels with the id, so a session is only ever good for one tenant.
-        return f"{self.tenant_id}:{self.id}"
+        # The tenant travels with the id, so a session is only ever good for one tenant; the
+        # session version with it, so ending the user's sessions ends this one too.
+        return f"{self.tenant_id}:{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Make every session signed so far stale; the caller commits."""
+        self.session_version = (self.session_version or 0) + 1
 
     def has_role(self, *roles: Role) -> bool:
         """True when the user holds one of the roles."""

@@ -6,6 +6,7 @@ file is kept readable, not a second address.
 
 from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
 from .delivery import Letter, Message, Notification, PendingJob
+from .lookups import LookupFailures
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Deadline",
     "Extension",
     "Letter",
+    "LookupFailures",
     "Message",
     "Notification",
     "Oversight",

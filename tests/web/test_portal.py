@@ -73,17 +73,23 @@ def test_bad_input_is_a_form_error_and_saves_nothing(client, world):
 
 
 def test_attachment_is_kept_with_the_case(client, world):
-    data = _form(world.a, attachment=(io.BytesIO(b"\x89PNG fake"), "照片.png"))
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(17)  # a real signature: types are read
+    data = _form(world.a, attachment=(io.BytesIO(png), "照片.png"))
     response = client.post(f"/t/{world.a.slug}/", data=data, content_type="multipart/form-data")
     assert response.status_code == 303
     with tenant_bound(world.a.tenant.id):
         att = db.session.scalars(sa.select(Attachment)).one()
-        assert (att.filename, att.size) == ("照片.png", 9)
+        assert (att.filename, att.size, att.content_type) == ("照片.png", len(png), "image/png")
 
 
-def test_status_lookup_by_code_or_last_four(client, world):
+def test_status_lookup_by_code_or_whole_phone(client, world):
     case = open_case(world.a)
-    for factor in (case.access_code, case.access_code.lower(), "5678"):
+    for factor in (
+        case.access_code,
+        case.access_code.lower(),
+        "138 1234 5678",
+        "+86 138-1234-5678",
+    ):
         fresh = client.application.test_client()
         response = fresh.post(
             f"/t/{world.a.slug}/status", data={"number": case.number, "factor": factor}
@@ -142,7 +148,10 @@ def test_public_history_hides_internal_notes(client, world):
         handling.add_note(c, u["ops_li"], "内部:收银员王某", public=False)
         handling.add_note(c, u["ops_li"], "已调取监控,正在核实", public=True)
         db.session.commit()
-    client.post(f"/t/{world.a.slug}/status", data={"number": case.number, "factor": "5678"})
+    found = client.post(
+        f"/t/{world.a.slug}/status", data={"number": case.number, "factor": "13812345678"}
+    )
+    assert found.status_code == 303
     page = client.get(f"/t/{world.a.slug}/status/{case.number}")
     assert "已调取监控" in page.text
     assert "收银员王某" not in page.text

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 
 class StatusForm(FlaskForm):
-    """A case number and one proof of it: the access code or the phone's last four digits."""
+    """A case number and one proof of it: the access code or the whole phone number."""
 
     number = StringField(validators=[DataRequired(), Length(max=40)])
-    factor = StringField(validators=[DataRequired(), Length(max=20)])
+    factor = StringField(validators=[DataRequired(), Length(max=40)])

@@ -56,7 +56,11 @@ def filed(number: str):
 @bp.route("/status", methods=["GET", "POST"])
 @limit_failures("10 per 10 minutes")
 def status():
-    """Look a case up by number plus the access code or the phone's last four digits."""
+    """Look a case up by number plus the access code or the whole phone number.
+
+    An unknown number, a wrong factor and a number whose phone path is locked get the same
+    page, status and headers after the same work (casework.access.verify_public_access).
+    """
     form = StatusForm()
     if request.method == "GET":
         form.number.data = request.args.get("number", "")
@@ -65,7 +69,7 @@ def status():
         if case is not None:
             _remember(case.id)
             return redirect(url_for("portal.case_status", number=case.number), 303)
-        # One answer for an unknown number and a wrong code: nothing to enumerate.
+        # One answer for an unknown number, a wrong factor and a lock: nothing to enumerate.
         flash(_("We could not find a case with that number and code."), "danger")
     return render_template("portal/status.html", form=form)
 
