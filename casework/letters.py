@@ -16,6 +16,20 @@ def status_url(base_url: str, tenant: Tenant, case: Case) -> str:
     return f"{base_url.rstrip('/')}/t/{tenant.slug}/status?number={quote(case.number)}"
 
 
+# The most of the complaint a letter prints; the layout keeps it to one A4 page.
+SUMMARY_LENGTH = 500
+
+
+def summary(description: str) -> str:
+    """The complaint as a letter prints it: one paragraph, at most SUMMARY_LENGTH characters.
+
+    Line breaks are folded into spaces: a description of many short lines would otherwise
+    push the letter onto a second page. The full text stays on the case.
+    """
+    text = " ".join(description.split())
+    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+
+
 def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[str, Any]:
     """Everything the acknowledgement letter (受理确认函, CO-2, HOSP-3) prints."""
     wording = tenant.config.letter
@@ -38,7 +52,7 @@ def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[s
         "category": case.category.name if case.category else "",
         "channel": case.channel.value,
         "location": case.location,
-        "summary": case.description[:600],
+        "summary": summary(case.description),
         "reply_due": due.date() if due else None,
         "status_url": status_url(base_url, tenant, case),
         "locale": tenant.locale,

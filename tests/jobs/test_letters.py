@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pathlib
 
 import pytest
 import sqlalchemy as sa
@@ -127,7 +128,52 @@ def test_letters_print_no_control_or_bidi_characters(world):
             odd = [c for c in value if c in BIDI_CONTROLS or unicodedata.category(c) == "Cc"]
             assert odd in ([], ["\n"] * value.count("\n")), key
     assert context["complainant"] == "张伟"
-    assert context["summary"] == "第一行\n第二行[0m"
+    assert context["summary"] == "第一行 第二行[0m"  # one paragraph on paper
     assert context["location"] == "二楼 312"
     text = _text(data)
     assert "张伟" in text and "\u202e" not in text and "\u2066" not in text
+
+
+PRESETS = sorted(
+    p.stem for p in (pathlib.Path(__file__).parents[2] / "tenants/presets").glob("*.toml")
+)
+# Full-width text, the widest a letter prints; the name and place as long as their columns.
+SENTENCE = (
+    "顾客反映在三楼童装区购买的儿童羽绒服，穿了两次拉链就脱落，店员拒绝退换，要求按质量问题退货。"
+)
+DESCRIPTIONS = {
+    "500 characters": (SENTENCE * 20)[:500],
+    "5,000 characters on short lines": (SENTENCE[:24] + "\n") * 200,
+    "one unbroken string": "A" * 500,
+}
+
+
+@pytest.mark.parametrize("description", list(DESCRIPTIONS))
+@pytest.mark.parametrize("preset", PRESETS)
+def test_the_longest_case_of_every_preset_fits_one_page(preset, description):
+    from casework import deadlines
+    from casework.models import Case, Category
+    from casework.states import Channel
+    from jobs.letters import render_letter
+    from tests.conftest import make_org
+
+    org = make_org(f"long-{preset}", preset)
+    with tenant_bound(org.tenant.id):
+        longest = max(db.session.scalars(sa.select(Category)), key=lambda c: len(c.name))
+    case = open_case(
+        org,
+        actor="desk",
+        channel=Channel.PHONE,
+        category_id=longest.id,
+        description=DESCRIPTIONS[description],
+        name="欧阳" + "慕容" * 49,  # 100 characters, the column's limit
+        location=("滨江路 88 号星河广场地下二层停车场 B 区 12 号柱旁" * 12)[:300],
+    )
+    with tenant_bound(org.tenant.id):
+        data = render_letter(org.tenant, db.session.get(Case, case.id), "ack")
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == 1, f"{preset}: {len(pages)} pages"
+    text = pages[0].extract_text()
+    # Everything is there, down to the signature's date.
+    signed = deadlines.to_local(case.accepted_at, org.tenant.timezone).strftime("%Y-%m-%d")
+    assert case.number in text and text.count(signed) >= 2  # accepted at, and signed
