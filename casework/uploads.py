@@ -98,11 +98,11 @@ def detect(data: bytes) -> FileType | None:
     except puremagic.PureError:
         candidates = []
     for match in candidates:
-        found = _SIGNATURES.get(match.mime_type) or _SIGNATURES.get(
-            "image/heif" if match.extension in (".heic", ".heif") else ""
-        )
+        found = _SIGNATURES.get(match.mime_type)
         if found is not None:
             return found
+    if _heic_brand(data):
+        return FileType.HEIC
     return FileType.TXT if not candidates and _is_text(data) else None
 
 
@@ -154,6 +154,19 @@ def inline_type(data: bytes) -> str | None:
 def is_inline(content_type: str) -> bool:
     """Whether a stored type is one the case page shows as an image."""
     return any(k.inline and k.mime == content_type for k in KINDS.values())
+
+
+_HEIC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx"})
+
+
+def _heic_brand(data: bytes) -> bool:
+    # A HEIF file whose major brand is the generic "mif1" names HEIC among its compatible
+    # brands; puremagic reads only the major one.
+    if data[4:8] != b"ftyp" or len(data) < 16:
+        return False
+    size = min(struct.unpack_from(">I", data, 0)[0], len(data), 256)
+    brands = {data[i : i + 4] for i in range(8, size - 3, 4)}
+    return bool(brands & _HEIC_BRANDS)
 
 
 def _is_text(data: bytes) -> bool:

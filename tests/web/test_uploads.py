@@ -110,6 +110,13 @@ def test_each_type_is_told_by_its_bytes(kind):
     assert uploads.detect(SAMPLES[kind]) is kind
 
 
+def test_heif_with_a_generic_major_brand_is_heic():
+    assert uploads.detect(b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic" + bytes(64)) is (
+        FileType.HEIC
+    )
+    assert uploads.detect(b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00isommp42" + bytes(64)) is None
+
+
 def test_chinese_text_in_gb18030_is_text():
     assert uploads.detect("停车场灯不亮\r\n".encode("gb18030")) is FileType.TXT
 
