@@ -22,4 +22,3 @@ from . import (  # noqa: F401
     repeats,
     revisits,
 )
-

@@ -100,7 +100,5 @@ def test_city_hotline_and_petition_letters(app, clock):
 def test_hospital_accepts_within_one_working_day_of_office_hours(world, clock):
     org = world.b  # hospital: business hours 08:00–17:30
     clock("2026-10-09T16:00")  # Friday; Saturday Oct 10 is a make-up working day
-    case = open_case(
-        org, actor="desk", channel=Channel.LETTER, received_at=utc("2026-10-09T15:00")
-    )
+    case = open_case(org, actor="desk", channel=Channel.LETTER, received_at=utc("2026-10-09T15:00"))
     assert _due(org, case.id)[Stage.ACCEPTANCE] == utc("2026-10-10T23:59:59")
