@@ -1,21 +1,27 @@
-// Small, no build step: the navbar burger and htmx's handling of form errors.
+// Small, no build step. All behaviour lives here, none inline: the Content-Security-Policy
+// allows scripts from this origin only (web/security.py).
 document.addEventListener("DOMContentLoaded", () => {
   if (window.matchMedia("(max-width: 768px)").matches) {
     document.querySelectorAll("details[data-collapse-on-phone]").forEach((d) => { d.open = false; });
   }
+  // The navbar burger is a <button>: Enter and Space work without help.
   document.querySelectorAll(".navbar-burger").forEach((burger) => {
-    const toggle = () => {
+    burger.addEventListener("click", () => {
       const menu = document.getElementById(burger.dataset.target);
       const open = !burger.classList.contains("is-active");
       burger.classList.toggle("is-active", open);
       menu.classList.toggle("is-active", open);
       burger.setAttribute("aria-expanded", String(open));
-    };
-    burger.addEventListener("click", toggle);
-    burger.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle(); } });
+    });
   });
 });
 // A 422 carries the form with its error messages: swap it in like a success.
 document.addEventListener("htmx:beforeSwap", (e) => {
   if (e.detail.xhr.status === 422) { e.detail.shouldSwap = true; e.detail.isError = false; }
+});
+// "Being prepared" pages poll (202) until the letter is there (200), then show it.
+document.addEventListener("htmx:afterRequest", (e) => {
+  if (e.detail.elt.matches("[data-reload-when-ready]") && e.detail.xhr.status === 200) {
+    window.location.reload();
+  }
 });

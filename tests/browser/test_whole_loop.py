@@ -3,69 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
-import pathlib
-import threading
 
 import pytest
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, service_missing
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = pathlib.Path(os.environ.get("CLOSELOOP_SCREENSHOTS", "/tmp/closeloop-shots"))
+from tests.browser.helpers import login as _login
+from tests.browser.helpers import shot as _shot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_server(app):
-    app.config["WTF_CSRF_ENABLED"] = True  # the browser goes through CSRF like a person
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        service_missing("Debian chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/t/alpha/desk/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/desk/")
 
 
 def _logout(page) -> None:
@@ -101,6 +46,13 @@ def test_complaint_to_closed_in_the_browser(live_server, page, world):
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     assert number in text and "投诉受理确认函" in text and "吴静" in text
+    # Opened in the browser, Chromium's PDF viewer shows it under the strict CSP.
+    page.goto(base + href)
+    for _ in range(50):
+        if any(f.url.startswith("chrome-extension://") for f in page.frames):
+            break
+        page.wait_for_timeout(100)
+    assert any(f.url.startswith("chrome-extension://") for f in page.frames), "no PDF viewer"
 
     # 3. The desk clerk dispatches it to Operations, to 李明.
     _login(page, base, "desk")
@@ -110,7 +62,7 @@ def test_complaint_to_closed_in_the_browser(live_server, page, world):
     _open(page, "dispatch")
     page.select_option("#dispatch-department_id", label="运营部")
     page.wait_for_function(
-        "document.querySelector('#dispatch-handler_id').textContent.includes('李明')"
+        "() => document.querySelector('#dispatch-handler_id').textContent.includes('李明')"
     )
     page.select_option("#dispatch-handler_id", label="李明")
     page.click("[data-action=dispatch] button[type=submit]")

@@ -35,7 +35,7 @@ def test_portal_is_branded_and_chinese_by_default(client, world):
     page = client.get(f"/t/{world.a.slug}/")
     assert page.status_code == 200
     assert world.a.tenant.name in page.text
-    assert "--brand:#c2410c" in page.text
+    assert f'data-brand="{world.a.slug}"' in page.text  # its colours: brand.css (test_security)
     assert "提交" in page.text  # the submit button, translated
     english = client.get(f"/t/{world.a.slug}/?lang=en")
     assert "Submit complaint" in english.text
