@@ -19,6 +19,7 @@ import http.client
 import multiprocessing
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -32,8 +33,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgresql://postgres@127.0.0.1:5432/closeloop_bench"
-BENCH_REDIS = "redis://127.0.0.1:6379/14"
+# The bench touches nothing it did not create: a database named for this run, and a
+# redis-server of its own on a free port (started by main()), so flushing it is harmless.
+PG_DB = f"closeloop_bench_{secrets.token_hex(4)}"
+PG_BENCH = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
+BENCH_REDIS = ""
 DESCRIPTION = "专柜标价 399 元,结账时收了 459 元,收银员说系统价格未更新。要求退还差价并道歉。" * 2
 
 results: list[tuple[str, str, str, str]] = []
@@ -129,15 +133,46 @@ def reset_postgres() -> None:
 
     engine = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS closeloop_bench WITH (FORCE)"))
-        conn.execute(sa.text("CREATE DATABASE closeloop_bench"))
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{PG_DB}"'))
+    engine.dispose()
+
+
+def drop_postgres() -> None:
+    """Drop the run's own database (only ours: the name is this run's)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
     engine.dispose()
 
 
 def flush_redis() -> None:
     from redis import Redis
 
-    Redis.from_url(BENCH_REDIS).flushdb()
+    Redis.from_url(BENCH_REDIS).flushdb()  # the bench's own server: nobody else's data
+
+
+def start_redis() -> None:
+    """Start the bench's own redis-server on a free port; it dies with the bench."""
+    global BENCH_REDIS
+    import atexit
+
+    port, folder = free_port(), tempfile.mkdtemp(prefix="closeloop-bench-redis-")
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", folder], stdout=subprocess.DEVNULL,
+    )
+    atexit.register(lambda: (server.kill(), server.wait(), shutil.rmtree(folder, True)))
+    BENCH_REDIS = f"redis://127.0.0.1:{port}/0"
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("redis-server did not start")
 
 
 def bench_intake(kind: str, seconds: float, clients: int) -> None:
@@ -166,12 +201,7 @@ def bench_intake(kind: str, seconds: float, clients: int) -> None:
         flush_redis()
         shutil.rmtree(instance, ignore_errors=True)
         if kind == "postgresql":
-            import sqlalchemy as sa
-
-            engine = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            with engine.connect() as conn:
-                conn.execute(sa.text("DROP DATABASE IF EXISTS closeloop_bench WITH (FORCE)"))
-            engine.dispose()
+            drop_postgres()
     ratio = intake / floor
     report(f"intake req/s ({kind}, {clients} clients)", f"{intake:.0f}", f"{floor:.0f}",
            f"{ratio:.2f}x {'OK' if ratio >= 0.4 else 'BELOW 0.4x'}")
@@ -504,7 +534,7 @@ def bench_worker(app, kind: str) -> None:
             db.session.commit()
         handed = dispatch.redrive(limit=100_000)
         t0 = time.perf_counter()
-        SimpleWorker([queues.queue()], connection=queues.redis()).work(burst=True)
+        SimpleWorker([queues.queue()], connection=queues.worker_redis()).work(burst=True)
         elapsed = time.perf_counter() - t0
         with unscoped():
             mails = db.session.scalar(sa.select(sa.func.count(Message.id)))
@@ -526,6 +556,11 @@ def main() -> None:
     seconds, clients = (4, 4) if args.quick else (10, 6)
     clients = args.clients or clients
     print(f"Closeloop bench on {os.cpu_count()} cores", flush=True)
+    start_redis()
+    if "postgresql" in kinds:
+        import atexit
+
+        atexit.register(drop_postgres)
     if "intake" in sections:
         for kind in kinds:
             bench_intake(kind, seconds, clients)

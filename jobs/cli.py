@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from rq import Queue
 
 from . import dispatch, pdf, queues, runtime, schedule
+from .worker import Worker, supervise
 
 jobs_cli = AppGroup("jobs", help="Background work.")
 
@@ -16,15 +19,20 @@ jobs_cli = AppGroup("jobs", help="Background work.")
 @jobs_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker(burst: bool) -> None:
-    """Run an RQ worker (with RQ's scheduler for retries) on the app's queues."""
-    from rq import SimpleWorker
-
+    """Run an RQ worker on the app's queues until SIGTERM, through Redis outages."""
     app = current_app._get_current_object()
+    if not logging.getLogger().handlers:  # RQ's loggers and ours, not WeasyPrint's chatter
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+        logging.getLogger("jobs").setLevel(logging.INFO)
     runtime.set_app(app)
     # Warm WeasyPrint once; SimpleWorker keeps it warm instead of re-importing per job.
     pdf.warm()
-    w = SimpleWorker([queues.queue(n) for n in queues.QUEUES], connection=queues.redis())
-    w.work(burst=burst, with_scheduler=True)
+
+    def make() -> Worker:
+        redis = queues.worker_redis()
+        return Worker([Queue(n, connection=redis) for n in queues.QUEUES], connection=redis)
+
+    supervise(make, burst=burst)
 
 
 @jobs_cli.command("clock")
@@ -37,10 +45,10 @@ def clock(once: bool) -> None:
         schedule.run_due(app, last_run)
         if once:
             return
-        time.sleep(5)
+        time.sleep(schedule.TICK)
 
 
 @jobs_cli.command("redrive")
 def redrive() -> None:
-    """Hand over outbox rows that were never enqueued."""
+    """Hand over outbox rows whose job never reached RQ or was lost there."""
     click.echo(f"handed over {dispatch.redrive()} job(s)")

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Set up everything Closeloop needs on a fresh Debian machine, installing only what is missing:
-# system packages (CJK fonts, HarfBuzz subsetting for WeasyPrint; Chromium with --browser),
+# system packages (CJK fonts, HarfBuzz subsetting for WeasyPrint; with --test, Chromium for
+# the browser test and redis-server, which the tests start privately on a free port),
 # the virtual environment, Python packages, translations, the schema and the letter fonts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-with_browser=0
-[ "${1:-}" = "--browser" ] && with_browser=1
+with_test=0
+case "${1:-}" in --test | --browser) with_test=1 ;; esac
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -18,7 +19,10 @@ if command -v dpkg >/dev/null 2>&1; then
   need libpango-1.0-0
   need libpangoft2-1.0-0
   python3 -c 'import ensurepip, venv' 2>/dev/null || need python3-venv
-  [ "$with_browser" = 1 ] && need chromium
+  if [ "$with_test" = 1 ]; then
+    need chromium
+    command -v redis-server >/dev/null 2>&1 || need redis-server
+  fi
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "==> installing system packages: ${missing[*]}"
     as_root apt-get update -q

@@ -1,8 +1,11 @@
 """Shared fixtures: one migrated database per run, two tenants in every test.
 
-``TEST_DATABASE_URL`` picks PostgreSQL (CI's second run); otherwise a SQLite file.
-``TEST_REDIS_URL`` points the Redis tests at a server; with ``CLOSELOOP_REQUIRE_SERVICES=1``
-(set by .ci/run) a missing server fails those tests instead of skipping them.
+A run touches nothing it did not create. ``TEST_DATABASE_URL`` names a PostgreSQL server
+(CI's second pass): the run creates a database of its own there, ``closeloop_test_<random>``,
+and drops it at the end; otherwise the database is a SQLite file in pytest's temporary
+directory. The Redis tests start a ``redis-server`` of their own on a free port. With
+``CLOSELOOP_REQUIRE_SERVICES=1`` (set by .ci/run) a missing server or binary fails those
+tests instead of skipping them.
 """
 
 from __future__ import annotations
@@ -10,8 +13,16 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -38,21 +49,139 @@ def service_missing(what: str) -> None:
     pytest.skip(f"{what} not reachable")
 
 
+def _psycopg(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        try:
-            with engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-                conn.execute(sa.text("CREATE SCHEMA public"))
-        except sa.exc.OperationalError:
-            service_missing("PostgreSQL")
-        finally:
-            engine.dispose()
-        return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """The run's own database: created here, dropped at the end, nobody else's touched.
+
+    On PostgreSQL the server in ``TEST_DATABASE_URL`` gets a database named for this run (the
+    database the URL names is only connected to, to create and drop it), so two runs on one
+    server, or a developer's data beside them, never meet.
+    """
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        return
+    name = f"closeloop_test_{secrets.token_hex(6)}"
+    admin = sa.create_engine(_psycopg(server), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError:
+        admin.dispose()
+        service_missing("PostgreSQL")
+    try:
+        yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:  # ours alone, so FORCE only ends our own connections
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+class RedisServer:
+    """A ``redis-server`` of the test run's own, on a free port of the loopback.
+
+    Tests may flush, stop, hang (SIGSTOP) and restart it: nothing in it is anyone else's.
+    """
+
+    def __init__(self, binary: str, directory: Path) -> None:
+        self.binary = binary
+        self.directory = directory
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        """Start (or restart, on the same port) and wait until it answers."""
+        restart = bool(self.port)
+        for _attempt in range(1 if restart else 5):
+            if not restart:
+                self.port = _free_port()
+            options = {
+                "port": self.port,
+                "bind": "127.0.0.1",
+                "save": "",
+                "appendonly": "no",
+                "maxmemory-policy": "noeviction",
+                "dir": self.directory,
+                "logfile": self.directory / "redis.log",
+            }
+            args = [self.binary] + [a for k, v in options.items() for a in (f"--{k}", str(v))]
+            self.process = subprocess.Popen(
+                _with_parent(args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            if self._answers():
+                return self
+        raise RuntimeError(f"redis-server would not start; see {self.directory / 'redis.log'}")
+
+    def _answers(self) -> bool:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False  # the port was taken meanwhile: try another
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.02)
+        return False
+
+    def stop(self) -> None:
+        """Kill it, as an outage would (its data is gone: it saves nothing)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def pause(self) -> None:
+        """Hang it: connections are accepted by the kernel and never answered."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _with_parent(args: list[str]) -> list[str]:
+    """Make the server die with the test run, even one killed with SIGKILL."""
+    setpriv = shutil.which("setpriv")  # util-linux: PR_SET_PDEATHSIG without a preexec_fn
+    return [setpriv, "--pdeathsig", "KILL", "--", *args] if setpriv else args
+
+
+def _redis_binary() -> str:
+    binary = os.environ.get("TEST_REDIS_SERVER") or shutil.which("redis-server")
+    if not binary:
+        service_missing("redis-server")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    """The run's own Redis, shared by the tests that need one; each empties it first."""
+    server = RedisServer(_redis_binary(), tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[RedisServer]:
+    """A Redis for one test alone, to stop, hang and restart without disturbing the others."""
+    server = RedisServer(_redis_binary(), tmp_path).start()
+    yield server
+    server.stop()
 
 
 class IsolatedClient(FlaskClient):
@@ -77,9 +206,7 @@ def app(database_url):
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url.replace(
-                "postgresql://", "postgresql+psycopg://", 1
-            ),
+            "SQLALCHEMY_DATABASE_URI": _psycopg(database_url),
             "SECRET_KEY": "test",
             "JOBS_INLINE": True,
             "WTF_CSRF_ENABLED": False,
@@ -91,7 +218,9 @@ def app(database_url):
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # so the run's own database can be dropped
 
 
 def _wipe() -> None:
