@@ -162,7 +162,7 @@ def _with_parent(args: list[str]) -> list[str]:
 
 
 def _redis_binary() -> str:
-    binary = os.environ.get("TEST_REDIS_SERVER") or shutil.which("redis-server")
+    binary = shutil.which(os.environ.get("TEST_REDIS_SERVER") or "redis-server")
     if not binary:
         service_missing("redis-server")
     return binary
