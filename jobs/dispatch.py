@@ -74,7 +74,7 @@ def hand_over(ids: list[int]) -> list[int]:
         Queue.prepare_data(
             runtime.run_pending,
             (pending_id,),
-            job_id=f"pending-{pending_id}",
+            job_id=_job_id(pending_id),
             retry=_retry(),
             failure_ttl=7 * 86400,
         )
