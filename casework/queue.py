@@ -32,6 +32,8 @@ class Filters:
     due: str = ""  # "", "soon" or "overdue"
     handler_id: int | None = None
     number: str = ""
+    # Routed to a department but nobody named yet: what its handlers may take (认领).
+    unassigned: bool = False
 
 
 def encode_cursor(case: Case) -> str:
@@ -39,13 +41,25 @@ def encode_cursor(case: Case) -> str:
     return f"{case.created_at.isoformat()}_{case.id}"
 
 
+_MAX_ID = 2**63 - 1  # the largest id either database can compare against
+
+
 def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
-    """Parse a cursor; a malformed one reads as the first page."""
+    """Parse a cursor; a malformed one reads as the first page.
+
+    It comes from the query string, so anything may arrive: an id no database column can hold
+    would fail in the driver (a 500), so it is malformed too, as is a stamp with a zone.
+    """
+    stamp, _, ident = cursor.rpartition("_")
+    if not (ident.isascii() and ident.isdigit() and len(ident) <= 19):
+        return None
     try:
-        stamp, _, ident = cursor.rpartition("_")
-        return dt.datetime.fromisoformat(stamp), int(ident)
+        position = dt.datetime.fromisoformat(stamp), int(ident)
     except ValueError:
         return None
+    if position[1] > _MAX_ID or position[0].tzinfo is not None:
+        return None
+    return position
 
 
 def list_cases(
@@ -67,6 +81,8 @@ def list_cases(
         stmt = stmt.where(Case.channel == filters.channel)
     if filters.handler_id:
         stmt = stmt.where(Case.handler_id == filters.handler_id)
+    if filters.unassigned:
+        stmt = stmt.where(Case.department_id.is_not(None), Case.handler_id.is_(None))
     if filters.number:
         stmt = stmt.where(Case.number == filters.number.strip().upper())
     now = utcnow()

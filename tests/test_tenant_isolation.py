@@ -15,15 +15,14 @@ from casework.models import Attachment, CalendarDay
 from tenants.db import db, tenant_bound
 from tests.conftest import login, open_case
 
-# Public pages that show no tenant data without proof: the form, the lookup, the log-in.
-PUBLIC_WITHOUT_IDS = {"portal.complain", "portal.status", "auth.login"}
+# Public pages that show no tenant data without proof: the form, the lookup, the log-in,
+# and the tenant's colours (brand.css, which every one of its public pages links).
+PUBLIC_WITHOUT_IDS = {"portal.complain", "portal.status", "auth.login", "brand_css"}
 
 
 def _fixture_ids(org):
     """A case with an attachment in ``org``, filed through the portal."""
-    case = open_case(
-        org, attachment_name="a.txt", attachment_type="text/plain", attachment_data=b"hello"
-    )
+    case = open_case(org, attachment_name="a.txt", attachment_data=b"hello")
     with tenant_bound(org.tenant.id):
         att = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)).one()
         day = CalendarDay(day=dt.date(2030, 1, 2), working=False, note=org.slug)

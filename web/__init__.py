@@ -27,14 +27,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import errors, htmx, i18n, tenancy, transaction
-    from .extensions import csrf, limiter, login_manager, migrate
+    from . import errors, htmx, i18n, security, tenancy, transaction
+    from .extensions import csrf, init_limiter, login_manager, migrate
 
+    security.init_app(app)  # first: its response hooks then run last, on the final response
     db.init_app(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     htmx.init_app(app)

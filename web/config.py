@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 
 from casework.operations.intake import MAX_ATTACHMENT_BYTES
 
@@ -23,6 +24,7 @@ def from_env(instance_path: str) -> dict:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     redis_url = os.environ.get("REDIS_URL", "")
+    limiter_uri = os.environ.get("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -37,24 +39,63 @@ def from_env(instance_path: str) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "closeloop@localhost"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
+        "RATELIMIT_STORAGE_URI": limiter_uri,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must not take log-in and the status lookup with it: the limits go on in
+        # each process's memory until the storage answers again (Flask-Limiter logs both).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # A hung Redis would hold every limited request for the client's default timeout.
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+            if limiter_uri.startswith(("redis://", "rediss://"))
+            else {}
+        ),
         "SHOW_TENANT_DIRECTORY": _bool("SHOW_TENANT_DIRECTORY", default=True),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         # The largest attachment, plus room for the rest of the form it comes with.
         "MAX_CONTENT_LENGTH": MAX_ATTACHMENT_BYTES + 1024 * 1024,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        # Secure cookies are sent over HTTPS only: on whenever the public address is HTTPS.
+        "SESSION_COOKIE_SECURE": _bool(
+            "SESSION_COOKIE_SECURE",
+            default=os.environ.get("PUBLIC_URL", "").startswith("https://"),
+        ),
         "WTF_CSRF_TIME_LIMIT": None,
     }
 
 
 def _instance_secret(instance_path: str) -> str:
-    """A per-install secret kept in the instance folder, so sessions survive restarts."""
+    """A per-install secret kept in the instance folder, so sessions survive restarts.
+
+    Whoever reads the file can sign a session for any user: it is created readable by its
+    owner only, and whole. The key is written to a private temporary file and linked into
+    place, so two processes starting at once never read a half-written key, and the loser of
+    the race reads the winner's.
+    """
     path = os.path.join(instance_path, "secret_key")
     if not os.path.exists(path):
         os.makedirs(instance_path, exist_ok=True)
-        with open(path, "w") as fh:
-            fh.write(secrets.token_hex(32))
+        _write_private(path, secrets.token_hex(32))
+    elif stat.S_IMODE(os.stat(path).st_mode) & 0o077:
+        os.chmod(path, 0o600)  # a key written by an older version, readable by others
     with open(path) as fh:
         return fh.read().strip()
+
+
+def _write_private(path: str, text: str) -> None:
+    """Create ``path`` with mode 0600 holding ``text``, unless it exists already."""
+    tmp = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # atomic, and refuses to replace a key another process made
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)

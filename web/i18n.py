@@ -42,20 +42,25 @@ def change_field(key: str) -> str:
 
 
 def select_locale() -> str:
-    """?lang= sticks in the session; otherwise the tenant's language; Chinese by default."""
+    """?lang= sticks in the session; otherwise the tenant's language; Chinese by default.
+
+    The tenant's values come from the plain copy taken when the request bound it (see
+    ``web.tenancy.TenantView``), never the ORM row: an error page must find its language
+    without the database that may just have failed.
+    """
     if has_request_context():
         wanted = request.args.get("lang")
         if wanted in LOCALES:
             session["lang"] = wanted
         if session.get("lang") in LOCALES:
             return session["lang"]
-    tenant = g.get("tenant")
+    tenant = g.get("tenant_view")
     return tenant.locale if tenant is not None else "zh_CN"
 
 
 def select_timezone() -> str:
     """The tenant's zone: every date on screen is the organisation's local time."""
-    tenant = g.get("tenant")
+    tenant = g.get("tenant_view")
     return tenant.timezone if tenant is not None else "Asia/Shanghai"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casework.states import Action
-from tests.conftest import login, open_case
+from tests.conftest import PASSWORD, login, open_case
 
 GARBAGE = ["abc", "-1", "99999999999999999999", "'; DROP TABLE cases;--", "😀" * 50, ""]
 
@@ -83,3 +83,60 @@ def test_nul_characters_are_a_clear_400(client, world):
     assert r.status_code == 400 and "cannot be stored" in r.text
     assert client.get(f"/t/{slug}/status/{case.number}%00").status_code == 400
     assert client.get(f"/t/{slug}/desk/", query_string={"q": "\x00"}).status_code == 400
+
+
+def test_a_queue_cursor_with_a_huge_id_reads_as_the_first_page(client, world):
+    case = open_case(world.a)
+    login(client, world.a, "admin")
+    for cursor in (
+        f"2026-01-01T00:00:00_{'9' * 30}",
+        f"{'9' * 30}_{'9' * 30}",
+        "2026-01-01T00:00:00+08:00_5",
+        "2026-01-01T00:00:00_-5",
+        "2026-01-01T00:00:00_٣",
+    ):
+        page = client.get(f"/t/{world.a.slug}/desk/", query_string={"after": cursor})
+        assert page.status_code == 200, cursor
+        assert case.number in page.text, cursor
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/t/alpha/desk/\r\nSet-Cookie: stolen=1",
+        "/t/alpha/desk/cases/1\n",
+        "\r\n",
+        "/t/alpha/desk/%0d%0aX-Injected:%201",
+        "/t/alpha/desk/\x7f",
+        "https://evil.example/t/alpha/desk/",
+        "//evil.example/t/alpha/desk/",
+        "/t/alpha/desk/../../beta/desk/",
+        "/t/alpha/desk/%2e%2e/%2e%2e/beta/desk/",
+        "/t/alpha/desk\\..\\..\\beta",
+        "/t/alpha/desk-elsewhere",
+        "/t/beta/desk/",
+        "http://[::1",
+        "😀" * 50,
+        "9" * 30,
+    ],
+)
+def test_junk_in_next_at_log_in_goes_to_the_queue(client, world, target):
+    response = client.post(
+        f"/t/{world.a.slug}/desk/login",
+        query_string={"next": target},
+        data={"username": "admin", "password": PASSWORD},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/t/{world.a.slug}/desk/"
+    assert "stolen" not in response.headers.get("Set-Cookie", "")
+
+
+def test_a_desk_path_in_next_is_kept(client, world):
+    case = open_case(world.a)
+    target = f"/t/{world.a.slug}/desk/cases/{case.id}?tab=history"
+    response = client.post(
+        f"/t/{world.a.slug}/desk/login",
+        query_string={"next": target},
+        data={"username": "admin", "password": PASSWORD},
+    )
+    assert (response.status_code, response.headers["Location"]) == (303, target)

@@ -9,7 +9,7 @@ from flask import abort, flash, g, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from casework import access, labels, policy, queries, routing, stages
+from casework import access, labels, policy, queries, routing, stages, uploads
 from casework import queue as caseq
 from casework.models import Case
 from casework.operations import guards
@@ -58,7 +58,10 @@ def queue():
         due=request.args.get("due", ""),
         handler_id=current_user.id if request.args.get("mine") else None,
         number=request.args.get("q", ""),
+        unassigned=bool(request.args.get("unassigned")),
     )
+    if filters.unassigned and current_user.department_id is not None:
+        filters.department_id = current_user.department_id  # "my department"
     cases, next_cursor = caseq.list_cases(filters, request.args.get("after", ""))
     args = {k: v for k, v in request.args.items() if k != "after" and v}
     template = "cases/_rows.html" if request.args.get("after") else "cases/_queue.html"
@@ -139,10 +142,16 @@ def act(case_id: int, action: str):
 @bp.get("/cases/<int:case_id>/handlers")
 @staff_required(*STAFF)
 def handler_options(case_id: int):
-    """The handler choices of a department, for the dispatch form (htmx)."""
+    """The handler choices of a department, for the dispatch form (htmx).
+
+    The handler chosen so far comes along and stays chosen when it belongs to the department;
+    without a department there is nobody to list (not everybody).
+    """
     access.get_case(case_id)
-    handlers = routing.assignable_handlers(query_id(request.args.get("dispatch-department_id")))
-    return render_template("cases/_handler_options.html", handlers=handlers)
+    department_id = query_id(request.args.get("dispatch-department_id"))
+    handlers = routing.assignable_handlers(department_id) if department_id is not None else []
+    chosen = query_id(request.args.get("dispatch-handler_id"))
+    return render_template("cases/_handler_options.html", handlers=handlers, selected=chosen)
 
 
 @bp.get("/cases/<int:case_id>/letter.pdf")
@@ -155,14 +164,19 @@ def letter(case_id: int):
 @bp.get("/cases/<int:case_id>/attachments/<int:attachment_id>")
 @staff_required(*STAFF)
 def attachment(case_id: int, attachment_id: int):
-    """Download an attachment; always as a download, never rendered inline."""
+    """An attachment: a photo shown inline with its real type, any other file downloaded.
+
+    The type is read from the bytes again here, so nothing but a real JPEG, PNG, GIF or WebP
+    is ever served for a browser to render, and nosniff keeps it from guessing otherwise.
+    """
     att = queries.attachment(access.get_case(case_id), attachment_id)
     if att is None:
         abort(404)
+    image = uploads.inline_type(att.data)
     response = send_file(
         io.BytesIO(att.data),
-        mimetype="application/octet-stream",
-        as_attachment=True,
+        mimetype=image or "application/octet-stream",
+        as_attachment=image is None,
         download_name=att.filename,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
