@@ -70,7 +70,7 @@ def _free_port() -> int:
 # Run apart: the limiter is one object per process, and this app points it at a dead Redis.
 _DEAD_REDIS_SCRIPT = textwrap.dedent(
     """
-    import json, os, sys
+    import json, os, sys, time
     from web import create_app
     from tenants.db import db
     from tests.conftest import PASSWORD, TEST_HASH, make_org, open_case
@@ -93,10 +93,11 @@ _DEAD_REDIS_SCRIPT = textwrap.dedent(
         number, code = case.number, case.access_code
         db.session.remove()
     client = app.test_client()
+    started = time.monotonic()
+    login = client.post("/t/alpha/desk/login", data={"username": "desk", "password": PASSWORD})
     out = {
-        "login": client.post(
-            "/t/alpha/desk/login", data={"username": "desk", "password": PASSWORD}
-        ).status_code,
+        "login": login.status_code,
+        "login_seconds": time.monotonic() - started,
         "queue": client.get("/t/alpha/desk/").status_code,
         "lookup": client.post(
             "/t/alpha/status", data={"number": number, "factor": code}
@@ -112,12 +113,11 @@ _DEAD_REDIS_SCRIPT = textwrap.dedent(
 )
 
 
-def test_log_in_and_lookup_answer_while_the_limiters_redis_is_down(tmp_path):
-    dead = f"redis://127.0.0.1:{_free_port()}/0"
+def _run_against(tmp_path, redis_url: str) -> tuple[dict, subprocess.CompletedProcess]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["CLOSELOOP_INSTANCE"] = str(tmp_path)
     run = subprocess.run(
-        [sys.executable, "-c", _DEAD_REDIS_SCRIPT, str(tmp_path), dead],
+        [sys.executable, "-c", _DEAD_REDIS_SCRIPT, str(tmp_path), redis_url],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -125,9 +125,27 @@ def test_log_in_and_lookup_answer_while_the_limiters_redis_is_down(tmp_path):
         timeout=120,
     )
     assert run.returncode == 0, run.stderr
-    out = json.loads(run.stdout.strip().splitlines()[-1])
+    return json.loads(run.stdout.strip().splitlines()[-1]), run
+
+
+def test_log_in_and_lookup_answer_while_the_limiters_redis_is_down(tmp_path):
+    out, run = _run_against(tmp_path, f"redis://127.0.0.1:{_free_port()}/0")
     assert (out["login"], out["queue"], out["lookup"]) == (303, 200, 303), run.stderr
     assert out["misses"] == [200] * 10 + [429]
     # Said once, where the app's log goes, with nothing configured to catch it.
     assert run.stderr.count("falling back to in-memory storage") == 1, run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_hung_limiter_redis_holds_log_in_briefly(tmp_path):
+    """A Redis that accepts and never answers (SIGSTOP, a full network) costs a log-in its
+    short timeouts, not redis-py's 5 s tried eleven times."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    try:
+        out, run = _run_against(tmp_path, f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+    finally:
+        silent.close()
+    assert (out["login"], out["queue"], out["lookup"]) == (303, 200, 303), run.stderr
+    assert out["login_seconds"] < 3, out  # 0.5 s timeouts, no retries; was over 10 s

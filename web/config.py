@@ -6,6 +6,9 @@ import os
 import secrets
 import stat
 
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
 from casework.operations.intake import MAX_ATTACHMENT_BYTES
 
 
@@ -45,12 +48,14 @@ def from_env(instance_path: str) -> dict:
         # each process's memory until the storage answers again (Flask-Limiter logs both).
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
-        # A hung Redis would hold every limited request for the client's default timeout.
-        "RATELIMIT_STORAGE_OPTIONS": (
-            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-            if limiter_uri.startswith(("redis://", "rediss://"))
-            else {}
-        ),
+        # A hung Redis would hold every limited request for the client's default timeout
+        # (5 s, and redis-py tries ten more times). Memory storage ignores these options, so
+        # they hold whichever storage the app is finally given.
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+            "retry": Retry(NoBackoff(), 0),
+        },
         "SHOW_TENANT_DIRECTORY": _bool("SHOW_TENANT_DIRECTORY", default=True),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         # The largest attachment, plus room for the rest of the form it comes with.
