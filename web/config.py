@@ -57,6 +57,8 @@ def from_env(instance_path: str) -> dict:
             "retry": Retry(NoBackoff(), 0),
         },
         "SHOW_TENANT_DIRECTORY": _bool("SHOW_TENANT_DIRECTORY", default=True),
+        # How many proxies in front set X-Forwarded-For/-Proto (web/security.py).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         # The largest attachment, plus room for the rest of the form it comes with.
         "MAX_CONTENT_LENGTH": MAX_ATTACHMENT_BYTES + 1024 * 1024,

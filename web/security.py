@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 talisman = Talisman()
@@ -67,6 +68,19 @@ def init_app(app: Flask) -> None:
         session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
     )
     app.after_request(no_store_unless_public)
+    trust_proxies(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe ``X-Forwarded-For``/``-Proto`` from as many proxies as ``TRUSTED_PROXIES`` says.
+
+    The rate limits count per client address: behind a proxy every client would share the
+    proxy's address, and one attacker could spend everyone's log-in and lookup budget. With
+    no proxy (the default, 0) the headers are ignored, since anyone could send them.
+    """
+    hops = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def no_store_unless_public(response: Response) -> Response:

@@ -208,3 +208,20 @@ def test_brand_colours_stay_readable(color):
 @pytest.mark.parametrize("junk", ["", "red", "#12345", "#gggggg", "#+f+f+f", "#1234567", None])
 def test_a_malformed_colour_falls_back_to_the_default(junk):
     assert "--brand:#1f6feb;" in brand_vars(_Tenant(junk))
+
+
+def test_forwarded_addresses_are_believed_only_from_trusted_proxies():
+    from flask import Flask, request
+
+    from web.security import trust_proxies
+
+    def seen(hops: int) -> str:
+        app = Flask(__name__)
+        app.config["TRUSTED_PROXIES"] = hops
+        app.add_url_rule("/", "ip", lambda: f"{request.remote_addr} {request.scheme}")
+        trust_proxies(app)
+        headers = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+        return app.test_client().get("/", headers=headers).text
+
+    assert seen(0) == "127.0.0.1 http"  # anyone can send the headers: ignored
+    assert seen(1) == "203.0.113.7 https"  # the proxy in front said who the client is
