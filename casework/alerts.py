@@ -19,9 +19,9 @@ from tenants import audit
 from tenants.db import db, tenant_bound, unscoped
 from tenants.models import Role, Tenant, User
 
-from . import outbox
+from . import notifications, outbox
 from .errors import InvalidInput
-from .models import Alert, Case, Deadline, Notification, Rectification
+from .models import Alert, Case, Deadline, Rectification
 from .states import NotificationKind, Stage
 
 OVERDUE, SUPERVISORS = 3, 4
@@ -127,10 +127,9 @@ def _fire(deadline_id: int, now: dt.datetime) -> int:
                 db.session.add(alert)
         except IntegrityError:  # another sweep sent this level already
             continue
-        for user in recipients(case, deadline.stage, lv):
-            db.session.add(
-                Notification(user_id=user.id, case_id=case.id, alert_id=alert.id, kind=alert.kind)
-            )
+        notifications.tell(
+            recipients(case, deadline.stage, lv), case, alert.kind, alert_id=alert.id
+        )
         outbox.after_commit("notify.alert", alert_id=alert.id)
         sent += 1
     db.session.commit()

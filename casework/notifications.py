@@ -1,13 +1,15 @@
 """A staff member's notices in the desk's bell: reading them and marking them read.
 
-The notices themselves are written where their cause is (reminders and escalation in
+The notices are raised where their cause is (reminders and escalation in
 :mod:`casework.alerts`; urging, supervision, extension requests and rectification orders in
-the operations); this module reads one user's notices and marks them read.
+the operations), all through :func:`tell`; this module also reads one user's notices and
+marks them read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 
@@ -15,6 +17,17 @@ from tenants.db import db, utcnow
 from tenants.models import User
 
 from .models import Case, Notification
+from .states import NotificationKind
+
+
+def tell(users: Iterable[User], case: Case, kind: NotificationKind, **cause: int) -> None:
+    """A notice in the bell of each of ``users`` (each once), about ``case``.
+
+    ``cause`` names the row that raised it (``alert_id=`` or ``oversight_id=``), so its
+    email job finds the same people.
+    """
+    for user in {u.id: u for u in users}.values():
+        db.session.add(Notification(user_id=user.id, case_id=case.id, kind=kind, **cause))
 
 
 def recent(user: User, limit: int = 50) -> list[tuple[Notification, Case]]:

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import User
 
-from .. import alerts, history, labels, outbox, policy, stages
+from .. import alerts, history, labels, notifications, outbox, policy, stages
 from ..deadlines import Target
 from ..errors import Forbidden, InvalidInput, InvalidTransition
-from ..models import Case, Deadline, Extension, Notification
+from ..models import Case, Deadline, Extension
 from ..states import Action, EventKind, NotificationKind, Stage
 from .guards import Facts, check, precondition
 
@@ -49,10 +49,7 @@ def request_extension(case: Case, actor: User, days: int, reason: str) -> Extens
     history.record(
         case, EventKind.EXTENSION_REQUESTED, actor, body=reason.strip(), changes={"days": days}
     )
-    for user in approvers(case):
-        db.session.add(
-            Notification(user_id=user.id, case_id=case.id, kind=NotificationKind.EXTENSION)
-        )
+    notifications.tell(approvers(case), case, NotificationKind.EXTENSION)
     return extension
 
 

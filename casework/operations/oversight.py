@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import User
 
-from .. import alerts, history, outbox, stages
+from .. import alerts, history, notifications, outbox, stages
 from ..errors import InvalidInput, InvalidTransition
-from ..models import Case, Notification, Oversight
+from ..models import Case, Oversight
 from ..states import Action, EventKind, NotificationKind, Stage
 from .guards import Facts, check, precondition
 
@@ -60,9 +60,6 @@ def _oversee(case: Case, actor: User, stage: Stage, kind: NotificationKind, note
         changes={"due": [None, str(deadline.due_at) if deadline else None]},
     )
     people = alerts.responsible(case, Stage.RESULT) + alerts.heads_of(case)
-    for user in {u.id: u for u in people}.values():
-        db.session.add(
-            Notification(user_id=user.id, case_id=case.id, oversight_id=oversight.id, kind=kind)
-        )
+    notifications.tell(people, case, kind, oversight_id=oversight.id)
     outbox.after_commit("notify.oversight", oversight_id=oversight.id)
     return oversight

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import Department, User
 
-from .. import alerts, history, stages
+from .. import alerts, history, notifications, stages
 from ..errors import InvalidInput, InvalidTransition
-from ..models import Case, Notification, Rectification
+from ..models import Case, Rectification
 from ..states import Action, EventKind, NotificationKind, Stage
 from .guards import Facts, check, precondition
 
@@ -52,10 +52,8 @@ def order_rectification(
             "due": [None, deadline.due_at.isoformat(" ", "minutes") if deadline else None],
         },
     )
-    for user in alerts.heads_of_departments({department.id}):
-        db.session.add(
-            Notification(user_id=user.id, case_id=case.id, kind=NotificationKind.RECTIFICATION)
-        )
+    heads = alerts.heads_of_departments({department.id})
+    notifications.tell(heads, case, NotificationKind.RECTIFICATION)
     return rectification
 
 
