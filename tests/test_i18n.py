@@ -66,3 +66,29 @@ def test_the_check_finds_half_width_punctuation():
     assert HALF_WIDTH_IN_CHINESE.search("超期:案件")
     assert HALF_WIDTH_IN_CHINESE.search("受理确认函(PDF)")
     assert not HALF_WIDTH_IN_CHINESE.search("超期：案件 %(number)s，08:30")
+
+
+def test_templates_leave_colons_to_the_language():
+    """A colon typed after a label in a template is half-width in Chinese pages: the
+    ``colon`` filter writes it as each language does."""
+    templates = CATALOGUE.parents[2] / "templates"
+    offenders = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in sorted(templates.rglob("*"))
+        if path.suffix in (".html", ".txt")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "}}:" in line
+    ]
+    assert offenders == []
+
+
+def test_the_colon_filter_writes_each_languages_colon(app):
+    from flask_babel import force_locale
+
+    from web.i18n import colon
+
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            assert colon("期限") == "期限："
+        with force_locale("en"):
+            assert colon("Due") == "Due: "

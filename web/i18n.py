@@ -6,7 +6,7 @@ import datetime as dt
 
 import phonenumbers
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from casework import labels
@@ -34,6 +34,11 @@ def change_value(value, field: str) -> str:
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
     return str(value)
+
+
+def colon(label: object) -> str:
+    """``label`` followed by a colon as the language writes it: "Due: ", "期限："."""
+    return gettext("%(label)s: ", label=label)
 
 
 def change_field(key: str) -> str:
@@ -80,6 +85,7 @@ def init_app(app: Flask) -> None:
         phone=format_phone,
         label=labels.label,
         change_field=change_field,
+        colon=colon,
         change_value=change_value,
         time_left=time_left,
     )
