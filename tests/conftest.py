@@ -334,3 +334,16 @@ def set_domain_clock(monkeypatch, now) -> None:
         module = importlib.import_module(f"casework.operations.{info.name}")
         if hasattr(module, "utcnow"):
             monkeypatch.setattr(module, "utcnow", now)
+
+
+def dispatched_case(org: Org, handler: str = "ops_li", by: str = "super", **overrides) -> int:
+    """File a complaint and dispatch it to ``handler`` in their department; the case's id."""
+    from casework.operations import dispatch
+
+    case_id = open_case(org, **overrides).id
+    with tenant_bound(org.tenant.id):
+        case = db.session.get(Case, case_id)
+        person = org.users[handler]
+        dispatch.dispatch_case(case, org.users[by], person.department_id, person.id)
+        db.session.commit()
+    return case_id

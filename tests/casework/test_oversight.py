@@ -8,20 +8,14 @@ import sqlalchemy as sa
 from casework import stages
 from casework.errors import Forbidden, InvalidTransition
 from casework.models import Case, CaseEvent, Extension, Message, Notification, Oversight
-from casework.operations import dispatch, extensions, handling, oversight
+from casework.operations import extensions, handling, oversight
 from casework.states import Stage
 from tenants.db import db, tenant_bound
-from tests.conftest import open_case, set_domain_clock
+from tests.conftest import dispatched_case, set_domain_clock
 
 
 def _dispatched(org):
-    u = org.users
-    case = open_case(org, email="zhang@example.com")
-    with tenant_bound(org.tenant.id):
-        case = db.session.get(Case, case.id)
-        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
-        db.session.commit()
-        return case.id
+    return dispatched_case(org, email="zhang@example.com")
 
 
 def test_extension_is_asked_decided_counted_and_told(world):

@@ -6,10 +6,10 @@ import pathlib
 import re
 
 from casework.models import Case
-from casework.operations import dispatch, guards
+from casework.operations import guards
 from casework.states import Action
 from tenants.db import db, tenant_bound
-from tests.conftest import login, open_case
+from tests.conftest import dispatched_case, login
 from web.cases.actions import ACTIONS
 
 TEMPLATES = pathlib.Path(__file__).resolve().parents[2] / "templates" / "cases" / "actions"
@@ -24,11 +24,7 @@ def test_every_action_has_an_entry_and_a_template():
 def test_the_case_page_offers_what_the_domain_offers(client, world):
     org = world.a
     u = org.users
-    case_id = open_case(org).id
-    with tenant_bound(org.tenant.id):
-        case = db.session.get(Case, case_id)
-        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
-        db.session.commit()
+    case_id = dispatched_case(org)
     for who in ("ops_li", "ops_head", "cs_head", "super"):
         fresh = client.application.test_client()
         login(fresh, org, who)
@@ -41,12 +37,7 @@ def test_the_case_page_offers_what_the_domain_offers(client, world):
 
 def test_an_action_the_guards_refuse_is_said_above_the_case(client, world):
     org = world.a
-    u = org.users
-    case_id = open_case(org).id
-    with tenant_bound(org.tenant.id):
-        case = db.session.get(Case, case_id)
-        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
-        db.session.commit()
+    case_id = dispatched_case(org)
     login(client, org, "super")
     response = client.post(f"/t/{org.slug}/desk/cases/{case_id}/resume?lang=en", data={})
     assert response.status_code == 422
