@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import errors, htmx, i18n, security, tenancy, transaction
+    from . import branding, errors, htmx, i18n, security, tenancy, transaction
     from .extensions import csrf, init_limiter, login_manager, migrate
 
     security.init_app(app)  # first: its response hooks then run last, on the final response
@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     htmx.init_app(app)
     tenancy.init_app(app)
+    branding.init_app(app)
     errors.init_app(app)
     transaction.init_app(app)
 

@@ -3,7 +3,7 @@
 The Content-Security-Policy lets scripts and styles come only from the app's own origin: no
 inline script, no inline style, no eval. So templates hold no ``<script>`` body, no
 ``style`` attribute and no ``<style>`` block; the tenant's colours come from its own small
-stylesheet (:func:`web.tenancy.brand_stylesheet`), behaviour from ``static/js/app.js``, and
+stylesheet (:func:`web.branding.brand_stylesheet`), behaviour from ``static/js/app.js``, and
 htmx is told through its ``htmx-config`` meta tag not to inject its indicator styles
 (``static/css/app.css`` carries them).
 

@@ -7,18 +7,14 @@ one tenant; on any other tenant's desk it gets a 404, the same as a URL that doe
 
 from __future__ import annotations
 
-import colorsys
-import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, abort, current_app, g, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, g, request, session
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from tenants.db import bind_tenant, db, release_tenant, unscoped
 from tenants.models import Role, Tenant, User
@@ -32,8 +28,7 @@ def init_app(app: Flask) -> None:
     url_defaults(app)
     app.before_request(_keep_sessions_home)
     app.teardown_request(_release)
-    app.context_processor(lambda: {"tenant": g.get("tenant"), "brand_stylesheet": brand_url})
-    app.add_url_rule("/t/<slug>/brand.css", "brand_css", brand_stylesheet)
+    app.context_processor(lambda: {"tenant": g.get("tenant")})
     login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -72,8 +67,8 @@ def _bind_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if tenant is None:
         abort(404)
     g.tenant = tenant
-    g.tenant_view = TenantView.of(tenant)  # read by i18n and the error pages, never expired
-    g.tenant_slug = slug  # for url_for after a commit has expired the tenant's attributes
+    # Plain values, never expired: read by i18n, url_for after a commit and the error pages.
+    g.tenant_view = TenantView.of(tenant)
     g.tenant_token = bind_tenant(tenant.id)
 
 
@@ -116,14 +111,14 @@ def url_defaults(app: Flask) -> None:
 
     @app.url_defaults
     def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
-        if "slug" in values or "tenant_slug" not in g:
+        if "slug" in values or "tenant_view" not in g:
             return
         if not tenant_endpoints:  # the URL map is complete once the first request runs
             tenant_endpoints.update(
                 r.endpoint for r in app.url_map.iter_rules() if "slug" in r.arguments
             )
         if endpoint in tenant_endpoints:
-            values["slug"] = g.tenant_slug
+            values["slug"] = g.tenant_view.slug
 
 
 def _load_user(user_id: str) -> User | None:
@@ -168,84 +163,3 @@ def staff_required(*roles: Role) -> Callable:
         return wrapper
 
     return decorate
-
-
-def brand_vars(tenant: Tenant | None) -> str:
-    """CSS custom properties carrying the tenant's colour into Bulma's theme.
-
-    Besides the colour itself (``--brand``, the bar and the buttons), two derived ones keep
-    any colour readable: ``--brand-on`` (white or near-black, whichever stands out on the
-    colour, for text and the menu button on the bar) and ``--brand-ink`` (the colour darkened
-    until it reads as text on the page, for links and the focus ring). Only a well-formed
-    ``#rrggbb`` reaches the stylesheet; anything else gets the default.
-    """
-    color = (tenant.primary_color if tenant else "") or ""
-    if not _HEX_COLOR.fullmatch(color):
-        color = DEFAULT_BRAND
-    rgb = tuple(int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    h, l_, s = colorsys.rgb_to_hls(*rgb)
-    on = "#ffffff" if _contrast(rgb, _WHITE) >= _contrast(rgb, _DARK) else "#111827"
-    ink_l = l_  # 4.6, not 4.5: room for the rounding to whole hex digits below
-    while ink_l > 0 and _contrast(colorsys.hls_to_rgb(h, ink_l, s), _PAGE) < 4.6:
-        ink_l = max(ink_l - 0.01, 0.0)
-    ink = "#" + "".join(f"{round(c * 255):02x}" for c in colorsys.hls_to_rgb(h, ink_l, s))
-    return (
-        f"--bulma-primary-h:{h * 360:.0f}deg;--bulma-primary-s:{s * 100:.0f}%;"
-        f"--bulma-primary-l:{l_ * 100:.0f}%;--bulma-link-h:{h * 360:.0f}deg;"
-        f"--bulma-link-s:{s * 100:.0f}%;--bulma-link-l:{ink_l * 100:.0f}%;--brand:{color};"
-        f"--brand-on:{on};--brand-ink:{ink};"
-    )
-
-
-def _luminance(rgb: tuple[float, ...]) -> float:
-    r, g_, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
-    return 0.2126 * r + 0.7152 * g_ + 0.0722 * b
-
-
-def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    """The WCAG 2 contrast ratio of two sRGB colours (channels 0..1)."""
-    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-_WHITE, _DARK = (1.0, 1.0, 1.0), (0x11 / 255, 0x18 / 255, 0x27 / 255)
-_PAGE = (0xF5 / 255, 0xF7 / 255, 0xFA / 255)  # the page's background in app.css
-
-
-DEFAULT_BRAND = "#1f6feb"
-_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
-_YEAR = 365 * 24 * 3600
-
-
-def _brand_css(tenant: Tenant) -> str:
-    # Scoped by slug rather than :root, so one page can show several tenants' cards.
-    slug = re.sub(r"[^a-z0-9-]", lambda m: f"\\{ord(m.group()):x} ", tenant.slug)
-    return f'[data-brand="{slug}"]{{{brand_vars(tenant)}}}\n'
-
-
-def _digest(css: str) -> str:
-    return hashlib.sha256(css.encode()).hexdigest()[:12]
-
-
-def brand_url(tenant: Tenant) -> str:
-    """The address of the tenant's stylesheet, versioned by its content so it can be kept."""
-    return url_for("brand_css", slug=tenant.slug, v=_digest(_brand_css(tenant)))
-
-
-def brand_stylesheet() -> Response:
-    """``/t/<slug>/brand.css``: the tenant's colours, as a file the CSP allows.
-
-    The colours used to travel in a ``style`` attribute, which a policy without inline styles
-    refuses. Public (the portal shows them to anyone), and kept a year under the versioned
-    address :func:`brand_url` gives; under any other ``v`` it is revalidated.
-    """
-    css = _brand_css(g.tenant)
-    response = current_app.response_class(css, mimetype="text/css")
-    response.cache_control.public = True
-    if request.args.get("v") == _digest(css):
-        response.cache_control.max_age = _YEAR
-        response.cache_control.immutable = True
-    else:
-        response.cache_control.no_cache = True
-    response.set_etag(_digest(css))
-    return response.make_conditional(request)

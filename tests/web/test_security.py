@@ -19,8 +19,8 @@ from casework.models import Attachment, CalendarDay
 from tenants.db import db, tenant_bound
 from tests.browser.helpers import contrast
 from tests.conftest import login, open_case
+from web.branding import brand_vars
 from web.config import from_env
-from web.tenancy import brand_vars
 
 CACHEABLE = {"static", "brand_css"}  # no personal data, no session: may be kept
 
