@@ -10,9 +10,8 @@ import datetime as dt
 import hmac
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from tenants.db import TenantNotBound, current_tenant_id, db, utcnow
+from tenants.db import TenantNotBound, current_tenant_id, db, upsert_returning, utcnow
 
 from .errors import InvalidInput, NotFound
 from .models import Case, Letter, LookupFailures
@@ -23,8 +22,6 @@ from .operations.intake import normalise_phone
 PHONE_MISSES = 5
 # A lock lifts, and the count starts again, after this long without a try at the number.
 QUIET = dt.timedelta(hours=24)
-
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def get_case(case_id: int) -> Case:
@@ -86,20 +83,16 @@ def _count_try(tenant_id: int, number: str, now: dt.datetime) -> int:
     its own place in the count (the row lock it takes is held to commit).
     """
     table = LookupFailures.__table__
-    insert = _INSERTS[db.session.get_bind().dialect.name]
-    stmt = (
-        insert(table)
-        .values(tenant_id=tenant_id, number=number, failures=1, last_at=now)
-        .on_conflict_do_update(
-            index_elements=[table.c.tenant_id, table.c.number],
-            set_={
-                "failures": sa.case((table.c.last_at > now - QUIET, table.c.failures + 1), else_=1),
-                "last_at": now,
-            },
-        )
-        .returning(table.c.failures)
+    return upsert_returning(
+        table,
+        {"tenant_id": tenant_id, "number": number, "failures": 1, "last_at": now},
+        ["tenant_id", "number"],
+        {
+            "failures": sa.case((table.c.last_at > now - QUIET, table.c.failures + 1), else_=1),
+            "last_at": now,
+        },
+        table.c.failures,
     )
-    return db.session.connection().execute(stmt).scalar_one()
 
 
 def _take_back(tenant_id: int, number: str) -> None:

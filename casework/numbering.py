@@ -10,32 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.dialects import postgresql, sqlite
-
-from tenants.db import db
+from tenants.db import upsert_returning
 from tenants.models import Tenant
 
 from .models import CaseCounter
-
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def next_sequence(tenant_id: int, day: dt.date) -> int:
     """Take the next number of the tenant's day; call inside the intake transaction."""
     table = CaseCounter.__table__
-    insert = _INSERTS[db.session.get_bind().dialect.name]
-    stmt = (
-        insert(table)
-        .values(tenant_id=tenant_id, day=day.strftime("%Y%m%d"), value=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.tenant_id, table.c.day],
-            set_={"value": table.c.value + 1},
-        )
-        .returning(table.c.value)
+    return upsert_returning(
+        table,
+        {"tenant_id": tenant_id, "day": day.strftime("%Y%m%d"), "value": 1},
+        ["tenant_id", "day"],
+        {"value": table.c.value + 1},
+        table.c.value,
     )
-    # Straight on the session's connection: a Core statement on the intake's hot path needs
-    # none of the ORM's execution layer (it names its tenant itself).
-    return db.session.connection().execute(stmt).scalar_one()
 
 
 def format_number(tenant: Tenant, day: dt.date, seq: int) -> str:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, orm
+from sqlalchemy.dialects import postgresql, sqlite
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -95,6 +96,28 @@ def tenant_cached(tenant: Any, key: str, load: Callable[[], T]) -> T:
     value = load()
     _cache[slot] = (tenant.config_version, value)
     return value
+
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def upsert_returning(
+    table: sa.Table, values: dict[str, Any], keys: list[str], update: dict[str, Any], returning
+) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE … RETURNING`` as one statement, on PostgreSQL
+    and SQLite alike: a counter bumped atomically by many processes, each learning its value.
+
+    Run straight on the session's connection (the statement names its tenant itself), so a
+    hot path pays none of the ORM's execution layer; the row lock it takes is held to commit.
+    """
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    stmt = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_update(index_elements=[table.c[k] for k in keys], set_=update)
+        .returning(returning)
+    )
+    return db.session.connection().execute(stmt).scalar_one()
 
 
 def current_tenant_id() -> int | None:
