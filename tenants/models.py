@@ -38,6 +38,8 @@ class Tenant(db.Model):
     timezone: orm.Mapped[str] = orm.mapped_column(sa.String(64), default="Asia/Shanghai")
     primary_color: orm.Mapped[str] = orm.mapped_column(sa.String(7), default="#1f6feb")
     logo_svg: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    # An uploaded PNG logo, served from its own URL; when set it takes the SVG's place.
+    logo_png: orm.Mapped[bytes | None] = orm.mapped_column(sa.LargeBinary, deferred=True)
     letterhead: orm.Mapped[str] = orm.mapped_column(sa.String(300), default="")
     duty_contact_name: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
     duty_contact_phone: orm.Mapped[str] = orm.mapped_column(sa.String(50), default="")
@@ -46,6 +48,9 @@ class Tenant(db.Model):
     settings: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
     # Bumped whenever its departments, categories or calendar change (see TenantConfig).
     config_version: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
+    # Set by the platform operator: the portal says the service is paused and staff cannot
+    # log in; nothing is deleted, and resuming clears it.
+    suspended_at: orm.Mapped[dt.datetime | None]
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
 
     @property
@@ -85,6 +90,8 @@ class Department(TenantConfig, db.Model):
     code: orm.Mapped[str] = orm.mapped_column(sa.String(40))
     name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
     position: orm.Mapped[int] = orm.mapped_column(default=0)
+    # Deactivated rather than deleted: cases and staff still point at it.
+    active: orm.Mapped[bool] = orm.mapped_column(default=True, server_default=sa.true())
 
 
 class User(TenantScoped, db.Model):
@@ -144,3 +151,29 @@ class User(TenantScoped, db.Model):
     def has_role(self, *roles: Role) -> bool:
         """True when the user holds one of the roles."""
         return self.role in roles
+
+
+class Operator(db.Model):
+    """A platform operator (平台运维): runs the installation, belongs to no tenant.
+
+    Creates, suspends and resumes tenants from ``/platform``; never reads case content or
+    personal data. Not tenant-scoped: it has no tenant to be scoped to.
+    """
+
+    __tablename__ = "operators"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    username: orm.Mapped[str] = orm.mapped_column(sa.String(80), unique=True)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    password_hash: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    active: orm.Mapped[bool] = orm.mapped_column(default=True)
+    session_version: orm.Mapped[int] = orm.mapped_column(default=1, server_default="1")
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        """Store a salted hash."""
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        """True when the password matches."""
+        return check_password_hash(self.password_hash, password)

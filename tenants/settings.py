@@ -102,6 +102,18 @@ class Letter(_Frozen):
     ack_closing: str = ""
 
 
+class NumberPattern(_Frozen):
+    """How case numbers (受理编号) read after the tenant's prefix: a date part, then a sequence.
+
+    The sequence counts per stem (prefix and date part), so a change of pattern never
+    issues a number twice; see casework/numbering.py.
+    """
+
+    # strftime codes; empty for no date part (one sequence for ever).
+    date_part: Literal["%Y%m%d", "%y%m%d", "%Y%m", "%Y", ""] = "%Y%m%d"
+    width: int = Field(default=4, ge=3, le=8)
+
+
 _HOURS = re.compile(r"\s*(\d{2}:\d{2})\s*[-–]\s*(\d{2}:\d{2})\s*")
 ROUND_THE_CLOCK = ("", "24/7", "24x7")
 
@@ -152,6 +164,7 @@ class TenantSettings(_Frozen):
     deadlines: dict[StageKey, Limit] = Field(default_factory=dict)
     deadline_overrides: tuple[Override, ...] = ()
     letter: Letter = Letter()
+    case_number: NumberPattern = NumberPattern()
     # When the two reminders fire, as fractions of the time allowed.
     reminders: tuple[float, float] = (0.5, 0.8)
     extension_approver: Literal["dept_head", "supervisor"] = "dept_head"

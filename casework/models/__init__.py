@@ -5,6 +5,7 @@ file is kept readable, not a second address.
 """
 
 from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
+from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
 from .lookups import LookupFailures
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
@@ -17,6 +18,7 @@ __all__ = [
     "CaseCounter",
     "CaseEvent",
     "Category",
+    "Cause",
     "Deadline",
     "Extension",
     "Letter",
@@ -27,4 +29,5 @@ __all__ = [
     "PendingJob",
     "Rectification",
     "Revisit",
+    "RoutingRule",
 ]

@@ -35,6 +35,14 @@ class Category(TenantConfig, db.Model):
         sa.ForeignKey("departments.id", ondelete="SET NULL")
     )
     position: orm.Mapped[int] = orm.mapped_column(default=0)
+    # The priority a new case of this kind starts with.
+    default_priority: orm.Mapped[Priority] = orm.mapped_column(
+        sa.Enum(Priority, native_enum=False, length=20, values_callable=enum_values),
+        default=Priority.NORMAL,
+        server_default=Priority.NORMAL.value,
+    )
+    # Deactivated rather than deleted: cases keep pointing at it; intake no longer offers it.
+    active: orm.Mapped[bool] = orm.mapped_column(default=True, server_default=sa.true())
 
     department: orm.Mapped[Department | None] = orm.relationship()
 
@@ -222,12 +230,16 @@ class Attachment(TenantScoped, db.Model):
 
 
 class CaseCounter(TenantScoped, db.Model):
-    """Per-tenant, per-day sequence behind case numbers; see numbering.py."""
+    """The sequence behind case numbers, one per tenant and number stem; see numbering.py.
+
+    The stem is the number up to its sequence ("CG20261201-"), so however the tenant's
+    pattern changes, two numbers that could read alike share one counter.
+    """
 
     __tablename__ = "case_counters"
 
     tenant_id: orm.Mapped[int] = orm.mapped_column(
         sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
     )
-    day: orm.Mapped[str] = orm.mapped_column(sa.String(8), primary_key=True)
+    stem: orm.Mapped[str] = orm.mapped_column(sa.String(40), primary_key=True)
     value: orm.Mapped[int] = orm.mapped_column(default=0)

@@ -14,7 +14,17 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .schema import Demo, DemoCase, DemoUser, Preset, PresetCategory, PresetDepartment
+from .schema import (
+    Demo,
+    DemoCase,
+    DemoUser,
+    Preset,
+    PresetCategory,
+    PresetCause,
+    PresetDay,
+    PresetDepartment,
+    PresetRoute,
+)
 
 __all__ = [
     "Demo",
@@ -22,7 +32,10 @@ __all__ = [
     "DemoUser",
     "Preset",
     "PresetCategory",
+    "PresetCause",
+    "PresetDay",
     "PresetDepartment",
+    "PresetRoute",
     "PresetError",
     "available",
     "demos",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import (
@@ -14,7 +15,7 @@ from pydantic import (
 )
 
 from ..models import Role
-from ..settings import ChannelWord, TenantSettings, known
+from ..settings import ChannelWord, PriorityWord, TenantSettings, known
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -29,6 +30,7 @@ class PresetDepartment(_Frozen):
 
     code: Code
     name: Name
+    active: bool = True
 
 
 class PresetCategory(_Frozen):
@@ -37,6 +39,44 @@ class PresetCategory(_Frozen):
     code: Code
     name: Name
     department: Code
+    default_priority: PriorityWord = "normal"
+    active: bool = True
+
+
+class PresetCause(_Frozen):
+    """A cause a finding may name (原因分类), for the statistics."""
+
+    code: Code
+    name: Name
+    active: bool = True
+
+
+class PresetRoute(_Frozen):
+    """A routing rule: complaints matching every condition given go to ``department``.
+
+    At least one condition is given; rules are tried in file order, the first match wins.
+    """
+
+    category: Code | None = None
+    channel: ChannelWord | None = None
+    keyword: Annotated[str, StringConstraints(max_length=100)] = ""
+    location: Annotated[str, StringConstraints(max_length=100)] = ""
+    department: Code
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _has_a_condition(self) -> PresetRoute:
+        if not (self.category or self.channel or self.keyword.strip() or self.location.strip()):
+            raise ValueError(f"a rule to {self.department!r} has no condition")
+        return self
+
+
+class PresetDay(_Frozen):
+    """One of the tenant's own days in the working calendar (工作日历)."""
+
+    day: dt.date
+    working: bool
+    note: Annotated[str, StringConstraints(max_length=200)] = ""
 
 
 class Preset(_Frozen):
@@ -52,17 +92,33 @@ class Preset(_Frozen):
     settings: TenantSettings = Field(default_factory=TenantSettings)
     departments: tuple[PresetDepartment, ...] = Field(min_length=1)
     categories: tuple[PresetCategory, ...] = Field(min_length=1)
+    causes: tuple[PresetCause, ...] = ()
+    routing: tuple[PresetRoute, ...] = ()
+    calendar: tuple[PresetDay, ...] = ()
 
     @model_validator(mode="after")
     def _references_exist(self) -> Preset:
         departments = _unique("department", [d.code for d in self.departments])
         categories = _unique("category", [c.code for c in self.categories])
+        _unique("cause", [c.code for c in self.causes])
+        _unique("calendar day", [str(d.day) for d in self.calendar])
+        active_departments = {d.code for d in self.departments if d.active}
         for category in self.categories:
             if category.department not in departments:
                 raise ValueError(
                     f"category {category.code!r} goes to department {category.department!r}, "
                     f"which the preset does not have"
                 )
+            if category.active and category.department not in active_departments:
+                raise ValueError(
+                    f"category {category.code!r} goes to department {category.department!r}, "
+                    f"which is deactivated"
+                )
+        for rule in self.routing:
+            if rule.department not in departments:
+                raise ValueError(f"a routing rule names no department {rule.department!r}")
+            if rule.category is not None and rule.category not in categories:
+                raise ValueError(f"a routing rule names no category {rule.category!r}")
         for rule in self.settings.deadline_overrides:
             if rule.category is not None and rule.category not in categories:
                 raise ValueError(

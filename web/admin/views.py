@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from casework import alerts, calendar, deadlines, labels, policy, routing
@@ -16,7 +17,7 @@ from tenants.models import Role
 
 from ..tenancy import staff_required
 from ..transaction import attempt
-from . import bp
+from . import bp, section
 from .forms import (
     CalendarDayForm,
     ReminderForm,
@@ -25,6 +26,10 @@ from .forms import (
     policy_form,
     targets_from,
 )
+
+
+section("admin.policy_page", _l("Time limits"))
+section("admin.calendar_page", _l("Calendar"))
 
 
 @bp.route("/calendar", methods=["GET", "POST"])

@@ -1,0 +1,3 @@
+"""Tenant administration: audit (being built)."""
+
+from __future__ import annotations

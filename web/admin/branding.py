@@ -1,0 +1,3 @@
+"""Tenant administration: branding (being built)."""
+
+from __future__ import annotations

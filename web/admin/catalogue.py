@@ -1,0 +1,3 @@
+"""Tenant administration: catalogue (being built)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tenant administration: letters (being built)."""
+
+from __future__ import annotations

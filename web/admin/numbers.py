@@ -1,0 +1,3 @@
+"""Tenant administration: numbers (being built)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tenant administration: routing (being built)."""
+
+from __future__ import annotations

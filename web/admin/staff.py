@@ -1,0 +1,3 @@
+"""Tenant administration: staff (being built)."""
+
+from __future__ import annotations
