@@ -57,7 +57,7 @@ def add_departments(tenant: Tenant, departments: Iterable[PresetDepartment]) -> 
     with tenant_bound(tenant.id):
         start = db.session.scalar(sa.select(sa.func.count(Department.id))) or 0
         rows = [
-            Department(code=d.code, name=d.name, position=start + pos)
+            Department(code=d.code, name=d.name, active=d.active, position=start + pos)
             for pos, d in enumerate(departments)
         ]
         db.session.add_all(rows)

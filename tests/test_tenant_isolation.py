@@ -6,14 +6,12 @@ without ids fails the completeness check at the bottom.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 
 import pytest
-import sqlalchemy as sa
 
-from casework.models import Attachment, CalendarDay
-from tenants.db import db, tenant_bound
 from tests.conftest import login, open_case
+from tests.isolation import fixture_ids
 
 # Public pages that show no tenant data without proof: the form, the lookup, the log-in,
 # and the tenant's colours (brand.css, which every one of its public pages links).
@@ -21,36 +19,20 @@ PUBLIC_WITHOUT_IDS = {"portal.complain", "portal.status", "auth.login", "brand_c
 
 
 def _fixture_ids(org):
-    """A case with an attachment in ``org``, filed through the portal."""
-    case = open_case(org, attachment_name="a.txt", attachment_data=b"hello")
-    with tenant_bound(org.tenant.id):
-        att = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)).one()
-        day = CalendarDay(day=dt.date(2030, 1, 2), working=False, note=org.slug)
-        db.session.add(day)
-        db.session.commit()
-        return {
-            "case_id": case.id,
-            "number": case.number,
-            "attachment_id": att.id,
-            "action": "note",
-            "day_id": day.id,
-        }
+    """Rows of every area in ``org`` (tests/isolation/), by the URL argument they fill."""
+    return fixture_ids(org)
 
 
 def _tenant_rules(app):
     return [r for r in app.url_map.iter_rules() if "slug" in r.arguments]
 
 
+_ARGUMENT = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+
+
 def _url(rule, values):
-    return (
-        rule.rule.replace("<slug>", values["slug"])
-        .replace("<int:case_id>", str(values["case_id"]))
-        .replace("<number>", values["number"])
-        .replace("<int:attachment_id>", str(values["attachment_id"]))
-        .replace("<action>", values["action"])
-        .replace("<int:day_id>", str(values["day_id"]))
-        .replace("<int:index>", "0")
-    )
+    """The rule's URL with every argument filled from ``values``."""
+    return _ARGUMENT.sub(lambda m: str(values.get(m.group(1), m.group(0))), rule.rule)
 
 
 def _call(client, rule, url):
@@ -114,16 +96,12 @@ def test_anonymous_portal_sees_no_other_tenants_case(client, world):
     assert "could not find" in response.text or "未找到" in response.text
 
 
-def test_every_tenant_route_is_walked(app):
+def test_every_tenant_route_is_walked(app, world):
     rules = _tenant_rules(app)
     assert len(rules) >= 14
-    unknown = [
-        r.rule
-        for r in rules
-        if set(r.arguments)
-        - {"slug", "case_id", "number", "attachment_id", "action", "day_id", "index"}
-    ]
-    assert unknown == [], "teach the isolation walk the new URL arguments"
+    known = {"slug", *fixture_ids(world.a)}
+    unknown = [r.rule for r in rules if set(r.arguments) - known]
+    assert unknown == [], "teach the isolation walk the new URL arguments (tests/isolation/)"
 
 
 def test_unknown_tenant_is_404(client):

@@ -59,9 +59,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
 
-    from . import admin, api, auth, cases, home, intake, mail, notifications, portal, reports
+    from . import (
+        admin,
+        api,
+        auth,
+        cases,
+        home,
+        intake,
+        mail,
+        notifications,
+        platform,
+        portal,
+        reports,
+    )
 
-    for area in (home, portal, auth, cases, intake, notifications, mail, reports, admin, api):
+    areas = (home, portal, auth, cases, intake, notifications, mail, reports, admin, api, platform)
+    for area in areas:
         app.register_blueprint(area.bp)
 
     from .cli import register

@@ -176,6 +176,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(tenants_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(fonts_cli)
+    from .platform.cli import platform_cli
+
+    app.cli.add_command(platform_cli)
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1")

@@ -27,7 +27,6 @@ from .forms import (
     targets_from,
 )
 
-
 section("admin.policy_page", _l("Time limits"))
 section("admin.calendar_page", _l("Calendar"))
 

@@ -1,0 +1,3 @@
+"""Tenant administration: the configuration as one file (being built)."""
+
+from __future__ import annotations

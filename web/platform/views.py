@@ -1,0 +1,3 @@
+"""The platform console's views (being built)."""
+
+from __future__ import annotations
