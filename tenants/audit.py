@@ -45,14 +45,22 @@ def _refuse(_mapper, _connection, target: AuditEvent) -> None:
     raise AppendOnly(f"audit event {target.id} is append-only")
 
 
-def record(actor: User | None, kind: str, subject: str, changes: dict[str, Any]) -> AuditEvent:
+def record(
+    actor: User | None,
+    kind: str,
+    subject: str,
+    changes: dict[str, Any],
+    *,
+    label: str | None = None,
+) -> AuditEvent:
     """Add an audit event in the current transaction; None as actor for the system (CLI).
 
     The event belongs to the actor's tenant, or to the bound tenant when there is no actor.
+    ``label`` names an actor who is no user of the tenant (the platform operator).
     """
     row = AuditEvent(
         actor_id=actor.id if actor else None,
-        actor_label=actor.name if actor else "system",
+        actor_label=label or (actor.name if actor else "system"),
         kind=kind,
         subject=subject,
         changes=changes,

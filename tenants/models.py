@@ -40,6 +40,8 @@ class Tenant(db.Model):
     logo_svg: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     # An uploaded PNG logo, served from its own URL; when set it takes the SVG's place.
     logo_png: orm.Mapped[bytes | None] = orm.mapped_column(sa.LargeBinary, deferred=True)
+    # The PNG's digest: in its URL, so browsers cache it until it changes; empty for none.
+    logo_etag: orm.Mapped[str] = orm.mapped_column(sa.String(40), default="", server_default="")
     letterhead: orm.Mapped[str] = orm.mapped_column(sa.String(300), default="")
     duty_contact_name: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
     duty_contact_phone: orm.Mapped[str] = orm.mapped_column(sa.String(50), default="")

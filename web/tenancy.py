@@ -51,6 +51,7 @@ class TenantView:
     timezone: str
     primary_color: str
     logo_svg: str
+    logo_etag: str
     letterhead: str
 
     @classmethod

@@ -82,6 +82,7 @@ def upgrade():
 
     with op.batch_alter_table('tenants', schema=None) as batch_op:
         batch_op.add_column(sa.Column('logo_png', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('logo_etag', sa.String(length=40), server_default='', nullable=False))
         batch_op.add_column(sa.Column('suspended_at', sa.DateTime(), nullable=True))
 
 
@@ -89,6 +90,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('tenants', schema=None) as batch_op:
         batch_op.drop_column('suspended_at')
+        batch_op.drop_column('logo_etag')
         batch_op.drop_column('logo_png')
 
     with op.batch_alter_table('departments', schema=None) as batch_op:
