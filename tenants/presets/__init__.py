@@ -38,9 +38,11 @@ __all__ = [
     "PresetRoute",
     "PresetError",
     "available",
+    "check_preset",
     "demos",
     "load_demo",
     "load_preset",
+    "parse_preset",
     "read_demo",
     "read_preset",
 ]
@@ -81,6 +83,19 @@ def read_preset(path: pathlib.Path) -> Preset:
     return _read(path, Preset)
 
 
+def parse_preset(text: str, source: str) -> Preset:
+    """Check a preset's TOML text (an uploaded configuration file, say) as a file is checked.
+
+    ``source`` names the text in messages: :class:`PresetError` says "<source>: <key>: …".
+    """
+    return _parse(text, source, Preset)
+
+
+def check_preset(data: dict[str, Any], source: str) -> Preset:
+    """Check a preset's data as a file's is checked (an export read back from the database)."""
+    return _check(data, source, Preset)
+
+
 def read_demo(path: pathlib.Path, preset: Preset) -> Demo:
     """Read and check one demo file against its preset."""
     return _read(path, Demo, {"preset": preset})
@@ -93,15 +108,26 @@ def _path(folder: pathlib.Path, name: str, names: list[str]) -> pathlib.Path:
 
 
 def _read(path: pathlib.Path, model: type[M], context: dict[str, Any] | None = None) -> M:
+    return _parse(path.read_text(encoding="utf-8"), path.name, model, context)
+
+
+def _parse(text: str, source: str, model: type[M], context: dict[str, Any] | None = None) -> M:
+    """The one reader: files on disk and uploaded text alike, errors naming ``source``."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PresetError(f"{path.name}: not valid TOML: {exc}") from None
+        raise PresetError(f"{source}: not valid TOML: {exc}") from None
+    return _check(data, source, model, context)
+
+
+def _check(
+    data: dict[str, Any], source: str, model: type[M], context: dict[str, Any] | None = None
+) -> M:
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
         problems = "; ".join(_problem(err) for err in exc.errors())
-        raise PresetError(f"{path.name}: {problems}") from None
+        raise PresetError(f"{source}: {problems}") from None
 
 
 def _problem(err: Any) -> str:
