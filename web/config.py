@@ -60,6 +60,8 @@ def from_env(instance_path: str) -> dict:
         # How many proxies in front set X-Forwarded-For/-Proto (web/security.py).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # How long a link to set a password works (a new account's, or after a reset).
+        "PASSWORD_LINK_HOURS": int(os.environ.get("PASSWORD_LINK_HOURS", "72") or 72),
         # The largest attachment, plus room for the rest of the form it comes with.
         "MAX_CONTENT_LENGTH": MAX_ATTACHMENT_BYTES + 1024 * 1024,
         "SESSION_COOKIE_SAMESITE": "Lax",
