@@ -15,14 +15,25 @@ width can therefore never be issued a number it issued before.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import typing
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
-from tenants.db import db, upsert_returning
-from tenants.models import Tenant
+from tenants import audit
+from tenants.db import db, tenant_bound, upsert_returning
+from tenants.models import Tenant, User
 from tenants.settings import NumberPattern
 
+from .errors import InvalidInput
 from .models import CaseCounter
+
+# The date parts a pattern may have, longest first; "" for none.
+DATE_PARTS: tuple[str, ...] = typing.get_args(NumberPattern.model_fields["date_part"].annotation)
+PREFIX = re.compile(r"[A-Z]{1,10}")
+_WIDTH = {type(m).__name__: m for m in NumberPattern.model_fields["width"].metadata}
+WIDTHS = range(_WIDTH["Ge"].ge, _WIDTH["Le"].le + 1)
 
 
 def stem(prefix: str, pattern: NumberPattern, day: dt.date) -> str:
@@ -67,3 +78,41 @@ def preview(prefix: str, pattern: NumberPattern, tenant_id: int, day: dt.date) -
         )
     )
     return format_number(head, pattern, (current or 0) + 1)
+
+
+def set_pattern(
+    tenant: Tenant, actor: User | None, prefix: str, date_part: str, width: int
+) -> bool:
+    """Change how the tenant's case numbers read; False when nothing changed.
+
+    Numbers issued before stay as they are. Each stem keeps its own counter, so no pattern,
+    nor going back to an earlier one, can issue a number twice. InvalidInput names the field
+    at fault; a change is audited with the values before and after.
+    """
+    if not PREFIX.fullmatch(prefix or ""):
+        raise InvalidInput("prefix", _l("Use 1 to 10 capital letters A to Z."))
+    if date_part not in DATE_PARTS:
+        raise InvalidInput("date_part", _l("Choose a date part."))
+    if width not in WIDTHS:
+        raise InvalidInput(
+            "width",
+            _l("Use %(low)s to %(high)s digits.", low=WIDTHS.start, high=WIDTHS.stop - 1),
+        )
+    before = _pattern_values(tenant)
+    if before == {"prefix": prefix, "date_part": date_part, "width": width}:
+        return False
+    tenant.case_prefix = prefix
+    tenant.update_config(case_number=NumberPattern(date_part=date_part, width=width))
+    with tenant_bound(tenant.id):
+        audit.record(
+            actor,
+            "numbering.pattern",
+            "case_number",
+            {"before": before, "after": _pattern_values(tenant)},
+        )
+    return True
+
+
+def _pattern_values(tenant: Tenant) -> dict[str, object]:
+    pattern = tenant.config.case_number
+    return {"prefix": tenant.case_prefix, "date_part": pattern.date_part, "width": pattern.width}
