@@ -5,11 +5,14 @@ from __future__ import annotations
 import pathlib
 
 import pytest
+import sqlalchemy as sa
+from coloraide import Color
 from pydantic import ValidationError
 
 from casework import catalog
+from casework.models import Cause, RoutingRule
 from tenants import presets, settings
-from tenants.db import db
+from tenants.db import db, tenant_bound
 from tenants.presets import FOLDER, PresetError, read_demo, read_preset
 from tenants.settings import Limit, TenantSettings, UndefinedWords, Unit
 
@@ -23,9 +26,13 @@ def _preset(tmp_path: pathlib.Path, text: str) -> presets.Preset:
     return read_preset(path)
 
 
+EIGHT = {"company", "mall", "city", "hospital", "estate", "service", "power", "property"}
+
+
 def test_every_preset_and_demo_file_validates():
-    assert {"mall", "hospital", "city"} <= set(presets.available())
-    assert {"mall", "hospital", "city"} <= set(presets.demos()) <= set(presets.available())
+    # One preset, with a demo tenant, for each organisation of rules.md.
+    assert set(presets.available()) >= EIGHT
+    assert EIGHT <= set(presets.demos()) <= set(presets.available())
     for name in presets.available():
         preset = read_preset(FOLDER / f"{name}.toml")
         assert preset.settings.channels and preset.categories
@@ -152,3 +159,55 @@ def test_a_tenant_is_provisioned_from_its_preset(world):
     assert tenant.case_prefix == preset.case_prefix
     with pytest.raises(ValueError, match="exists already"):
         catalog.provision("gamma", "city")
+
+
+@pytest.mark.parametrize("name", presets.available())
+def test_every_preset_provisions_with_its_causes_and_routing_rules(app, name):
+    preset = presets.load_preset(name)
+    assert preset.causes and preset.routing
+    tenant = catalog.provision(f"fresh-{name}", name)
+    db.session.commit()
+    with tenant_bound(tenant.id):
+        causes = db.session.scalars(sa.select(Cause).order_by(Cause.position)).all()
+        rules = db.session.scalars(sa.select(RoutingRule).order_by(RoutingRule.position)).all()
+        assert [(c.code, c.name, c.active) for c in causes] == [
+            (c.code, c.name, c.active) for c in preset.causes
+        ]
+        assert [
+            (
+                r.category.code if r.category else None,
+                r.channel,
+                r.keyword,
+                r.location,
+                r.department.code,
+                r.active,
+            )
+            for r in rules
+        ] == [
+            (r.category, r.channel, r.keyword, r.location, r.department, r.active)
+            for r in preset.routing
+        ]
+
+
+@pytest.mark.parametrize("name", presets.available())
+def test_every_preset_brands_readably_and_safely(name):
+    preset = presets.load_preset(name)
+    # White text on the primary colour (the bar, the buttons) meets WCAG AA.
+    assert Color(preset.primary_color).contrast("white") >= 4.5
+    logo = preset.logo_svg.lower()
+    assert logo.startswith("<svg") and logo.endswith("</svg>")
+    assert "script" not in logo and " on" not in logo and "href" not in logo
+
+
+def test_presets_number_their_cases_apart():
+    """Each organisation's case numbers start with its own prefix."""
+    prefixes = [presets.load_preset(name).case_prefix for name in presets.available()]
+    assert len(set(prefixes)) == len(prefixes)
+
+
+@pytest.mark.parametrize("name", presets.demos())
+def test_every_demo_shows_cases_at_several_stages(name):
+    demo = presets.load_demo(name)
+    assert 3 <= len(demo.cases) <= 5
+    assert len({c.stage for c in demo.cases}) >= 3
+    assert {"accepted", "closed"} <= {c.stage for c in demo.cases}

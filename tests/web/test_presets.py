@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -30,7 +31,10 @@ def test_each_preset_files_and_issues_a_receipt(client, preset):
     assert response.status_code == 303
     page = client.get(response.headers["Location"])
     number = re.search(r'data-testid="case-number">([^<]+)<', page.text).group(1)
-    assert number.startswith(data.case_prefix)
+    # The tenant's own pattern: its prefix, a date part, then the sequence's digits.
+    pattern = data.settings.case_number
+    date_digits = len(dt.date(2026, 1, 1).strftime(pattern.date_part)) if pattern.date_part else 0
+    assert re.fullmatch(rf"{data.case_prefix}\d{{{date_digits}}}-\d{{{pattern.width}}}", number)
     # The receipt is named by the tenant's own title for it, on the page and on the status page.
     button = f"{data.settings.letter.ack_title}（PDF）"
     assert button in page.text
