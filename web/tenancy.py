@@ -13,13 +13,26 @@ from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, abort, current_app, g, request, session
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from tenants.db import bind_tenant, db, release_tenant, unscoped
 from tenants.models import Role, Tenant, User
 
 from .extensions import login_manager
+from .htmx import is_htmx
 
 
 def init_app(app: Flask) -> None:
@@ -71,6 +84,36 @@ def _bind_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
     # Plain values, never expired: read by i18n, url_for after a commit and the error pages.
     g.tenant_view = TenantView.of(tenant)
     g.tenant_token = bind_tenant(tenant.id)
+    if tenant.suspended_at is not None and endpoint not in SERVED_WHILE_PAUSED:
+        abort(_paused())
+
+
+# What a suspended tenant still serves: the colours its paused page is drawn in.
+SERVED_WHILE_PAUSED = frozenset({"brand_css"})
+
+
+def _paused() -> Response:
+    """The 503 every URL of a suspended tenant answers, in the tenant's language.
+
+    Checked here, where the URL's tenant is bound, so the portal, the status lookup, the
+    desk, its log-in and any blueprint added later are paused alike, before any view or
+    session loads: staff cannot log in, and a session that was open finds nothing (it works
+    again once the tenant is resumed). Nothing is deleted. Jobs are not paused: letters,
+    reminders and mail already owed keep going out (see :mod:`tenants.platform`).
+    """
+    title = _("Service paused")
+    text = _(
+        "%(name)s has paused this service for now. Your complaints and cases are kept; "
+        "please try again later.",
+        name=g.tenant_view.name,
+    )
+    if is_htmx():
+        page = render_template("errors/_error.html", code=503, title=title, text=text)
+    else:
+        page = render_template("errors/paused.html", title=title, text=text)
+    response = make_response(page, 503)
+    response.vary.add("HX-Request")
+    return response
 
 
 DESK_PREFIX = "/t/<slug>/desk"
