@@ -69,3 +69,41 @@ def record(
         row.tenant_id = actor.tenant_id
     db.session.add(row)
     return row
+
+
+# The most one call returns: a page of the log, or a chunk of its CSV export.
+MAX_LIMIT = 500
+
+
+def events(
+    *,
+    kind: str = "",
+    actor_id: int | None = None,
+    no_actor: bool = False,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    before: tuple[dt.datetime, int] | None = None,
+    limit: int = 50,
+) -> list[AuditEvent]:
+    """The bound tenant's events, newest first, after the position ``before`` (at, id).
+
+    ``kind`` is a prefix ("user" finds "user.password"); ``actor_id`` one staff member's,
+    ``no_actor`` those made by no one of the staff (the system, the platform operator);
+    ``since`` inclusive and ``until`` exclusive, naive UTC. At most ``limit`` rows (capped
+    at :data:`MAX_LIMIT`): the log is read a page at a time, ``ORDER BY at DESC, id DESC``.
+    """
+    stmt = sa.select(AuditEvent)
+    if kind:
+        stmt = stmt.where(AuditEvent.kind.startswith(kind, autoescape=True))
+    if actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == actor_id)
+    elif no_actor:
+        stmt = stmt.where(AuditEvent.actor_id.is_(None))
+    if since is not None:
+        stmt = stmt.where(AuditEvent.at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEvent.at < until)
+    if before is not None:
+        stmt = stmt.where(sa.tuple_(AuditEvent.at, AuditEvent.id) < sa.tuple_(*before))
+    stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    return list(db.session.scalars(stmt.limit(max(1, min(limit, MAX_LIMIT)))))
