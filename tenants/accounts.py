@@ -49,6 +49,13 @@ class Refused(ValueError):
         return str(self.message)
 
 
+_LAST_ADMIN = _l(
+    "This is the last active admin of the organisation: make someone else admin first."
+)
+# Handlers and department heads work for a department; the others need none.
+_NEEDS_DEPARTMENT = (Role.HANDLER, Role.DEPT_HEAD)
+
+
 def authenticate(username: str, password: str, hash_method: str) -> User | None:
     """The bound tenant's active user with this name and password, or None.
 
@@ -167,6 +174,7 @@ def create_account(
         if taken is not None:
             raise Refused("username", _l("This user name is taken already."))
         department = _department(department_id, tenant.id)
+        _needs_department(Role(role), department)
         user = User(
             tenant_id=tenant.id,
             username=username,
@@ -199,26 +207,47 @@ def create_account(
     return user
 
 
-def update_details(actor: User, user: User, *, name: str, email: str, phone: str) -> bool:
-    """Change a staff member's name, email and phone; audited per field changed.
+def update_member(
+    actor: User,
+    user: User,
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    role: Role,
+    department_id: int | None,
+) -> list[str]:
+    """Change a staff member's details, role and department at once; each change audited.
 
-    Returns whether anything changed; the caller commits.
+    Returns the audit kinds recorded (empty: nothing changed). All or nothing: refused
+    before anything changes when the name is empty, the department is not an active one of
+    the tenant's, a handler or department head would have none, or the last active admin
+    would stop being admin. The caller commits.
     """
-    changed = False
-    for field, value in (
-        ("name", name.strip()),
-        ("email", email.strip()),
-        ("phone", phone.strip()),
-    ):
+    role = Role(role)
+    name = name.strip()
+    if not name:
+        raise Refused("name", _l("Give a name."))
+    department = (
+        _department(department_id, user.tenant_id)
+        if department_id != user.department_id
+        else _current_department(user)
+    )
+    _needs_department(role, department)
+    if role != user.role and user.role == Role.ADMIN and user.active:
+        _keep_an_admin(user, _LAST_ADMIN)
+    kinds = []
+    if set_role(actor, user, role):
+        kinds.append("user.role")
+    if set_department(actor, user, department_id):
+        kinds.append("user.department")
+    for field, value in (("name", name), ("email", email.strip()), ("phone", phone.strip())):
         before = getattr(user, field)
-        if value == before:
-            continue
-        if field == "name" and not value:
-            raise Refused("name", _l("Give a name."))
-        setattr(user, field, value)
-        audit.record(actor, f"user.{field}", user.username, {"before": before, "after": value})
-        changed = True
-    return changed
+        if value != before:
+            setattr(user, field, value)
+            audit.record(actor, f"user.{field}", user.username, {"before": before, "after": value})
+            kinds.append(f"user.{field}")
+    return kinds
 
 
 def set_role(actor: User, user: User, role: Role) -> bool:
@@ -230,7 +259,7 @@ def set_role(actor: User, user: User, role: Role) -> bool:
     if role == user.role:
         return False
     if user.role == Role.ADMIN and user.active:
-        _keep_an_admin(user, _l("This is the last active admin: make someone else admin first."))
+        _keep_an_admin(user, _LAST_ADMIN)
     before = user.role
     user.role = role
     audit.record(actor, "user.role", user.username, {"before": before.value, "after": role.value})
@@ -265,7 +294,9 @@ def deactivate(actor: User | None, user: User) -> None:
     if not user.active:
         return
     if user.role == Role.ADMIN:
-        _keep_an_admin(user, _l("This is the last active admin: make someone else admin first."))
+        _keep_an_admin(user, _LAST_ADMIN)
+    if actor is not None and actor.id == user.id:
+        raise Refused(None, _l("You cannot deactivate your own account; ask another admin."))
     user.active = False
     user.end_sessions()
     audit.record(actor, "user.active", user.username, {"before": True, "after": False})
@@ -283,13 +314,31 @@ def reset_password(actor: User | None, user: User, *, label: str | None = None) 
     """Make the user's password unusable and end their sessions, so a new set-password link
     (delivered by the caller) is the only way back in; every older link stops working.
 
-    Audited as ``user.password_link``; the caller commits.
+    Audited as ``user.password_link``; the caller commits. Refused for a deactivated user
+    (reactivate them first) and for the actor's own account (their own password is changed
+    on their account page: a reset would log them out before they saw the link).
     """
+    if not user.active:
+        raise Refused(None, _l("This account is deactivated: reactivate it first."))
+    if actor is not None and actor.id == user.id:
+        raise Refused(None, _l("Change your own password on your account page."))
     user.password_hash = unusable_password()
     user.end_sessions()
     audit.record(
         actor, "user.password_link", user.username, {"before": None, "after": None}, label=label
     ).tenant_id = user.tenant_id
+
+
+def _needs_department(role: Role, department: Department | None) -> None:
+    """Handlers and department heads work for a department: refuse one without."""
+    if role in _NEEDS_DEPARTMENT and department is None:
+        raise Refused("department_id", _l("A handler or department head needs a department."))
+
+
+def _current_department(user: User) -> Department | None:
+    if user.department_id is None:
+        return None
+    return db.session.scalar(sa.select(Department).where(Department.id == user.department_id))
 
 
 def _keep_an_admin(user: User, message: object) -> None:

@@ -11,7 +11,7 @@ from tenants.db import db, tenant_bound
 def ids(org) -> dict[str, int | str]:
     with tenant_bound(org.tenant.id):
         user = accounts.create_account(
-            org.tenant, None, username=f"new_{org.slug}", name=f"新员工 {org.slug}", role="handler"
+            org.tenant, None, username=f"new_{org.slug}", name=f"新员工 {org.slug}", role="intake"
         )
         db.session.commit()
         token = accounts.password_token(user, current_app.config["SECRET_KEY"])
