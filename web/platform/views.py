@@ -185,7 +185,9 @@ def _create(form: PresetTenantForm | FileTenantForm, provision):
         created=tenant,
         admin=admin,
         link=link,
-        login_url=url_for("auth.login", slug=tenant.slug, _external=True),
+        # Under the address people use, like the link itself, not this request's host.
+        login_url=current_app.config["PUBLIC_URL"].rstrip("/")
+        + url_for("auth.login", slug=tenant.slug),
     )
 
 
