@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from casework import catalog
+from casework import catalog, exchange
 from casework.models import Case, Category
 from casework.operations import dispatch, handling, intake, rectification, repeats, revisits
 from casework.states import Channel, Status
 from tenants import bootstrap, presets
 from tenants.db import db, tenant_bound, unscoped, utcnow
 from tenants.models import Department, Role, Tenant, User
-from tenants.presets import DemoCase
+from tenants.presets import DemoCase, Preset
 
 tenants_cli = AppGroup("tenants", help="Create and list tenants.")
 demo_cli = AppGroup("demo", help="Demo tenants with sample cases.")
@@ -27,15 +28,64 @@ DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on start for the demo account
 
 @tenants_cli.command("create")
 @click.argument("slug")
-@click.option("--preset", type=click.Choice(presets.available()), required=True)
+@click.option("--preset", type=click.Choice(presets.available()), help="Start from a preset.")
+@click.option(
+    "--from-file",
+    "config_file",
+    type=click.File("r", encoding="utf-8-sig"),
+    help="Start from a configuration file (flask tenants export).",
+)
 @click.option("--admin", "admin_username", default="admin", show_default=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_tenant(slug: str, preset: str, admin_username: str, password: str) -> None:
-    """Create a tenant from a preset, with a first admin user."""
-    tenant = catalog.provision(slug, preset)
+def create_tenant(
+    slug: str, preset: str | None, config_file, admin_username: str, password: str
+) -> None:
+    """Create a tenant from a preset or a configuration file, with a first admin user."""
+    if (preset is None) == (config_file is None):
+        raise click.UsageError("give exactly one of --preset and --from-file")
+    if config_file is not None:
+        name = pathlib.Path(config_file.name).name
+        try:
+            config = exchange.read_config(config_file.read(), name)
+        except exchange.PresetError as exc:
+            raise click.ClickException(str(exc)) from None
+        source: str | Preset = config
+        origin = pathlib.Path(name).stem.removesuffix("-config")[:40] or "custom"
+    else:
+        source, origin = preset, None
+    try:
+        tenant = catalog.provision(slug, source, origin=origin)
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
     bootstrap.add_user(tenant, admin_username, "管理员", Role.ADMIN, password)
     db.session.commit()
     click.echo(f"created tenant {slug!r} ({tenant.name}) with admin {admin_username!r}")
+
+
+@tenants_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of standard output.",
+)
+def export_tenant(slug: str, output: str | None) -> None:
+    """Write a tenant's configuration as a file that `create --from-file` takes."""
+    with unscoped():
+        tenant = db.session.scalar(sa.select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise click.ClickException(f"no tenant {slug!r}")
+    try:
+        text = exchange.dump(exchange.export_config(tenant))
+    except exchange.PresetError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    pathlib.Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
 
 
 @tenants_cli.command("list")

@@ -185,7 +185,7 @@ def test_csv_export_is_filtered_streamed_excel_ready_and_formula_safe(client, wo
     response = client.get(f"{URL}.csv", query_string={"lang": "en"})
     assert response.status_code == 200
     assert response.is_streamed
-    assert response.mimetype == "text/csv"
+    assert response.content_type == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == "attachment; filename=alpha-audit.csv"
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8

@@ -346,8 +346,7 @@ def audit_csv():
                     return
                 before = (chunk[-1].at, chunk[-1].id)
 
-    response = Response(lines(), mimetype="text/csv")
-    response.charset = "utf-8"
+    response = Response(lines(), content_type="text/csv; charset=utf-8")
     response.headers.set("Content-Disposition", "attachment", filename=f"{g.tenant.slug}-audit.csv")
     return response
 
