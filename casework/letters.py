@@ -1,14 +1,27 @@
-"""What goes on a letter, as plain, printable values: the renderer never sees an ORM object."""
+"""What goes on a letter, as plain, printable values: the renderer never sees an ORM object.
+
+Also the wording a tenant gives each kind of letter (title, opening, closing; audited), and
+the sample case the letters page previews that wording on, which is never saved.
+"""
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
-from tenants.models import Tenant
+from flask_babel import lazy_gettext as _l
 
-from . import deadlines, plaintext
+from tenants import audit
+from tenants.db import utcnow
+from tenants.models import Tenant, User
+from tenants.settings import LETTER_LIMITS, LETTER_PARTS, Wording
+
+from . import calendar, deadlines, numbering, plaintext, policy, routing
+from .errors import InvalidInput
 from .models import Case
+from .states import Channel, Priority, Stage, Status
 
 
 def status_url(base_url: str, tenant: Tenant, case: Case) -> str:
@@ -30,9 +43,17 @@ def summary(description: str) -> str:
     return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
 
 
-def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[str, Any]:
-    """Everything the acknowledgement letter (受理确认函, CO-2, HOSP-3) prints."""
-    wording = tenant.config.letter
+def acknowledgement_context(
+    tenant: Tenant, case: Case, base_url: str, wording: Wording | None = None
+) -> dict[str, Any]:
+    """Everything the acknowledgement letter (受理确认函, CO-2, HOSP-3) prints.
+
+    ``wording`` stands in for the tenant's saved wording (the letters page's preview).
+    """
+    wording = wording or tenant.config.letter.wording("ack")
+    # From the catalogue by id rather than the relationship: a sample case is never in a
+    # session, and its relationship would read as empty.
+    category = routing.category(tenant, case.category_id)
     accepted = deadlines.to_local(case.accepted_at, tenant.timezone)
     due = deadlines.to_local(case.reply_due_at, tenant.timezone) if case.reply_due_at else None
     context = {
@@ -40,16 +61,16 @@ def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[s
         "letterhead": tenant.letterhead,
         "logo_svg": tenant.logo_svg,
         "primary_color": tenant.primary_color,
-        "title": wording.ack_title,
-        "opening": wording.ack_opening,
-        "closing": wording.ack_closing,
+        "title": wording.title,
+        "opening": wording.opening,
+        "closing": wording.closing,
         "number": case.number,
         "access_code": case.access_code,
         "accepted_at": accepted.replace(tzinfo=None),
         "accepted_by": case.accepted_by_label,
         "accepted_contact": case.accepted_by_contact,
         "complainant": case.complainant_name,
-        "category": case.category.name if case.category else "",
+        "category": category.name if category else "",
         "channel": case.channel.value,
         "location": case.location,
         "summary": summary(case.description),
@@ -60,3 +81,99 @@ def acknowledgement_context(tenant: Tenant, case: Case, base_url: str) -> dict[s
     # Whatever reaches paper is printable: no control characters, no bidi overrides that
     # would make a name or a summary read differently from what was typed.
     return {k: plaintext.printable(v) if isinstance(v, str) else v for k, v in context.items()}
+
+
+def logo_data_uri(tenant: Tenant) -> str:
+    """The tenant's logo as a letter embeds it: the uploaded PNG if any, else the SVG."""
+    if tenant.logo_etag:
+        png = tenant.logo_png
+        if png:
+            return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    if tenant.logo_svg:
+        svg = base64.b64encode(tenant.logo_svg.encode("utf-8")).decode("ascii")
+        return "data:image/svg+xml;base64," + svg
+    return ""
+
+
+def wording_from(title: str, opening: str, closing: str) -> Wording:
+    """Wording as typed into the letters page, checked: InvalidInput names a part at fault.
+
+    Each part is one paragraph, as the letter prints it (line breaks typed in a box fold
+    into spaces), within its length limit, without control characters.
+    """
+    parts = {}
+    for part, typed in zip(LETTER_PARTS, (title, opening, closing), strict=True):
+        text = " ".join((typed or "").split())
+        if plaintext.printable(text, multiline=False) != text:
+            raise InvalidInput(part, _l("Remove the control characters from this text."))
+        if len(text) > LETTER_LIMITS[part]:
+            raise InvalidInput(
+                part,
+                _l(
+                    "At most %(limit)s characters (now %(length)s): the letter keeps to one page.",
+                    limit=LETTER_LIMITS[part],
+                    length=len(text),
+                ),
+            )
+        parts[part] = text
+    return Wording(**parts)
+
+
+def set_wording(tenant: Tenant, actor: User | None, kind: str, wording: Wording) -> bool:
+    """Give letters of ``kind`` new wording (from :func:`wording_from`); False if unchanged.
+
+    Audited as "letter.<kind>" with the wording before and after.
+    """
+    before = tenant.config.letter.wording(kind)
+    if wording == before:
+        return False
+    tenant.update_config(letter=tenant.config.letter.with_wording(kind, wording))
+    audit.record(
+        actor,
+        f"letter.{kind}",
+        kind,
+        {"before": before.model_dump(), "after": wording.model_dump()},
+    )
+    return True
+
+
+SAMPLE_ACCESS_CODE = "SAMPLE00"
+
+
+def sample_case(tenant: Tenant, now: dt.datetime | None = None) -> Case:
+    """A case for previews: the tenant's next number, its first category, its reply date.
+
+    Never added to a session and never saved; nothing is taken (the number is only
+    peeked at, see :func:`numbering.preview`). Call it in the tenant's locale: the
+    complainant's words are sample text in the letter's language.
+    """
+    now = now or utcnow()
+    categories = routing.categories(tenant)
+    day = deadlines.local_today(now, tenant.timezone)
+    case = Case(
+        tenant_id=tenant.id,
+        number=numbering.preview(tenant.case_prefix, tenant.config.case_number, tenant.id, day),
+        access_code=SAMPLE_ACCESS_CODE,
+        status=Status.ACCEPTED,
+        channel=Channel.WEB,
+        priority=Priority.NORMAL,
+        category_id=categories[0].id if categories else None,
+        description=str(
+            _l(
+                "Sample complaint: the receipt for my purchase on the second floor was "
+                "charged twice, and I ask for the difference to be refunded."
+            )
+        ),
+        location=str(_l("Second floor, service desk")),
+        complainant_name=str(_l("Sample Complainant")),
+        accepted_at=now,
+        accepted_by_label=tenant.duty_contact_name,
+        accepted_by_contact=tenant.duty_contact_phone,
+        created_at=now,
+    )
+    target = policy.target_for(tenant, Stage.RESULT, case)
+    if target is not None:
+        case.reply_due_at = deadlines.compute(
+            now, target, tenant.timezone, calendar.for_tenant(tenant)
+        ).at
+    return case

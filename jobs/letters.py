@@ -1,4 +1,5 @@
-"""Letters: the acknowledgement (受理确认函) rendered once per case and sent once."""
+"""Letters: the acknowledgement (受理确认函) rendered once per case and sent once, and the
+preview of a kind's wording on a sample case, rendered by the same code and never saved."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from typing import Any
 
 import segno
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from casework import access
-from casework.letters import acknowledgement_context
+from casework.letters import acknowledgement_context, logo_data_uri, sample_case
 from casework.models import Case, Letter
 from tenants.db import db
 from tenants.models import Tenant
+from tenants.settings import Wording
 
 from . import notify, pdf
 from .runtime import job
@@ -24,31 +26,57 @@ from .runtime import job
 
 @dataclass(frozen=True)
 class LetterKind:
-    """A kind of letter: its template and the plain-value context it prints."""
+    """A kind of letter: its template, the plain-value context it prints, and its name on
+    the letters page, where the tenant admin words its title, opening and closing.
+
+    ``context(tenant, case, base_url, wording)`` takes the wording to print, or None for
+    the tenant's saved wording of the kind.
+    """
 
     template: str
-    context: Callable[[Tenant, Case, str], dict[str, Any]]
+    context: Callable[[Tenant, Case, str, Wording | None], dict[str, Any]]
+    label: LazyString
 
 
-# Result letters, dossiers and revisit notices join here, one entry each.
+# Result letters, dossiers and revisit notices join here, one entry each; the letters page
+# lists every kind and keeps each kind's wording under its key.
 KINDS: dict[str, LetterKind] = {
-    "ack": LetterKind("letters/acknowledgement.html", acknowledgement_context),
+    "ack": LetterKind(
+        "letters/acknowledgement.html", acknowledgement_context, _l("Acknowledgement letter")
+    ),
 }
 
 
-def render_letter(tenant: Tenant, case: Case, kind: str) -> bytes:
-    """The case's letter of this kind as PDF bytes; ValueError for a kind that does not exist."""
+def render_letter(tenant: Tenant, case: Case, kind: str, wording: Wording | None = None) -> bytes:
+    """The case's letter of this kind as PDF bytes; ValueError for a kind that does not exist.
+
+    ``wording`` replaces the tenant's saved wording of the kind (the letters page's preview).
+    """
     try:
         spec = KINDS[kind]
     except KeyError:
         raise ValueError(f"no letter of kind {kind!r}; choose one of {sorted(KINDS)}") from None
-    ctx = spec.context(tenant, case, current_app.config["PUBLIC_URL"])
+    ctx = spec.context(tenant, case, current_app.config["PUBLIC_URL"], wording)
     qr = segno.make(ctx["status_url"], error="m")
     with force_locale(tenant.locale):
         html = render_template(
-            spec.template, letter=ctx, qr_image=qr.png_data_uri(scale=4, border=1)
+            spec.template,
+            letter=ctx,
+            qr_image=qr.png_data_uri(scale=4, border=1),
+            logo_image=logo_data_uri(tenant),
         )
     return pdf.render_pdf(html)
+
+
+def preview_letter(tenant: Tenant, kind: str, wording: Wording | None = None) -> bytes:
+    """The letter of ``kind`` for a sample case, with ``wording`` if given; writes nothing.
+
+    The sample case is built in the tenant's language and never joins the session, and
+    autoflush is off while it exists, so a preview cannot save a row even by accident.
+    """
+    with db.session.no_autoflush, force_locale(tenant.locale):
+        case = sample_case(tenant)
+        return render_letter(tenant, case, kind, wording)
 
 
 def ensure_letter(case: Case, kind: str = "ack") -> Letter:
