@@ -1,8 +1,10 @@
-"""Each tenant's colours as a small stylesheet the Content-Security-Policy allows.
+"""Each tenant's colours as a small stylesheet the Content-Security-Policy allows, and its
+uploaded PNG logo.
 
 Every page links ``/t/<slug>/brand.css`` (versioned by its content, so browsers keep it a
 year); the colours are worked out once per colour, with two derived ones that keep any
-brand colour readable on the bar and on the page.
+brand colour readable on the bar and on the page. An uploaded PNG logo is served from
+``/t/<slug>/logo.png?v=<digest>`` the same way (``templates/_macros/logo.html`` links it).
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import functools
 import hashlib
 import re
 
-from flask import Flask, current_app, g, request, url_for
+import sqlalchemy as sa
+from flask import Flask, abort, current_app, g, request, url_for
 from werkzeug.wrappers import Response
 
+from tenants.db import db
 from tenants.models import Tenant
 
 
 def init_app(app: Flask) -> None:
     """Serve the stylesheet and let templates link it."""
     app.add_url_rule("/t/<slug>/brand.css", "brand_css", brand_stylesheet)
+    app.add_url_rule("/t/<slug>/logo.png", "brand_logo", brand_logo)
     app.context_processor(lambda: {"brand_stylesheet": brand_url})
 
 
@@ -106,4 +111,30 @@ def brand_stylesheet() -> Response:
     else:
         response.cache_control.no_cache = True
     response.set_etag(version)
+    return response.make_conditional(request)
+
+
+def brand_logo() -> Response:
+    """``/t/<slug>/logo.png``: the tenant's uploaded PNG logo; 404 when it has none.
+
+    Public like the portal that shows it, and kept a year under the address the logo macro
+    gives (``?v=`` the digest, which changes with the picture); under any other ``v`` it is
+    revalidated. Always ``image/png`` with ``nosniff``, whatever bytes it holds (they were
+    checked as a PNG on upload), so a browser never reads it as anything else.
+    """
+    etag = g.tenant.logo_etag
+    if not etag:
+        abort(404)
+    data = db.session.scalar(sa.select(Tenant.logo_png).where(Tenant.id == g.tenant.id))
+    if not data:
+        abort(404)
+    response = current_app.response_class(data, mimetype="image/png")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.public = True
+    if request.args.get("v") == etag:
+        response.cache_control.max_age = _YEAR
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.no_cache = True
+    response.set_etag(etag)
     return response.make_conditional(request)
