@@ -50,6 +50,8 @@ def init_app(app: Flask) -> None:
     Flask runs ``after_request`` hooks last-registered first, so hooks registered here run
     after every other one and see the final response, error pages included.
     """
+    # Registered before Talisman's hook so it runs after it, on the headers Talisman set.
+    app.after_request(_let_own_pages_frame)
     talisman.init_app(
         app,
         force_https=False,
@@ -69,6 +71,32 @@ def init_app(app: Flask) -> None:
     )
     app.after_request(no_store_unless_public)
     trust_proxies(app)
+
+
+# The one exception to "no frames": the letters page (web/admin/letters.py) shows its live
+# preview, a PDF, in an <iframe>. The page needs nothing for that (frame-src falls back to
+# default-src 'self'), but the PDF must let the app's own pages frame it, or the browser shows
+# an error in the frame. Only the responses a view marks with framed_by_own_pages() get
+# `frame-ancestors 'self'` and `X-Frame-Options: SAMEORIGIN`; everything else, that view's
+# own refusals and error pages included, keeps 'none' and DENY, and no other site may frame
+# even the preview.
+_NO_FRAMES = "frame-ancestors 'none'"
+_OWN_FRAMES = "frame-ancestors 'self'"
+
+
+def framed_by_own_pages(response: Response) -> Response:
+    """Let this response, and only it, be framed by the app's own pages (a PDF preview)."""
+    response.framed_by_own_pages = True
+    return response
+
+
+def _let_own_pages_frame(response: Response) -> Response:
+    if getattr(response, "framed_by_own_pages", False):
+        policy = response.headers.get("Content-Security-Policy", "")
+        if _NO_FRAMES in policy:
+            response.headers["Content-Security-Policy"] = policy.replace(_NO_FRAMES, _OWN_FRAMES)
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 def trust_proxies(app: Flask) -> None:
