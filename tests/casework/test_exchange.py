@@ -36,6 +36,10 @@ def test_every_preset_round_trips_through_a_tenant_and_a_file():
     assert {"mall", "hospital", "city"} <= set(names)
     for name in names:
         preset = load_preset(name)
+        # An export lists calendar days by date; a preset that did not would not come back
+        # in its own order, so presets keep them in date order too.
+        days = [d.day for d in preset.calendar]
+        assert days == sorted(days), f"{name}: list the calendar days in date order"
         tenant = catalog.provision(f"rt-{name}", name)
         db.session.flush()
         exported = exchange.export_config(tenant)
