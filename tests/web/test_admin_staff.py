@@ -141,7 +141,7 @@ def test_adding_staff_with_mail_on_mails_the_link_once(app, client, world, mail_
     added = _new(client, world.a)
     assert added.status_code == 303
     page = client.get(added.headers["Location"])
-    assert "emailed to wang@example.com" in page.text
+    assert "being emailed to wang@example.com" in page.text
     assert 'id="password-link"' not in page.text
     assert len(mail_on) == 1
     mail = mail_on[0]

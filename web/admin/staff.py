@@ -101,7 +101,7 @@ def _hand_over_link(user: User) -> None:
     url = deliver_password_link(user)
     if url is None:
         flash(
-            _("A link to set a password has been emailed to %(email)s.", email=user.email),
+            _("A link to set a password is being emailed to %(email)s.", email=user.email),
             "success",
         )
     else:
