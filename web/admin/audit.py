@@ -34,7 +34,7 @@ from tenants.models import Role, User
 
 from ..forms import choices, query_id
 from ..htmx import render
-from ..i18n import change_field
+from ..i18n import change_field, colon
 from ..tenancy import staff_required
 from . import bp, section
 from .forms import limit_label
@@ -155,7 +155,7 @@ def show(value: Any, key: str = "", kind: str = "") -> str:
     if isinstance(value, dict):
         if set(value) == {"value", "unit"}:
             return f"{value['value']} {_word(Unit, value['unit'])}"
-        return "; ".join(f"{field_label(k)}: {show(v, k, kind)}" for k, v in value.items())
+        return "; ".join(f"{colon(field_label(k))}{show(v, k, kind)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(show(v, key, kind) for v in value)
     if kind == "policy.reminders" and isinstance(value, float):
@@ -360,8 +360,7 @@ def _csv_row(event: audit.AuditEvent, tz: str) -> list[str]:
         kind_label(event.kind),
         event.subject,
         "; ".join(
-            f"{c.field}: {c.before} → {c.after}" if c.field else f"{c.before} → {c.after}"
-            for c in changes(event)
+            f"{colon(c.field) if c.field else ''}{c.before} → {c.after}" for c in changes(event)
         ),
         _json(recorded.get("before")),
         _json(recorded.get("after")),
