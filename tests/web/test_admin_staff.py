@@ -340,3 +340,31 @@ def test_staff_change_their_own_password(app, client, world):
     assert _queue(other, world.a).status_code == 302  # the other one has ended
     r = app.test_client().post("/t/alpha/desk/login", data={"username": "desk", "password": GOOD})
     assert r.status_code == 303
+
+
+def test_a_link_can_be_delivered_from_outside_any_tenant(app, world, monkeypatch):
+    """The platform console gives a new tenant's first admin their link, with no tenant
+    bound and no tenant request."""
+    from tenants import accounts
+    from web.auth.links import deliver_password_link
+
+    chief = accounts.create_account(
+        world.b.tenant, None, username="chief", name="主任", role=Role.ADMIN, email="c@example.com"
+    )
+    url = deliver_password_link(chief)
+    db.session.commit()
+    assert url.startswith("http://closeloop.test/t/beta/desk/password/")
+    browser = app.test_client()
+    path = url.removeprefix("http://closeloop.test")
+    assert "主任" in browser.get(path).text
+    # With mail on, it is queued for after the commit, and mailed once.
+    FakeSmtp.sent = []
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.beta.test")
+    monkeypatch.setattr(smtplib, "SMTP", FakeSmtp)
+    with tenant_bound(world.b.tenant.id):
+        chief = db.session.merge(chief)
+        accounts.reset_password(None, chief, label="operator")
+    assert deliver_password_link(chief) is None
+    db.session.commit()
+    assert [m["To"] for m in FakeSmtp.sent] == ["c@example.com"]
+    assert browser.get(path).status_code == 404  # the reset spoilt the first link
