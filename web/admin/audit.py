@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,7 +149,7 @@ def field_label(key: str) -> str:
 def show(value: Any, key: str = "", kind: str = "") -> str:
     """A recorded value in the user's words: labels for the domain's words, a time limit as
     "5 working days", a list joined, a record as "key: value; …"."""
-    if value is None or value == "" and key != "date_part":
+    if value is None or (value == "" and key != "date_part"):
         return "—"
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
@@ -241,19 +242,13 @@ class Query:
     until: dt.datetime | None = None
 
     def args(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "actor_id": self.actor_id,
-            "no_actor": self.no_actor,
-            "since": self.since,
-            "until": self.until,
-        }
+        return dataclasses.asdict(self)
 
 
 def _filters() -> tuple[AuditFilter, Query]:
     form = AuditFilter(request.args)
     kind = request.args.get("kind", "").strip()[:40]
-    areas = [(a, label) for a, label in AREAS.items()]
+    areas = list(AREAS.items())
     if kind and kind not in AREAS:
         areas.append((kind, kind))
     form.kind.choices = choices([("", _("Any")), *areas])
