@@ -35,7 +35,8 @@ class Complaint:
     location: str = ""
     occurred_at: dt.datetime | None = None
     preferred_contact: ContactMethod = ContactMethod.PHONE
-    priority: Priority = Priority.NORMAL
+    # None when the complainant or clerk asked for none: the category's default applies.
+    priority: Priority | None = None
     # When a letter, mail or message reached the organisation, if before it was registered.
     received_at: dt.datetime | None = None
     # The file as sent; its type is read from the bytes (casework.uploads), never taken
@@ -74,6 +75,11 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         category = routing.category(tenant, complaint.category_id)
         if category is None:
             raise InvalidInput("category_id", _l("Choose a category from the list."))
+        if not category.active:
+            raise InvalidInput(
+                "category_id",
+                _l("This category is no longer offered: choose another from the list."),
+            )
     attachment = None
     if complaint.attachment_data:
         if len(complaint.attachment_data) > MAX_ATTACHMENT_BYTES:
@@ -86,6 +92,16 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
             )
         # The bytes say what the file is; the name and the browser's claim say nothing.
         attachment = uploads.accept(tenant, complaint.attachment_name, complaint.attachment_data)
+
+    location = complaint.location.strip()
+    # The first matching routing rule, else the category's department (MALL-4, ESTATE-2).
+    _rule, department_id = routing.route(
+        tenant, category.id if category else None, complaint.channel, description, location
+    )
+    if complaint.priority is not None:
+        priority = Priority(complaint.priority)
+    else:
+        priority = category.default_priority if category else Priority.NORMAL
 
     now = utcnow()
     received = complaint.received_at or now
@@ -103,10 +119,11 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         access_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
         status=Status.ACCEPTED,
         channel=complaint.channel,
-        priority=complaint.priority,
+        priority=priority,
         category_id=category.id if category else None,
+        department_id=department_id,
         description=description,
-        location=complaint.location.strip(),
+        location=location,
         occurred_at=complaint.occurred_at,
         complainant_name=complaint.name.strip(),
         complainant_phone=phone,
@@ -159,8 +176,17 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         changes={
             "status": [None, Status.ACCEPTED.value],
             "channel": [None, case.channel.value],
+            **(
+                {"department": [None, _department_name(tenant, department_id)]}
+                if department_id is not None
+                else {}
+            ),
             **({"received": [None, received.isoformat(" ", "minutes")]} if received < now else {}),
         },
     )
     outbox.after_commit("letters.acknowledge", case_id=case.id)
     return case
+
+
+def _department_name(tenant: Tenant, department_id: int) -> str | None:
+    return next((d.name for d in routing.department_entries(tenant) if d.id == department_id), None)

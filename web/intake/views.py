@@ -24,7 +24,7 @@ INTAKE_ROLES = (Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN)
 def new():
     """Take a complaint at the desk or on the phone; the receipt is issued the same way."""
     form = StaffIntakeForm()
-    form.set_categories(routing.categories(g.tenant))
+    form.set_categories(routing.active_categories(g.tenant))
     form.set_channels(g.tenant.config.channels)
     if form.validate_on_submit():
         complaint = form.to_complaint(Channel(form.channel.data), g.tenant.timezone)

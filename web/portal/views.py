@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -34,9 +36,23 @@ def _may_see(case_id: int) -> bool:
 def complain():
     """The complaint form (投诉登记)."""
     form = ComplaintForm()
-    form.set_categories(routing.categories(g.tenant))
+    form.set_categories(routing.active_categories(g.tenant))
+    if Channel.WEB not in g.tenant.config.channels:
+        # The organisation takes no complaints on the web for now: say where to go instead.
+        form.form_errors.append(
+            _(
+                "Complaints are not taken on this website at present. Please contact "
+                "%(name)s on %(phone)s.",
+                name=g.tenant.duty_contact_name,
+                phone=g.tenant.duty_contact_phone,
+            )
+        )
+        return render_template("portal/complain.html", form=form)
     if form.validate_on_submit():
-        complaint = form.to_complaint(Channel.WEB, g.tenant.timezone)
+        # The portal asks for no priority: the category's default applies.
+        complaint = dataclasses.replace(
+            form.to_complaint(Channel.WEB, g.tenant.timezone), priority=None
+        )
         case = attempt(form, lambda: intake.open_case(g.tenant, complaint))
         if case is not None:
             _remember(case.id)
