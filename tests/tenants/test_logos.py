@@ -174,7 +174,7 @@ def png(width: int = 2, height: int = 2, *, crc_ok: bool = True, end: bool = Tru
         crc = zlib.crc32(kind + body) ^ (0 if crc_ok else 1)
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(min(height, 4)))
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
     data = (
         logos.PNG_SIGNATURE
         + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))

@@ -250,3 +250,28 @@ def test_every_presets_colour_passes_the_contrast_check(preset):
     color = load_preset(preset).primary_color
     assert branding.check_color(color) == color.lower(), preset
     assert branding.contrast_with_white(color) >= branding.MIN_CONTRAST
+
+
+def _images(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    count = 0
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for xobject in page["/Resources"].get("/XObject", {}).values():
+            count += xobject.get_object()["/Subtype"] == "/Image"
+    return count
+
+
+def test_letters_print_the_uploaded_png(client, world):
+    from casework.models import Letter
+    from tests.conftest import open_case
+
+    def letter_of_a_new_case() -> bytes:
+        case = open_case(world.a)
+        with tenant_bound(world.a.tenant.id):
+            return db.session.scalars(sa.select(Letter).where(Letter.case_id == case.id)).one().pdf
+
+    with_svg = _images(letter_of_a_new_case())  # the QR code; the SVG logo is drawn
+    login(client, world.a, "admin")
+    assert _upload(client, "logo.png", png(64, 64)).status_code == 303
+    assert _images(letter_of_a_new_case()) == with_svg + 1
