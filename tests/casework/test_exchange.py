@@ -29,6 +29,7 @@ from tenants.presets import (
     load_preset,
     read_preset,
 )
+from tenants.settings import Letter
 
 
 def test_every_preset_round_trips_through_a_tenant_and_a_file():
@@ -76,8 +77,13 @@ def _everything():
             ),
             "business_hours": "08:30-17:30",
             "reminders": (0.25, 0.75),
-            "letter": mall.settings.letter.model_copy(
-                update={"ack_opening": '第一段\n第二段 "引号" \\ 反斜杠\t制表'}
+            # A kind of letter beyond the acknowledgement travels as its own keys.
+            "letter": Letter.model_validate(
+                {
+                    **mall.settings.letter.model_dump(),
+                    "ack_opening": '第一段\n第二段 "引号" \\ 反斜杠\t制表',
+                    "result_title": "处理结果告知书",
+                }
             ),
         }
     )
@@ -114,6 +120,7 @@ def test_a_configuration_using_every_part_round_trips():
     assert exported == preset
     assert exported.routing[0].keyword == "漏水"
     assert [d.day for d in exported.calendar] == [dt.date(2030, 1, 2), dt.date(2030, 2, 9)]
+    assert exported.settings.letter.wording("result").title == "处理结果告知书"
     assert exchange.read_config(exchange.dump(exported), "x.toml") == preset
     db.session.rollback()
 

@@ -222,3 +222,25 @@ def test_a_calendar_edit_on_its_page_shows_in_the_log(client, world):
     assert _kinds(page) == ["calendar.day_set"] and "盘点" in page
     with tenant_bound(world.a.tenant.id):
         assert db.session.scalar(sa.select(AuditEvent.subject)) == "2030-12-07"
+
+
+def test_the_other_areas_kinds_read_well(client, world):
+    org = world.a
+    _event(org, "branding.color", "primary_color", {"before": "#c2410c", "after": "#1d4ed8"})
+    _event(
+        org,
+        "letter.ack",
+        "ack",
+        {
+            "before": {"title": "投诉受理确认函", "opening": "旧的开头", "closing": "结尾"},
+            "after": {"title": "投诉受理确认函", "opening": "新的开头", "closing": "结尾"},
+        },
+    )
+    _event(org, "routing.rule_moved", "#3", {"before": {"number": 1}, "after": {"number": 2}})
+    login(client, org, "admin")
+    page = client.get(URL, query_string={"lang": "en"}).text
+    assert "Colour changed" in page and "Colour: #c2410c" in page and "Colour: #1d4ed8" in page
+    assert "Letter wording changed" in page and "Opening: 新的开头" in page
+    assert "Title: " not in page  # unchanged parts are left out
+    assert "Routing rule moved" in page and "Position: 2" in page
+    assert client.get(URL, query_string={"kind": "letter"}).text.count('class="audit-event"') == 1

@@ -83,6 +83,11 @@ KINDS: dict[str, Any] = {
     "routing.rule_deactivated": _l("Routing rule deactivated"),
     "routing.rule_reactivated": _l("Routing rule reactivated"),
     "routing.rule_deleted": _l("Routing rule removed"),
+    "routing.rule_moved": _l("Routing rule moved"),
+    "branding.color": _l("Colour changed"),
+    "branding.letterhead": _l("Letterhead changed"),
+    "branding.duty_contact": _l("Duty contact changed"),
+    "branding.logo": _l("Logo changed"),
     "tenant.created": _l("Organisation created"),
     "tenant.suspended": _l("Service paused by the platform"),
     "tenant.resumed": _l("Service resumed by the platform"),
@@ -128,12 +133,25 @@ FIELDS: dict[str, Any] = {
     "admin": _l("First admin"),
     "channels": _l("Channels"),
     "department": _l("Department"),
+    "color": _l("Colour"),
+    "letterhead": _l("Letterhead"),
+    "type": _l("Type"),
+    "sha256": "SHA-256",
+    "size": _l("Size in bytes"),
+    "title": _l("Title"),
+    "opening": _l("Opening"),
+    "closing": _l("Closing"),
+    "number": _l("Position"),
 }
+
+
+# Kinds named by their first part alone: "letter.ack", "letter.result"…
+KIND_FAMILIES: dict[str, Any] = {"letter": _l("Letter wording changed")}
 
 
 def kind_label(kind: str) -> str:
     """The kind in the user's words where it is known, else as stored."""
-    known = KINDS.get(kind)
+    known = KINDS.get(kind) or KIND_FAMILIES.get(kind.split(".", 1)[0])
     return str(known) if known is not None else kind
 
 
