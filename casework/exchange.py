@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 import tomli_w
 
+from tenants import logos
 from tenants.db import db, tenant_bound
 from tenants.models import Department, Tenant
 from tenants.presets import Preset, PresetError, check_preset, parse_preset
@@ -36,9 +37,18 @@ def read_config(text: str, source: str) -> Preset:
     """Check a configuration file's text; :class:`PresetError` says what is wrong, and where.
 
     ``source`` names the text in the message (the uploaded file's name). The presets' own
-    reader does the work, so whatever a preset file may hold, an uploaded file may too.
+    reader does the work, so whatever a preset file may hold, an uploaded file may too. Its
+    logo is inlined on every page of the tenant, so it is rebuilt from the logo whitelist as
+    an uploaded one is; a logo with anything that would run is refused.
     """
-    return parse_preset(text.removeprefix("\ufeff"), source)
+    preset = parse_preset(text.removeprefix("\ufeff"), source)
+    if not preset.logo_svg:
+        return preset
+    try:
+        logo = logos.clean_svg(preset.logo_svg)
+    except logos.LogoRefused as exc:
+        raise PresetError(f"{source}: logo_svg: {exc}") from None
+    return preset.model_copy(update={"logo_svg": logo})
 
 
 def export_config(tenant: Tenant) -> Preset:

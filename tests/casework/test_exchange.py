@@ -196,6 +196,18 @@ def test_a_byte_order_mark_is_no_problem():
     assert exchange.read_config(text, "bom.toml") == load_preset("hospital")
 
 
+def test_a_files_logo_is_rebuilt_from_the_whitelist_and_a_running_one_refused():
+    """A file's logo is inlined on every page of the tenant made from it."""
+    preset = load_preset("mall")
+    sneaky = preset.logo_svg.replace("<rect ", '<rect onload="alert(1)" ', 1)
+    text = exchange.dump(preset.model_copy(update={"logo_svg": sneaky}))
+    with pytest.raises(PresetError, match="logo_svg"):
+        exchange.read_config(text, "up.toml")
+    spaced = preset.logo_svg.replace(" />", "/>")
+    text = exchange.dump(preset.model_copy(update={"logo_svg": spaced}))
+    assert exchange.read_config(text, "up.toml").logo_svg == preset.logo_svg
+
+
 def test_an_export_that_would_not_make_a_tenant_says_why(world):
     with tenant_bound(world.a.tenant.id):
         category = db.session.scalars(sa.select(Category).where(Category.code == "price")).one()
