@@ -88,8 +88,8 @@ def _bind_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
         abort(_paused())
 
 
-# What a suspended tenant still serves: the colours its paused page is drawn in.
-SERVED_WHILE_PAUSED = frozenset({"brand_css"})
+# What a suspended tenant still serves: the colours and logo its paused page is drawn with.
+SERVED_WHILE_PAUSED = frozenset({"brand_css", "brand_logo"})
 
 
 def _paused() -> Response:

@@ -457,6 +457,9 @@ def test_suspending_pauses_every_url_and_resuming_restores_everything(app, opera
         if rule.endpoint == "brand_css":
             assert response.status_code == 200  # the paused page is drawn in its colours
             continue
+        if rule.endpoint == "brand_logo":
+            assert response.status_code == 404  # and its logo, had it uploaded one
+            continue
         assert response.status_code == 503, f"{method} {url} → {response.status_code}"
         assert "no-store" in response.headers["Cache-Control"]
     page = stranger.get(f"/t/{world.a.slug}/")
@@ -488,6 +491,15 @@ def test_suspending_pauses_every_url_and_resuming_restores_everything(app, opera
         ("tenant.resumed", "alpha", "platform: Wang Platform"),
     ]
     assert _audit(world.b.tenant.id) == []
+
+
+def test_the_directory_leaves_out_a_suspended_tenant(app, operator, world):
+    home = app.test_client()
+    assert world.a.tenant.name in home.get("/").text
+    console = _logged_in(app)
+    assert console.post("/platform/tenants/suspend", data={"tenant": "alpha"}).status_code == 303
+    listing = home.get("/").text
+    assert world.a.tenant.name not in listing and world.b.tenant.name in listing
 
 
 def test_suspend_and_resume_refuse_unknown_or_missing_tenants(app, operator, world):

@@ -13,11 +13,16 @@ from . import bp
 
 @bp.get("/")
 def index():
-    """List the tenants (demo and small installs); big installs switch it off."""
+    """List the tenants (demo and small installs); big installs switch it off.
+
+    A suspended tenant is left out: its pages only say the service is paused.
+    """
     if not current_app.config["SHOW_TENANT_DIRECTORY"]:
         abort(404)
     with unscoped():
-        tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.id).limit(100)).all()
+        tenants = db.session.scalars(
+            sa.select(Tenant).where(Tenant.suspended_at.is_(None)).order_by(Tenant.id).limit(100)
+        ).all()
     return render_template("home/index.html", tenants=tenants)
 
 
