@@ -21,6 +21,8 @@ class AuditEvent(TenantScoped, db.Model):
     """One configuration change, with the values before and after it."""
 
     __tablename__ = "audit_events"
+    # The log reads newest first, a page at a time, keyset on (at, id).
+    __table_args__ = (sa.Index("ix_audit_events_log", "tenant_id", "at", "id"),)
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
