@@ -83,6 +83,7 @@ EMAILS = {
     "alert.txt": ("staff", "summary, due time"),
     "alert_subject.txt": ("staff", "number"),
     "oversight.txt": ("staff", "the supervisor's note, summary"),
+    "password_link.txt": ("staff", "the link to set a password"),
 }
 EMAIL_DIR = pathlib.Path(__file__).resolve().parents[2] / "templates" / "emails"
 

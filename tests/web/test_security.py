@@ -7,18 +7,15 @@ which the Content-Security-Policy would refuse.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from html.parser import HTMLParser
 
 import pytest
-import sqlalchemy as sa
 from flask import url_for
 
-from casework.models import Attachment, CalendarDay
-from tenants.db import db, tenant_bound
 from tests.browser.helpers import contrast
-from tests.conftest import login, open_case
+from tests.conftest import login
+from tests.isolation import fixture_ids
 from web.branding import brand_vars
 from web.config import from_env
 
@@ -27,22 +24,7 @@ CACHEABLE = {"static", "brand_css"}  # no personal data, no session: may be kept
 
 def _ids(org) -> dict:
     """Real ids of ``org`` for every URL argument, so each rule reaches a real page."""
-    case = open_case(org, attachment_name="a.txt", attachment_data=b"hello")
-    with tenant_bound(org.tenant.id):
-        att = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)).one()
-        day = CalendarDay(day=dt.date(2030, 1, 2), working=False, note="walk")
-        db.session.add(day)
-        db.session.commit()
-        return {
-            "slug": org.slug,
-            "case_id": case.id,
-            "number": case.number,
-            "attachment_id": att.id,
-            "action": "note",
-            "day_id": day.id,
-            "index": 0,
-            "filename": "css/app.css",
-        }
+    return {**fixture_ids(org), "slug": org.slug, "filename": "css/app.css"}
 
 
 def _walk(app, client, ids: dict) -> dict:
