@@ -47,11 +47,10 @@ def suggest_department(case: Case) -> Department | None:
     return category.department if category is not None else None
 
 
-def departments(active_only: bool = True) -> list[Department]:
-    """The bound tenant's departments in display order; only the active ones unless asked.
-
-    A deactivated department keeps its cases and staff but takes no new work.
-    """
+def departments(active_only: bool = False) -> list[Department]:
+    """The bound tenant's departments in display order; ``active_only`` for the ones that
+    take new work (a deactivated department keeps its cases and staff, so lists that filter
+    or name existing cases want them all)."""
     stmt = sa.select(Department).order_by(Department.position, Department.id)
     if active_only:
         stmt = stmt.where(Department.active.is_(True))

@@ -66,14 +66,14 @@ def test_a_department_is_added_with_a_generated_code_and_audited(world):
     }
     # Offered for routing and dispatch at once.
     with tenant_bound(org.tenant.id):
-        assert "工程部" in [d.name for d in routing.departments()]
+        assert "工程部" in [d.name for d in routing.departments(active_only=True)]
         assert "工程部" in [d.name for d in routing.department_entries(org.tenant)]
 
 
 def test_a_generated_code_skips_codes_taken(world):
     org, admin = world.a, world.a.users["admin"]
     with tenant_bound(org.tenant.id):
-        taken = len(routing.departments(active_only=False)) + 1
+        taken = len(routing.departments()) + 1
         db.session.add(Department(code=f"dept_{taken}", name="手工", position=99))
         db.session.commit()
     row = catalog.add_department(org.tenant, admin, "工程部")
@@ -153,8 +153,8 @@ def test_a_department_nothing_routes_to_is_deactivated_and_reactivated(world):
     catalog.deactivate_department(org.tenant, admin, row.id)
     db.session.commit()
     with tenant_bound(org.tenant.id):
-        assert "工程部" not in [d.name for d in routing.departments()]
-        assert "工程部" in [d.name for d in routing.departments(active_only=False)]
+        assert "工程部" not in [d.name for d in routing.departments(active_only=True)]
+        assert "工程部" in [d.name for d in routing.departments()]
     catalog.reactivate_department(org.tenant, admin, row.id)
     db.session.commit()
     kinds = [e.kind for e in _events(org)]

@@ -68,7 +68,7 @@ class CategoryForm(FlaskForm):
 
     def fill(self, current: int | None = None) -> CategoryForm:
         """Offer the active departments (and the one the category routes to now)."""
-        rows = [d for d in routing.departments(active_only=False) if d.active or d.id == current]
+        rows = [d for d in routing.departments() if d.active or d.id == current]
         self.department_id.choices = choices(
             (d.id, d.name if d.active else _("%(name)s (deactivated)", name=d.name)) for d in rows
         )
@@ -98,7 +98,7 @@ def _forms(**given: FlaskForm) -> dict[str, FlaskForm]:
 
 
 def _context(notice: tuple[str, str, str] | None = None, **forms: FlaskForm) -> dict[str, Any]:
-    departments = routing.departments(active_only=False)
+    departments = routing.departments()
     categories = list(
         db.session.scalars(
             sa.select(Category)
