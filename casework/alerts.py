@@ -162,7 +162,10 @@ def recipients(case: Case, stage: Stage, level: int) -> list[User]:
     """Who hears of this level: the responsible, then their heads, then the supervisors."""
     people = responsible(case, stage)
     if level == OVERDUE:
-        units = {case.department_id} if case.department_id else {u.department_id for u in people}
+        # Before dispatch the dispatchers answer for the case, whichever unit intake routed
+        # it to: their heads hear of it.
+        unit = case.department_id if stage is not Stage.DISPATCH else None
+        units = {unit} if unit else {u.department_id for u in people}
         people += _heads(units) or _supervisors()
     elif level == SUPERVISORS:
         people = _supervisors()

@@ -82,7 +82,11 @@ def list_cases(
     if filters.handler_id:
         stmt = stmt.where(Case.handler_id == filters.handler_id)
     if filters.unassigned:
-        stmt = stmt.where(Case.department_id.is_not(None), Case.handler_id.is_(None))
+        stmt = stmt.where(
+            Case.department_id.is_not(None),
+            Case.handler_id.is_(None),
+            Case.dispatched_at.is_not(None),  # routed at intake only: not yet to be taken
+        )
     if filters.number:
         stmt = stmt.where(Case.number == filters.number.strip().upper())
     now = utcnow()

@@ -26,13 +26,15 @@ def deadline_board(now: dt.datetime | None = None) -> list[tuple[int | None, int
     now = now or utcnow()
     overdue = sa.func.sum(sa.case((Case.next_due_at < now, 1), else_=0))
     soon = sa.func.sum(sa.case((Case.next_due_at >= now, 1), else_=0))
+    # Before dispatch a case is the dispatchers' to move, whichever unit intake routed it to.
+    unit = sa.case((Case.dispatched_at.is_(None), None), else_=Case.department_id)
     rows = db.session.execute(
-        sa.select(Case.department_id, overdue, soon)
+        sa.select(unit, overdue, soon)
         .where(
             Case.next_due_at.is_not(None),
             sa.or_(Case.next_due_at < now, Case.due_soon_at <= now),
         )
-        .group_by(Case.department_id)
+        .group_by(unit)
         .order_by(overdue.desc())
     ).all()
     return [(dept, int(o or 0), int(s or 0)) for dept, o, s in rows]

@@ -122,8 +122,8 @@ def _check_actor(facts: Facts, actor: User, action: Action) -> None:
             raise Forbidden(_l("Only the unit ordered to rectify may report it done."))
         return
     if action is Action.TAKE or actor.role is Role.DEPT_HEAD:
-        if action is Action.DISPATCH and case.department_id is None:
-            return  # not routed yet: any dispatcher may route it
+        if action is Action.DISPATCH and case.dispatched_at is None:
+            return  # not dispatched yet, whatever unit intake proposed: any dispatcher may
         if not _member(actor, case.department_id):
             raise Forbidden(_l("This case belongs to another department."))
         return

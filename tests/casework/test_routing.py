@@ -311,3 +311,26 @@ def test_a_case_without_a_category_or_rule_waits_for_a_dispatcher(mall):
         case = intake.open_case(mall.tenant, complaint, actor=mall.users["desk"])
         db.session.commit()
         assert case.department_id is None and case.priority is Priority.NORMAL
+
+
+def test_a_case_routed_at_intake_is_still_the_dispatchers_to_move(app):
+    """Intake proposes a unit; until someone dispatches, the dispatchers own the case: the
+    command centre's head may dispatch it (CITY-4), the unit's handlers cannot take it yet,
+    and the overdue board counts it as not dispatched."""
+    from casework import queue, reports
+    from casework.operations import dispatch
+    from tests.conftest import make_org
+
+    city = make_org("city-r", "city")
+    vendors = city.category("vendors")  # routed to the enforcement squad, not the centre
+    case = open_case(city, actor="desk", channel=Channel.HOTLINE, category_id=vendors.id)
+    head, squad = city.users["cmd_head"], _dept(city, "liandu")
+    with tenant_bound(city.tenant.id):
+        case = db.session.get(Case, case.id)
+        assert case.department_id == squad
+        mine = queue.list_cases(queue.Filters(unassigned=True, department_id=squad))[0]
+        assert case not in mine
+        assert all(dept is None for dept, _, _ in reports.deadline_board(case.reply_due_at))
+        dispatch.dispatch_case(case, head, squad, None)
+        db.session.commit()
+        assert case in queue.list_cases(queue.Filters(unassigned=True, department_id=squad))[0]

@@ -48,7 +48,9 @@ class ActionView:
 
 
 def _prepare_dispatch(form: forms.DispatchForm, case: Case, fresh: bool) -> None:
-    form.department_id.choices = choices((d.id, d.name) for d in routing.departments())
+    form.department_id.choices = choices(
+        (d.id, d.name) for d in routing.departments(active_only=True)
+    )
     if fresh and form.department_id.data is None:
         suggested = case.department or routing.suggest_department(case)
         form.department_id.data = suggested.id if suggested else None
@@ -61,7 +63,9 @@ def _prepare_dispatch(form: forms.DispatchForm, case: Case, fresh: bool) -> None
 
 
 def _prepare_rectify(form: forms.RectifyForm, case: Case, _fresh: bool) -> None:
-    form.department_id.choices = choices((d.id, d.name) for d in routing.departments())
+    form.department_id.choices = choices(
+        (d.id, d.name) for d in routing.departments(active_only=True)
+    )
     if form.department_id.data is None and case.department_id:
         form.department_id.data = case.department_id
 
