@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from tenants import platform
 from tenants.audit import AuditEvent
@@ -38,7 +39,7 @@ def test_an_operator_is_made_with_a_hashed_password(app):
 )
 def test_bad_operator_accounts_are_refused(app, username, name, password, says):
     _operator()
-    with pytest.raises(platform.OperatorError, match=says):
+    with pytest.raises(platform.OperatorError, match=says), force_locale("en"):
         platform.create_operator(username, name, password, TEST_HASH)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Operator.id))) == 1

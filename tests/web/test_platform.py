@@ -118,7 +118,8 @@ def test_the_cli_creates_an_operator_with_a_prompted_password(app):
     )
     assert result.exit_code == 0, result.output
     assert OP_PASSWORD not in result.output  # hidden
-    assert "at least 10" in result.output  # the weak one was refused, then asked again
+    # The weak one was refused, in the install's language, then asked again.
+    assert "至少使用 10 个字符" in result.output
     made = db.session.scalars(sa.select(Operator)).one()
     assert (made.username, made.name) == ("ops", "Li Ops") and made.check_password(OP_PASSWORD)
     again = runner.invoke(args=["platform", "create-operator", "ops", "--name", "X"], input=good)
