@@ -89,11 +89,12 @@ class ComplaintForm(FlaskForm):
         """The validated form as the domain's intake record; times typed in the tenant's
         zone ``tz`` are stored in UTC."""
         upload = self.attachment.data
-        priority = getattr(self, "priority", None)  # staff intake only
+        # Staff intake only; none asked (the portal, or left empty) is the category's default.
+        asked = getattr(self, "priority", None)
         received = getattr(self, "received_at", None)
         return Complaint(
             channel=channel,
-            priority=Priority(priority.data) if priority is not None else Priority.NORMAL,
+            priority=Priority(asked.data) if asked is not None and asked.data else None,
             category_id=self.category_id.data,
             description=self.description.data,
             name=self.name.data,

@@ -21,7 +21,7 @@ def dispatch_case(
     """Route a case to a department and a named handler (派单, CITY-4, ESTATE-2)."""
     check(case, actor, Action.DISPATCH)
     department = db.session.get(Department, department_id)
-    if department is None or department.tenant_id != case.tenant_id:
+    if department is None or department.tenant_id != case.tenant_id or not department.active:
         raise InvalidInput("department_id", _l("Choose a department from the list."))
     handler = None
     if handler_id is not None:

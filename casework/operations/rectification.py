@@ -27,7 +27,7 @@ def order_rectification(
     """Order the department at fault to rectify (整改, CO-6), with the policy's time limit."""
     check(case, actor, Action.ORDER_RECTIFICATION)
     department = db.session.get(Department, department_id)
-    if department is None or department.tenant_id != case.tenant_id:
+    if department is None or department.tenant_id != case.tenant_id or not department.active:
         raise InvalidInput("department_id", _l("Choose a department from the list."))
     if not instructions.strip():
         raise InvalidInput("instructions", _l("Say what must be put right."))

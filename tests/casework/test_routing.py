@@ -334,3 +334,23 @@ def test_a_case_routed_at_intake_is_still_the_dispatchers_to_move(app):
         dispatch.dispatch_case(case, head, squad, None)
         db.session.commit()
         assert case in queue.list_cases(queue.Filters(unassigned=True, department_id=squad))[0]
+
+
+def test_nothing_is_sent_to_a_deactivated_department(world):
+    """A unit that was closed takes no new dispatch and no rectification order."""
+    from casework.operations import dispatch, rectification
+
+    u = world.a.users
+    case = open_case(world.a, actor="desk")
+    with tenant_bound(world.a.tenant.id):
+        unit = Department(code="closed_unit", name="已撤销的部门", active=False)
+        db.session.add(unit)
+        db.session.flush()
+        case = db.session.get(Case, case.id)
+        with pytest.raises(InvalidInput) as caught:
+            dispatch.dispatch_case(case, u["super"], unit.id, None)
+        assert caught.value.field == "department_id" and case.dispatched_at is None
+        dispatch.dispatch_case(case, u["super"], u["ops_li"].department_id, u["ops_li"].id)
+        with pytest.raises(InvalidInput) as caught:
+            rectification.order_rectification(case, u["super"], unit.id, "整改")
+        assert caught.value.field == "department_id"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework import labels
-from casework.operations.intake import Complaint
 from casework.states import Channel, Priority
 
 from ..forms import ComplaintForm, choices
@@ -34,16 +31,6 @@ class StaffIntakeForm(ComplaintForm):
         _l("Complainant's name"),
         validators=[DataRequired(_l("Please give a name we can address you by.")), Length(max=100)],
     )
-
-    def to_complaint(self, channel: Channel, tz: str) -> Complaint:
-        """The complaint, with no priority when the clerk left the category's default."""
-        asked = self.priority.data or None
-        self.priority.data = asked or Priority.NORMAL.value  # the shared form reads one
-        try:
-            complaint = super().to_complaint(channel, tz)
-        finally:
-            self.priority.data = asked or ""
-        return dataclasses.replace(complaint, priority=Priority(asked) if asked else None)
 
     def set_channels(self, channels: list[str]) -> None:
         """Offer the tenant's channels except the web form."""

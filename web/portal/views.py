@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -49,10 +47,7 @@ def complain():
         )
         return render_template("portal/complain.html", form=form)
     if form.validate_on_submit():
-        # The portal asks for no priority: the category's default applies.
-        complaint = dataclasses.replace(
-            form.to_complaint(Channel.WEB, g.tenant.timezone), priority=None
-        )
+        complaint = form.to_complaint(Channel.WEB, g.tenant.timezone)
         case = attempt(form, lambda: intake.open_case(g.tenant, complaint))
         if case is not None:
             _remember(case.id)
