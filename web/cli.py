@@ -14,7 +14,7 @@ from casework import catalog, exchange
 from casework.models import Case, Category
 from casework.operations import dispatch, handling, intake, rectification, repeats, revisits
 from casework.states import Channel, Status
-from tenants import bootstrap, presets
+from tenants import bootstrap, passwords, presets
 from tenants.db import db, tenant_bound, unscoped, utcnow
 from tenants.models import Department, Role, Tenant, User
 from tenants.presets import DemoCase, Preset
@@ -24,6 +24,14 @@ demo_cli = AppGroup("demo", help="Demo tenants with sample cases.")
 fonts_cli = AppGroup("fonts", help="The CJK fonts letters are set in.")
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on start for the demo accounts
+
+
+def _check_password(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """The first admin's password meets the rules every staff password meets."""
+    problem = passwords.problem(value, [str(ctx.params.get("admin_username") or "")])
+    if problem is not None:
+        raise click.BadParameter(str(problem))
+    return value
 
 
 @tenants_cli.command("create")
@@ -36,7 +44,9 @@ DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on start for the demo account
     help="Start from a configuration file (flask tenants export).",
 )
 @click.option("--admin", "admin_username", default="admin", show_default=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, callback=_check_password
+)
 def create_tenant(
     slug: str, preset: str | None, config_file, admin_username: str, password: str
 ) -> None:

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from casework import exchange
 from tenants.db import db, tenant_bound, unscoped
 from tenants.models import Role, Tenant, User
-from tests.conftest import PASSWORD
+
+ADMIN_PASSWORD = "Huang-shan7Yun!hai"  # meets the password rules
 
 
 def _tenant(slug: str) -> Tenant | None:
@@ -43,7 +44,7 @@ def test_create_from_an_exported_file_copies_the_configuration(app, world, tmp_p
             "--admin",
             "boss",
             "--password",
-            PASSWORD,
+            ADMIN_PASSWORD,
         ]
     )
     assert made.exit_code == 0, made.output
@@ -54,13 +55,13 @@ def test_create_from_an_exported_file_copies_the_configuration(app, world, tmp_p
     with tenant_bound(gamma.id):
         admin = db.session.scalars(sa.select(User)).one()
     assert (admin.username, admin.role) == ("boss", Role.ADMIN)
-    assert admin.check_password(PASSWORD)
+    assert admin.check_password(ADMIN_PASSWORD)
 
 
 def test_create_from_a_preset_still_works(app, world):
     runner = app.test_cli_runner()
     made = runner.invoke(
-        args=["tenants", "create", "delta", "--preset", "city", "--password", PASSWORD]
+        args=["tenants", "create", "delta", "--preset", "city", "--password", ADMIN_PASSWORD]
     )
     assert made.exit_code == 0, made.output
     assert _tenant("delta").preset == "city"
@@ -74,7 +75,7 @@ def test_exactly_one_source_and_a_good_file(app, world, tmp_path):
     bad.write_text(
         good.read_text(encoding="utf-8").replace('case_prefix = "XH"', 'case_prefix = "x"')
     )
-    base = ["tenants", "create", "epsilon", "--password", PASSWORD]
+    base = ["tenants", "create", "epsilon", "--password", ADMIN_PASSWORD]
     both = runner.invoke(args=[*base, "--preset", "mall", "--from-file", str(good)])
     assert both.exit_code == 2 and "exactly one of --preset and --from-file" in both.output
     neither = runner.invoke(args=base)
@@ -83,7 +84,17 @@ def test_exactly_one_source_and_a_good_file(app, world, tmp_path):
     assert refused.exit_code == 1
     assert "bad.toml: case_prefix: String should match pattern" in refused.output
     taken = runner.invoke(
-        args=["tenants", "create", "alpha", "--from-file", str(good), "--password", PASSWORD]
+        args=["tenants", "create", "alpha", "--from-file", str(good), "--password", ADMIN_PASSWORD]
     )
     assert taken.exit_code == 1 and "exists already" in taken.output
     assert _tenant("epsilon") is None
+
+
+def test_a_weak_first_admin_password_is_refused(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["tenants", "create", "zeta", "--preset", "city", "--password", "12345678"]
+    )
+    assert result.exit_code != 0 and "--password" in result.output
+    with unscoped():
+        assert db.session.scalar(sa.select(Tenant).where(Tenant.slug == "zeta")) is None
