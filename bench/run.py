@@ -342,7 +342,7 @@ def bench_letters(count: int) -> None:
     from flask import render_template
     from flask_babel import force_locale
 
-    from casework.letters import acknowledgement_context
+    from casework.letters import acknowledgement_context, logo_data_uri
     from casework.models import Case
     from jobs import pdf
     from jobs.letters import render_letter
@@ -367,7 +367,10 @@ def bench_letters(count: int) -> None:
                 qr = segno.make(ctx["status_url"], error="m").png_data_uri(scale=4, border=1)
                 with force_locale(tenant.locale):
                     letter_html = render_template(
-                        "letters/acknowledgement.html", letter=ctx, qr_image=qr
+                        "letters/acknowledgement.html",
+                        letter=ctx,
+                        qr_image=qr,
+                        logo_image=logo_data_uri(tenant),
                     )
                 # Floor 2: the letter's text as plain paragraphs, no table, images or styles.
                 text = re.sub(r"<[^>]+>", "\n", re.sub(r"<(style|head)>.*?</\1>", "",
