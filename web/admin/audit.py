@@ -286,11 +286,19 @@ def _filters() -> tuple[AuditFilter, Query]:
         query.no_actor = True
     else:
         query.actor_id = query_id(actor)
+    # A day at either end of the calendar (0001-01-01 is before year 1 in UTC, 9999-12-31
+    # has no next day) bounds nothing: no limit rather than an OverflowError.
     if form.since.data and not form.since.errors:
-        query.since = deadlines.from_local(dt.datetime.combine(form.since.data, dt.time()), tz)
+        try:
+            query.since = deadlines.from_local(dt.datetime.combine(form.since.data, dt.time()), tz)
+        except OverflowError:
+            query.since = None
     if form.until.data and not form.until.errors:
-        end = dt.datetime.combine(form.until.data + dt.timedelta(days=1), dt.time())
-        query.until = deadlines.from_local(end, tz)
+        try:
+            end = dt.datetime.combine(form.until.data + dt.timedelta(days=1), dt.time())
+            query.until = deadlines.from_local(end, tz)
+        except OverflowError:
+            query.until = None
     return form, query
 
 
