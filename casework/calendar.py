@@ -134,12 +134,11 @@ def set_day(
             db.session.add(row)
         row.working = working
         row.note = note
-        audit.record(
-            actor,
-            "calendar.day_set",
-            day.isoformat(),
-            {"before": before, "after": _day_values(row)},
-        )
+        after = _day_values(row)
+        if after != before:  # the same day set again as it is: nothing to record
+            audit.record(
+                actor, "calendar.day_set", day.isoformat(), {"before": before, "after": after}
+            )
         db.session.flush()
     return row
 

@@ -99,15 +99,21 @@ def limits(tenant: Tenant) -> dict[str, Target | None]:
 
 
 def set_limits(tenant: Tenant, actor: User | None, targets: dict[str, Target | None]) -> None:
-    """Store new default limits; cases already running keep the deadlines they were given."""
+    """Store new default limits; cases already running keep the deadlines they were given.
+
+    Audited when a limit in force changes: saving the page as it is (which writes the
+    defaults it shows) records nothing.
+    """
     before = tenant.settings.get("deadlines", {}) if tenant.settings else {}
+    in_force = limits(tenant)
     deadlines = {
         key: Limit(value=t.value, unit=t.unit)
         for key, t in targets.items()
         if t is not None and key in KEYS
     }
     after = tenant.update_config(deadlines=deadlines).to_json()["deadlines"]
-    audit.record(actor, "policy.limits", "deadlines", {"before": before, "after": after})
+    if limits(tenant) != in_force:
+        audit.record(actor, "policy.limits", "deadlines", {"before": before, "after": after})
 
 
 def overrides(tenant: Tenant) -> list[Override]:

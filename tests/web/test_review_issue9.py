@@ -4,8 +4,11 @@ each test here failed before the fix it came with."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
+from casework import policy
 from tenants import audit
+from tenants.audit import AuditEvent
 from tenants.db import db, tenant_bound
 from tests.conftest import login
 
@@ -28,3 +31,31 @@ def test_audit_filters_at_the_ends_of_the_calendar_are_no_500(client, world, pat
     response = client.get(f"{ADMIN}{path}?{query}")
     assert response.status_code == 200
     assert "channels.set" in response.get_data(as_text=True) or path == "/audit"
+
+
+def _kinds(org) -> list[str]:
+    db.session.expire_all()
+    with tenant_bound(org.tenant.id):
+        return list(db.session.scalars(sa.select(AuditEvent.kind).order_by(AuditEvent.id)))
+
+
+def test_saving_the_time_limits_unchanged_records_nothing(client, world):
+    # The page shows every limit in force, defaults included, and saves what it shows.
+    form = {}
+    for key, target in policy.limits(world.a.tenant).items():
+        form[f"{key}_value"] = str(target.value)
+        form[f"{key}_unit"] = target.unit.value
+    login(client, world.a, "admin")
+    assert client.post(f"{ADMIN}/policy", data=form).status_code == 303
+    assert _kinds(world.a) == []
+    form["result_value"] = "4"
+    assert client.post(f"{ADMIN}/policy", data=form).status_code == 303
+    assert _kinds(world.a) == ["policy.limits"]
+
+
+def test_setting_a_calendar_day_as_it_is_records_nothing_more(client, world):
+    login(client, world.a, "admin")
+    day = {"day": "2030-05-06", "working": "closed", "note": "盘点"}
+    assert client.post(f"{ADMIN}/calendar", data=day).status_code == 303
+    assert client.post(f"{ADMIN}/calendar", data=day).status_code == 303
+    assert _kinds(world.a) == ["calendar.day_set"]
