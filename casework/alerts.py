@@ -53,7 +53,8 @@ def set_reminders(
     before = list(fractions(tenant)[:2])
     tenant.update_config(reminders=(first_percent / 100, second_percent / 100))
     after = list(fractions(tenant)[:2])
-    audit.record(actor, "policy.reminders", "reminders", {"before": before, "after": after})
+    if after != before:  # saved as they were: nothing to record
+        audit.record(actor, "policy.reminders", "reminders", {"before": before, "after": after})
 
 
 def alert_time(tenant: Tenant, deadline: Deadline, level: int) -> dt.datetime | None:

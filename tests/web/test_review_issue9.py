@@ -59,3 +59,16 @@ def test_setting_a_calendar_day_as_it_is_records_nothing_more(client, world):
     assert client.post(f"{ADMIN}/calendar", data=day).status_code == 303
     assert client.post(f"{ADMIN}/calendar", data=day).status_code == 303
     assert _kinds(world.a) == ["calendar.day_set"]
+
+
+def test_saving_the_reminder_points_unchanged_records_nothing(client, world):
+    from casework import alerts
+
+    first, second = (round(f * 100) for f in alerts.fractions(world.a.tenant)[:2])
+    login(client, world.a, "admin")
+    same = {"first": str(first), "second": str(second)}
+    assert client.post(f"{ADMIN}/policy/reminders", data=same).status_code == 303
+    assert _kinds(world.a) == []
+    other = {"first": str(first - 1), "second": str(second)}
+    assert client.post(f"{ADMIN}/policy/reminders", data=other).status_code == 303
+    assert _kinds(world.a) == ["policy.reminders"]
