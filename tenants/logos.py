@@ -34,6 +34,8 @@ import defusedxml.ElementTree as SafeET
 MAX_LOGO_BYTES = 512 * 1024
 MAX_PNG_SIDE = 4096
 MAX_SVG_ELEMENTS = 5000
+# Levels of nesting, the root included: the cleaner and the writer recurse once per level.
+MAX_SVG_DEPTH = 100
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -256,6 +258,8 @@ def sanitize_svg(data: bytes | str) -> Cleaned:
         raise LogoRefused("not_a_logo")
     if sum(1 for _ in root.iter()) > MAX_SVG_ELEMENTS:
         raise LogoRefused("svg_too_complex", limit=MAX_SVG_ELEMENTS)
+    if _depth(root) > MAX_SVG_DEPTH:
+        raise LogoRefused("svg_too_deep", limit=MAX_SVG_DEPTH)
     state = _State(default_ns=namespace)
     executable = _executable(root)
     clean = state.element(root)
@@ -267,6 +271,16 @@ def sanitize_svg(data: bytes | str) -> Cleaned:
     clean.attrib = {"xmlns": SVG_NS, **clean.attrib}
     svg = ET.tostring(clean, encoding="unicode")
     return Cleaned(svg, executable, tuple(dict.fromkeys(state.dropped)))
+
+
+def _depth(root: ET.Element) -> int:
+    """How many levels deep the drawing nests, counted without recursing."""
+    deepest, level = 0, [(root, 1)]
+    while level:
+        node, depth = level.pop()
+        deepest = max(deepest, depth)
+        level.extend((child, depth + 1) for child in node)
+    return deepest
 
 
 def clean_svg(data: bytes | str) -> str:

@@ -72,3 +72,20 @@ def test_saving_the_reminder_points_unchanged_records_nothing(client, world):
     other = {"first": str(first - 1), "second": str(second)}
     assert client.post(f"{ADMIN}/policy/reminders", data=other).status_code == 303
     assert _kinds(world.a) == ["policy.reminders"]
+
+
+def test_a_deeply_nested_svg_logo_gets_a_reason_not_a_500(client, world):
+    import io
+
+    nested = "<g>" * 3000 + "</g>" * 3000
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg">{nested}</svg>'.encode()
+    login(client, world.a, "admin")
+    response = client.post(
+        f"{ADMIN}/branding?lang=en",
+        data={"primary_color": "#1f6feb", "logo": (io.BytesIO(svg), "logo.svg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "nests its elements more than" in response.text
+    db.session.expire_all()
+    assert world.a.tenant.logo_svg.encode() != svg

@@ -53,6 +53,9 @@ MESSAGES = {
         "Export the logo again without scripts, event handlers or embedded HTML."
     ),
     "svg_too_complex": _l("This SVG has more than %(limit)s elements; a logo needs far fewer."),
+    "svg_too_deep": _l(
+        "This SVG nests its elements more than %(limit)s deep; a logo needs far fewer levels."
+    ),
     "color_format": _l("Give the colour as # and six hexadecimal digits, e.g. #1f6feb."),
     "contrast": _l(
         "White text on %(color)s has a contrast ratio of %(ratio)s:1, below the %(minimum)s:1 "

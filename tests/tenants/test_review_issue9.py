@@ -1,0 +1,25 @@
+"""Review of issue 9, the tenant side: each test here failed before the fix it came with."""
+
+from __future__ import annotations
+
+import pytest
+
+from tenants import logos
+
+SVG = 'xmlns="http://www.w3.org/2000/svg"'
+
+
+def test_an_svg_nested_too_deep_is_refused_not_a_recursion_error():
+    # Well under the element limit, but deeper than the cleaner (and the writer) recurse.
+    depth = 3000
+    data = f"<svg {SVG}>{'<g>' * depth}<rect/>{'</g>' * depth}</svg>".encode()
+    with pytest.raises(logos.LogoRefused) as caught:
+        logos.read_logo(data)
+    assert caught.value.reason == "svg_too_deep"
+    assert caught.value.params == {"limit": logos.MAX_SVG_DEPTH}
+
+
+def test_an_svg_nested_as_deep_as_allowed_is_kept():
+    depth = logos.MAX_SVG_DEPTH - 2  # the svg and the rect are levels too
+    data = f"<svg {SVG}>{'<g>' * depth}<rect/>{'</g>' * depth}</svg>".encode()
+    assert "<rect" in logos.read_logo(data).data.decode()
