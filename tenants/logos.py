@@ -251,7 +251,8 @@ def sanitize_svg(data: bytes | str) -> Cleaned:
         root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
         raise LogoRefused("svg_entities") from None
-    except (defusedxml.DefusedXmlException, ET.ParseError, ValueError):
+    except (defusedxml.DefusedXmlException, ET.ParseError, ValueError, LookupError):
+        # LookupError: an XML declaration naming an encoding Python does not know.
         raise LogoRefused("svg_unreadable") from None
     namespace, name = _split(root.tag)
     if name != "svg" or namespace not in (SVG_NS, ""):

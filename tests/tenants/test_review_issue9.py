@@ -23,3 +23,11 @@ def test_an_svg_nested_as_deep_as_allowed_is_kept():
     depth = logos.MAX_SVG_DEPTH - 2  # the svg and the rect are levels too
     data = f"<svg {SVG}>{'<g>' * depth}<rect/>{'</g>' * depth}</svg>".encode()
     assert "<rect" in logos.read_logo(data).data.decode()
+
+
+@pytest.mark.parametrize("encoding", ["ebcdic", "no-such-codec"])
+def test_an_svg_declaring_an_unknown_encoding_is_unreadable_not_a_lookup_error(encoding):
+    data = f"<?xml version='1.0' encoding='{encoding}'?><svg {SVG}><rect/></svg>".encode()
+    with pytest.raises(logos.LogoRefused) as caught:
+        logos.read_logo(data)
+    assert caught.value.reason == "svg_unreadable"
