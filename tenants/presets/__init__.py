@@ -117,6 +117,8 @@ def _parse(text: str, source: str, model: type[M], context: dict[str, Any] | Non
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PresetError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and tables
+        raise PresetError(f"{source}: not valid TOML: nested too deeply") from None
     return _check(data, source, model, context)
 
 

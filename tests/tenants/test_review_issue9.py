@@ -31,3 +31,15 @@ def test_an_svg_declaring_an_unknown_encoding_is_unreadable_not_a_lookup_error(e
     with pytest.raises(logos.LogoRefused) as caught:
         logos.read_logo(data)
     assert caught.value.reason == "svg_unreadable"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a = " + "[" * 50000 + "]" * 50000 + "\n", "x = " + "{a=" * 3000 + "1" + "}" * 3000 + "\n"],
+    ids=["arrays", "inline tables"],
+)
+def test_a_configuration_file_nested_too_deep_is_a_preset_error(text):
+    from tenants.presets import PresetError, parse_preset
+
+    with pytest.raises(PresetError, match="upload.toml: not valid TOML"):
+        parse_preset(text, "upload.toml")
