@@ -35,7 +35,8 @@ def brand_vars(tenant: Tenant | None) -> str:
     Besides the colour itself (``--brand``, the bar and the buttons), two derived ones keep
     any colour readable: ``--brand-on`` (white or near-black, whichever stands out on the
     colour, for text and the menu button on the bar) and ``--brand-ink`` (the colour darkened
-    until it reads as text on the page, for links and the focus ring). Only a well-formed
+    until it reads as text on the page, for links and the focus ring), and the text of a light
+    link button, darkened until it reads on the button's tint. Only a well-formed
     ``#rrggbb`` reaches the stylesheet; anything else gets the default.
     """
     return _vars((tenant.primary_color if tenant else "") or "")
@@ -53,10 +54,17 @@ def _vars(color: str) -> str:
     while ink_l > 0 and _contrast(colorsys.hls_to_rgb(h, ink_l, s), _PAGE) < 4.6:
         ink_l = max(ink_l - 0.01, 0.0)
     ink = "#" + "".join(f"{round(c * 255):02x}" for c in colorsys.hls_to_rgb(h, ink_l, s))
+    # Bulma's light link buttons (the case page's secondary actions) print the colour at a
+    # fixed 33 % lightness on its 96 % tint: dark enough for a blue, too pale for a green.
+    tint = colorsys.hls_to_rgb(h, _LIGHT_L, s)
+    light_ink_l = _LIGHT_INK_L
+    while light_ink_l > 0 and _contrast(colorsys.hls_to_rgb(h, light_ink_l, s), tint) < 4.6:
+        light_ink_l = max(light_ink_l - 0.01, 0.0)
     return (
         f"--bulma-primary-h:{h * 360:.0f}deg;--bulma-primary-s:{s * 100:.0f}%;"
         f"--bulma-primary-l:{l_ * 100:.0f}%;--bulma-link-h:{h * 360:.0f}deg;"
-        f"--bulma-link-s:{s * 100:.0f}%;--bulma-link-l:{ink_l * 100:.0f}%;--brand:{color};"
+        f"--bulma-link-s:{s * 100:.0f}%;--bulma-link-l:{ink_l * 100:.0f}%;"
+        f"--bulma-link-light-invert-l:{light_ink_l * 100:.0f}%;--brand:{color};"
         f"--brand-on:{on};--brand-ink:{ink};"
     )
 
@@ -74,6 +82,9 @@ def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 
 _WHITE, _DARK = (1.0, 1.0, 1.0), (0x11 / 255, 0x18 / 255, 0x27 / 255)
 _PAGE = (0xF5 / 255, 0xF7 / 255, 0xFA / 255)  # the page's background in app.css
+# A light button's background and text lightness in Bulma 1.0.4 (--bulma-light-l and
+# --bulma-link-35-l, which --bulma-link-light-invert-l names).
+_LIGHT_L, _LIGHT_INK_L = 0.96, 0.33
 
 
 DEFAULT_BRAND = "#1f6feb"

@@ -7,6 +7,7 @@ which the Content-Security-Policy would refuse.
 
 from __future__ import annotations
 
+import colorsys
 import re
 from html.parser import HTMLParser
 
@@ -178,13 +179,24 @@ class _Tenant:
         self.primary_color = color
 
 
-@pytest.mark.parametrize("color", ["#c2410c", "#0f766e", "#1f6feb", "#fde047", "#ffffff"])
+def _hsl(h: str, s: str, lightness: float) -> str:
+    r, g, b = colorsys.hls_to_rgb(float(h.removesuffix("deg")) / 360, lightness, int(s[:-1]) / 100)
+    return f"rgb({round(r * 255)}, {round(g * 255)}, {round(b * 255)})"
+
+
+@pytest.mark.parametrize(
+    "color", ["#c2410c", "#0f766e", "#166534", "#1f6feb", "#fde047", "#ffffff"]
+)
 def test_brand_colours_stay_readable(color):
     props = dict(p.split(":", 1) for p in brand_vars(_Tenant(color)).strip(";").split(";"))
     assert props["--brand"] == color
     # Text and the menu button on the bar; links and the focus ring on the page.
     assert contrast(_rgb(props["--brand-on"]), _rgb(color)) >= 4.5
     assert contrast(_rgb(props["--brand-ink"]), _rgb("#f5f7fa")) >= 4.5
+    # A light link button's text on its tint (Bulma's 96 % lightness), as the browser rounds.
+    h, s = props["--bulma-link-h"], props["--bulma-link-s"]
+    text = _hsl(h, s, int(props["--bulma-link-light-invert-l"][:-1]) / 100)
+    assert contrast(text, _hsl(h, s, 0.96)) >= 4.5
 
 
 @pytest.mark.parametrize("junk", ["", "red", "#12345", "#gggggg", "#+f+f+f", "#1234567", None])
