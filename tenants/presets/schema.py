@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,8 +18,17 @@ from pydantic import (
 from ..models import Role
 from ..settings import ChannelWord, PriorityWord, TenantSettings, known
 
+
+def _no_nul(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: refused here, not a database error on import."""
+    if "\x00" in text:
+        raise ValueError("has a NUL character (\\u0000), which no text may hold")
+    return text
+
+
+NoNul = AfterValidator(_no_nul)
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100), NoNul]
 
 
 class _Frozen(BaseModel):
@@ -59,8 +69,8 @@ class PresetRoute(_Frozen):
 
     category: Code | None = None
     channel: ChannelWord | None = None
-    keyword: Annotated[str, StringConstraints(max_length=100)] = ""
-    location: Annotated[str, StringConstraints(max_length=100)] = ""
+    keyword: Annotated[str, StringConstraints(max_length=100), NoNul] = ""
+    location: Annotated[str, StringConstraints(max_length=100), NoNul] = ""
     department: Code
     active: bool = True
 
@@ -76,18 +86,18 @@ class PresetDay(_Frozen):
 
     day: dt.date
     working: bool
-    note: Annotated[str, StringConstraints(max_length=200)] = ""
+    note: Annotated[str, StringConstraints(max_length=200), NoNul] = ""
 
 
 class Preset(_Frozen):
     """An organisation's starting point: its branding, settings and catalogue (rules.md)."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), NoNul]
     primary_color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
     logo_svg: str = ""
-    letterhead: Annotated[str, StringConstraints(max_length=300)] = ""
-    duty_contact_name: Annotated[str, StringConstraints(max_length=100)] = ""
-    duty_contact_phone: Annotated[str, StringConstraints(max_length=50)] = ""
+    letterhead: Annotated[str, StringConstraints(max_length=300), NoNul] = ""
+    duty_contact_name: Annotated[str, StringConstraints(max_length=100), NoNul] = ""
+    duty_contact_phone: Annotated[str, StringConstraints(max_length=50), NoNul] = ""
     case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,10}$")]
     settings: TenantSettings = Field(default_factory=TenantSettings)
     departments: tuple[PresetDepartment, ...] = Field(min_length=1)

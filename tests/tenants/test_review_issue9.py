@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
 from tenants import logos
@@ -43,3 +45,23 @@ def test_a_configuration_file_nested_too_deep_is_a_preset_error(text):
 
     with pytest.raises(PresetError, match="upload.toml: not valid TOML"):
         parse_preset(text, "upload.toml")
+
+
+@pytest.mark.parametrize(
+    ("find", "replace"),
+    [
+        ('name = "', 'name = "\\u0000'),
+        ('letterhead = "', 'letterhead = "\\u0000'),
+        ("[[departments]]\n", '[[departments]]\ncode = "x"\nname = "a\\u0000b"\n[[departments]]\n'),
+    ],
+    ids=["the name", "the letterhead", "a department"],
+)
+def test_a_configuration_file_with_nul_in_a_text_is_refused(find, replace):
+    # PostgreSQL refuses NUL in text: the console's import was a 500 there (SQLite kept it).
+    from tenants import presets
+    from tenants.presets import PresetError, parse_preset
+
+    text = (pathlib.Path(presets.__file__).parent / "mall.toml").read_text(encoding="utf-8")
+    assert find in text
+    with pytest.raises(PresetError, match="NUL"):
+        parse_preset(text.replace(find, replace, 1), "upload.toml")
