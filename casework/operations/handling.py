@@ -49,7 +49,7 @@ def record_result(case: Case, actor: User, result: str, remedy: str = "") -> Cas
     check(case, actor, Action.RESULT)
     if not result.strip():
         raise InvalidInput("result", _l("Say how the complaint was resolved."))
-    before = {"status": case.status.value}
+    before = {"status": case.status.value, "remedy": case.remedy_text}
     case.result_text = result.strip()
     case.remedy_text = remedy.strip()
     case.result_at = utcnow()

@@ -70,6 +70,20 @@ def test_dispatch_event_keeps_before_and_after(world):
     assert last.actor_label == "孙建国"
 
 
+def test_a_result_without_remedy_records_no_remedy_change(world):
+    """The history shows what changed: no "remedy: nothing → nothing" line."""
+    u = world.a.users
+    case = open_case(world.a)
+    with tenant_bound(world.a.tenant.id):
+        case = db.session.merge(case)
+        dispatch.dispatch_case(case, u["desk"], u["ops_li"].department_id, u["ops_li"].id)
+        handling.record_contact(case, u["ops_li"], "phone", "电话核实经过")
+        handling.record_result(case, u["ops_li"], "已解释价签规则")
+        db.session.commit()
+        result = _events(case.id)[-1]
+    assert result.kind == "result" and set(result.changes) == {"status"}
+
+
 def test_illegal_transition_is_refused_with_a_message(world, app):
     org = world.a
     case = open_case(org)
