@@ -152,7 +152,8 @@ def set_logo(tenant: Tenant, actor: User | None, filename: str, data: bytes) -> 
         tenant.logo_etag = ""
     after = {"type": logo.kind, "sha256": logo.digest, "size": len(logo.data)}
     name = _CONTROL.sub("", filename or "")[:200]
-    audit.record(actor, "branding.logo", name, {"before": before, "after": after})
+    if after != before:  # the logo shown already, uploaded again: nothing to record
+        audit.record(actor, "branding.logo", name, {"before": before, "after": after})
     return logo
 
 

@@ -89,3 +89,25 @@ def test_a_deeply_nested_svg_logo_gets_a_reason_not_a_500(client, world):
     assert "nests its elements more than" in response.text
     db.session.expire_all()
     assert world.a.tenant.logo_svg.encode() != svg
+
+
+def test_uploading_the_logo_shown_already_records_nothing_more(client, world):
+    import io
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8"/></svg>'
+    login(client, world.a, "admin")
+    tenant = world.a.tenant
+    form = {
+        "primary_color": tenant.primary_color,
+        "letterhead": tenant.letterhead,
+        "duty_contact_name": tenant.duty_contact_name,
+        "duty_contact_phone": tenant.duty_contact_phone,
+    }
+    for _ in range(2):
+        response = client.post(
+            f"{ADMIN}/branding",
+            data={**form, "logo": (io.BytesIO(svg), "logo.svg")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 303
+    assert _kinds(world.a) == ["branding.logo"]

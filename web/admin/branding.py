@@ -149,8 +149,10 @@ def branding_page():
             duty_contact_phone=form.duty_contact_phone.data or "",
         )
         if upload is not None and getattr(upload, "filename", ""):
+            before = branding.describe_logo(g.tenant)
             branding.set_logo(g.tenant, user, upload.filename, upload.read())
-            recorded.append("branding.logo")
+            if branding.describe_logo(g.tenant) != before:
+                recorded.append("branding.logo")
     except branding.BrandingRefused as exc:
         db.session.rollback()  # the values checked before the refusal are not half-saved
         field = getattr(form, exc.field)
