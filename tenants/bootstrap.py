@@ -36,8 +36,10 @@ def create_tenant(
         if db.session.scalar(sa.select(Tenant.id).where(Tenant.slug == slug)) is not None:
             raise ValueError(f"a tenant called {slug!r} exists already")
     branding = {field: getattr(preset, field) for field in BRANDING}
-    if name is not None:
-        branding["name"] = name
+    if name is not None and name != preset.name:
+        # The preset's letterhead is its sample organisation's (name, address, hotline): a
+        # tenant of another name starts with its own name there until its admin writes more.
+        branding["name"] = branding["letterhead"] = name
     tenant = Tenant(
         slug=slug,
         preset=preset_name,

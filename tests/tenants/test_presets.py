@@ -157,8 +157,16 @@ def test_a_tenant_is_provisioned_from_its_preset(world):
     db.session.commit()
     assert tenant.settings == preset.settings.to_json()
     assert tenant.case_prefix == preset.case_prefix
+    assert tenant.letterhead == preset.letterhead
     with pytest.raises(ValueError, match="exists already"):
         catalog.provision("gamma", "city")
+
+
+def test_a_tenant_of_another_name_does_not_print_the_sample_organisations_letterhead(world):
+    preset = presets.load_preset("property")
+    tenant = catalog.provision("acme", "property", name="锦绣物业服务有限公司")
+    assert (tenant.name, tenant.letterhead) == ("锦绣物业服务有限公司", "锦绣物业服务有限公司")
+    assert preset.name not in tenant.letterhead
 
 
 @pytest.mark.parametrize("name", presets.available())
