@@ -141,7 +141,7 @@ def responsible(case: Case, stage: Stage) -> list[User]:
     """Who must act: the dispatchers before dispatch, then the handler, or the unit's head
     while no active handler is named."""
     if stage is Stage.DISPATCH:
-        return _users(sa.select(User).where(User.role == Role.INTAKE))
+        return _users(sa.select(User).where(User.holding(Role.INTAKE)))
     if stage is Stage.RECTIFICATION:  # the unit ordered to rectify, whoever handles the case
         unit = db.session.scalar(
             sa.select(Rectification.department_id)
@@ -156,7 +156,7 @@ def responsible(case: Case, stage: Stage) -> list[User]:
             return handler
     # Nobody named yet, or the one named has left: the department's head answers for the case
     # until someone takes it; before it has a department, the dispatchers do.
-    return _heads({case.department_id}) or _users(sa.select(User).where(User.role == Role.INTAKE))
+    return _heads({case.department_id}) or _users(sa.select(User).where(User.holding(Role.INTAKE)))
 
 
 def recipients(case: Case, stage: Stage, level: int) -> list[User]:
@@ -182,7 +182,7 @@ def _heads(department_ids: set[int | None]) -> list[User]:
     ids = {d for d in department_ids if d is not None}
     if not ids:
         return []
-    return _users(sa.select(User).where(User.role == Role.DEPT_HEAD, User.department_id.in_(ids)))
+    return _users(sa.select(User).where(User.holding(Role.DEPT_HEAD), User.department_id.in_(ids)))
 
 
 def heads_of(case: Case) -> list[User]:
@@ -201,4 +201,4 @@ def supervisors() -> list[User]:
 
 
 def _supervisors() -> list[User]:
-    return _users(sa.select(User).where(User.role == Role.SUPERVISOR))
+    return _users(sa.select(User).where(User.holding(Role.SUPERVISOR)))

@@ -133,7 +133,7 @@ def category(tenant: Tenant, category_id: int | None) -> CategoryEntry | None:
 def assignable_handlers(department_id: int | None = None) -> list[User]:
     """Active staff who can be named as handler, optionally of one department."""
     stmt = sa.select(User).where(
-        User.active.is_(True), User.role.in_([Role.HANDLER, Role.DEPT_HEAD])
+        User.active.is_(True), User.holding(Role.HANDLER, Role.DEPT_HEAD)
     )
     if department_id is not None:
         stmt = stmt.where(User.department_id == department_id)

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -155,6 +156,7 @@ def create_account(
     email: str = "",
     phone: str = "",
     label: str | None = None,
+    extra_roles: Iterable[Role] = (),
 ) -> User:
     """Add a staff member to ``tenant`` with an unusable password; audited, the caller commits.
 
@@ -174,18 +176,19 @@ def create_account(
         if taken is not None:
             raise Refused("username", _l("This user name is taken already."))
         department = _department(department_id, tenant.id)
-        _needs_department(Role(role), department)
+        roles = [Role(role), *(Role(r) for r in extra_roles)]
+        _needs_department(roles, department)
         user = User(
             tenant_id=tenant.id,
             username=username,
             name=name,
-            role=Role(role),
             department_id=department.id if department else None,
             email=email.strip(),
             phone=phone.strip(),
             password_hash=unusable_password(),
             active=True,
         )
+        user.set_roles(roles[0], roles[1:])
         db.session.add(user)
         db.session.flush()
         audit.record(
@@ -196,7 +199,7 @@ def create_account(
                 "before": None,
                 "after": {
                     "name": user.name,
-                    "role": user.role.value,
+                    "role": _roles_record(user),
                     "department": department.name if department else None,
                     "email": user.email,
                     "phone": user.phone,
@@ -216,6 +219,7 @@ def update_member(
     phone: str,
     role: Role,
     department_id: int | None,
+    extra_roles: Iterable[Role] | None = None,
 ) -> list[str]:
     """Change a staff member's details, role and department at once; each change audited.
 
@@ -233,11 +237,11 @@ def update_member(
         if department_id != user.department_id
         else _current_department(user)
     )
-    _needs_department(role, department)
-    if role != user.role and user.role == Role.ADMIN and user.active:
-        _keep_an_admin(user, _LAST_ADMIN)
+    extra = _extra(user, extra_roles)
+    _needs_department([role, *extra], department)
     kinds = []
-    if set_role(actor, user, role):
+    # First: refused for the last admin, it leaves nothing else changed.
+    if set_role(actor, user, role, extra):
         kinds.append("user.role")
     if set_department(actor, user, department_id):
         kinds.append("user.department")
@@ -250,20 +254,39 @@ def update_member(
     return kinds
 
 
-def set_role(actor: User, user: User, role: Role) -> bool:
-    """Give ``user`` another role; audited. Returns whether it changed; the caller commits.
+def set_role(
+    actor: User, user: User, role: Role, extra_roles: Iterable[Role] | None = None
+) -> bool:
+    """Give ``user`` another main role and, when given, other further roles; audited.
 
-    Refused when it would leave the tenant without an active admin.
+    Returns whether anything changed; the caller commits. Refused when it would leave the
+    tenant without an active admin.
     """
-    role = Role(role)
-    if role == user.role:
+    role, extra = Role(role), _extra(user, extra_roles)
+    after = {role, *extra}
+    if role == user.role and after == user.roles:
         return False
-    if user.role == Role.ADMIN and user.active:
+    if user.has_role(Role.ADMIN) and Role.ADMIN not in after and user.active:
         _keep_an_admin(user, _LAST_ADMIN)
-    before = user.role
-    user.role = role
-    audit.record(actor, "user.role", user.username, {"before": before.value, "after": role.value})
+    before = _roles_record(user)
+    user.set_roles(role, extra)
+    audit.record(
+        actor, "user.role", user.username, {"before": before, "after": _roles_record(user)}
+    )
     return True
+
+
+def _extra(user: User, extra_roles: Iterable[Role] | None) -> list[Role]:
+    """The further roles asked for, or the user's own when none were given."""
+    if extra_roles is None:
+        return user.role_list[1:]
+    return [Role(r) for r in extra_roles]
+
+
+def _roles_record(user: User) -> str | list[str]:
+    """The roles as the audit log keeps them: the word of one role, or the list of several."""
+    words = [r.value for r in user.role_list]
+    return words[0] if len(words) == 1 else words
 
 
 def set_department(actor: User, user: User, department_id: int | None) -> bool:
@@ -293,7 +316,7 @@ def deactivate(actor: User | None, user: User) -> None:
     """
     if not user.active:
         return
-    if user.role == Role.ADMIN:
+    if user.has_role(Role.ADMIN):
         _keep_an_admin(user, _LAST_ADMIN)
     if actor is not None and actor.id == user.id:
         raise Refused(None, _l("You cannot deactivate your own account; ask another admin."))
@@ -329,9 +352,9 @@ def reset_password(actor: User | None, user: User, *, label: str | None = None) 
     ).tenant_id = user.tenant_id
 
 
-def _needs_department(role: Role, department: Department | None) -> None:
+def _needs_department(roles: Iterable[Role], department: Department | None) -> None:
     """Handlers and department heads work for a department: refuse one without."""
-    if role in _NEEDS_DEPARTMENT and department is None:
+    if any(Role(r) in _NEEDS_DEPARTMENT for r in roles) and department is None:
         raise Refused("department_id", _l("A handler or department head needs a department."))
 
 
@@ -349,7 +372,7 @@ def _keep_an_admin(user: User, message: object) -> None:
     """
     others = db.session.scalars(
         sa.select(User.id)
-        .where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)
+        .where(User.holding(Role.ADMIN), User.active.is_(True), User.id != user.id)
         .with_for_update()
     ).all()
     if not others:

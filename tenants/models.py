@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -107,9 +108,13 @@ class User(TenantScoped, db.Model):
     name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
     email: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
     phone: orm.Mapped[str] = orm.mapped_column(sa.String(50), default="")
+    # The main role: what lists show and what the escalation ladder reads first.
     role: orm.Mapped[Role] = orm.mapped_column(
         sa.Enum(Role, native_enum=False, length=20, values_callable=enum_values)
     )
+    # Further roles the same person holds (a small unit's head also takes calls), as role
+    # words joined by commas; read them through ``roles`` and ``holding()``.
+    extra_roles: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="", server_default="")
     department_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("departments.id", ondelete="SET NULL"), index=True
     )
@@ -150,9 +155,38 @@ class User(TenantScoped, db.Model):
         """Make every session signed so far stale; the caller commits."""
         self.session_version = (self.session_version or 0) + 1
 
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role the user holds, the main one first in :attr:`role_list`."""
+        return frozenset(self.role_list)
+
+    @property
+    def role_list(self) -> list[Role]:
+        """The main role, then the further ones in the order of :class:`Role`."""
+        extra = {r for r in (self.extra_roles or "").split(",") if r}
+        return [self.role, *(r for r in Role if r.value in extra and r != self.role)]
+
+    def set_roles(self, main: Role, extra: Iterable[Role] = ()) -> None:
+        """Hold ``main`` and the ``extra`` roles (the main one is not repeated there)."""
+        self.role = Role(main)
+        wanted = {Role(r) for r in extra} - {self.role}
+        self.extra_roles = ",".join(r.value for r in Role if r in wanted)
+
     def has_role(self, *roles: Role) -> bool:
-        """True when the user holds one of the roles."""
-        return self.role in roles
+        """True when the user holds one of the roles. The one check of a role in Python."""
+        return any(r in self.roles for r in roles)
+
+    @classmethod
+    def holding(cls, *roles: Role) -> sa.ColumnElement[bool]:
+        """The SQL condition "holds one of the roles". The one check of a role in SQL.
+
+        No role's word is part of another's (a test keeps it so), so a word matched
+        anywhere in ``extra_roles`` is that role.
+        """
+        return sa.or_(
+            cls.role.in_(list(roles)),
+            *(cls.extra_roles.contains(Role(r).value) for r in roles),
+        )
 
 
 class Operator(db.Model):

@@ -199,7 +199,7 @@ def staff_required(*roles: Role) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if roles and current_user.role not in roles:
+            if roles and not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -79,10 +79,22 @@ def check(case: Case, actor: User, action: Action, facts: Facts | None = None) -
                 status=labels.label(case.status),
             )
         )
-    if actor.role not in transition.roles:
+    # A person of several roles may do what any one of them may.
+    roles = [r for r in actor.role_list if r in transition.roles]
+    if not roles:
         raise Forbidden()
     facts = facts if facts is not None else Facts(case)
-    _check_actor(facts, actor, action)
+    refused: Forbidden | None = None
+    for role in roles:
+        try:
+            _check_actor(facts, actor, role, action)
+        except Forbidden as exc:
+            refused = exc
+            continue
+        refused = None
+        break
+    if refused is not None:
+        raise refused
     rule = _PRECONDITIONS.get(action)
     if rule is not None:
         rule(facts, actor)
@@ -102,7 +114,7 @@ def available_actions(case: Case, actor: User, facts: Facts | None = None) -> li
     return open_
 
 
-def _check_actor(facts: Facts, actor: User, action: Action) -> None:
+def _check_actor(facts: Facts, actor: User, role: Role, action: Action) -> None:
     """Handlers act on the cases named to them, department heads on their department's.
 
     One rule for every verb, the revisit and dispatch included: a handler of another unit, or
@@ -111,8 +123,9 @@ def _check_actor(facts: Facts, actor: User, action: Action) -> None:
     dispatch a case not yet routed, or route their own department's; and the unit ordered to
     rectify reports the rectification done, whoever handles the case (CO-6). Intake clerks,
     supervisors and admins act across the organisation, as far as their role reaches.
+    ``role`` is the one of the actor's roles being tried.
     """
-    if actor.role not in (Role.HANDLER, Role.DEPT_HEAD):
+    if role not in (Role.HANDLER, Role.DEPT_HEAD):
         return
     case = facts.case
     if action is Action.RECTIFIED:
@@ -121,7 +134,7 @@ def _check_actor(facts: Facts, actor: User, action: Action) -> None:
         if not _member(actor, unit):
             raise Forbidden(_l("Only the unit ordered to rectify may report it done."))
         return
-    if action is Action.TAKE or actor.role is Role.DEPT_HEAD:
+    if action is Action.TAKE or role is Role.DEPT_HEAD:
         if action is Action.DISPATCH and case.dispatched_at is None:
             return  # not dispatched yet, whatever unit intake proposed: any dispatcher may
         if not _member(actor, case.department_id):

@@ -368,3 +368,42 @@ def test_a_link_can_be_delivered_from_outside_any_tenant(app, world, monkeypatch
     db.session.commit()
     assert [m["To"] for m in FakeSmtp.sent] == ["c@example.com"]
     assert browser.get(path).status_code == 404  # the reset spoilt the first link
+
+
+def test_a_member_may_hold_further_roles_and_use_them_on_the_desk(app, client, world):
+    login(client, world.a, "admin")
+    li = world.a.users["ops_li"]
+    page = client.get(f"{STAFF}/{li.id}")
+    assert 'name="extra_roles"' in page.text
+    r = client.post(
+        f"{STAFF}/{li.id}",
+        data={
+            "name": li.name,
+            "email": "li@example.com",
+            "phone": li.phone,
+            "role": "handler",
+            "extra_roles": ["admin", "intake"],
+            "department_id": str(li.department_id),
+        },
+    )
+    assert r.status_code == 303
+    assert _user(world.a, "ops_li").role_list == [Role.HANDLER, Role.INTAKE, Role.ADMIN]
+    assert 'value="admin" checked' in client.get(f"{STAFF}/{li.id}").text
+    # Their further roles open the desk's doors: the admin pages and the intake form.
+    theirs = app.test_client()
+    login(theirs, world.a, "ops_li")
+    assert theirs.get(STAFF).status_code == 200
+    assert theirs.get("/t/alpha/desk/intake/").status_code == 200
+    assert "/desk/admin/" in theirs.get("/t/alpha/desk/").text
+    # Unticked again, they are a handler only.
+    client.post(
+        f"{STAFF}/{li.id}",
+        data={
+            "name": li.name,
+            "email": "li@example.com",
+            "phone": li.phone,
+            "role": "handler",
+            "department_id": str(li.department_id),
+        },
+    )
+    assert theirs.get(STAFF).status_code == 403

@@ -115,7 +115,6 @@ def _context(notice: tuple[str, str, str] | None = None, **forms: FlaskForm) -> 
         "categories": categories,
         "causes": catalog.causes(g.tenant),
         "category_counts": in_use,
-        "channel_labels": labels.choices(Channel),
         "offered": set(g.tenant.config.channels),
         "notice": notice,  # (box, kind, message): said beside the part that changed
         **_forms(**forms),

@@ -7,12 +7,12 @@ which audits it and refuses what would leave the organisation without an admin.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, g, redirect, render_template, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TelField
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from casework import labels
@@ -45,11 +45,13 @@ class MemberForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=200)])
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
+    extra_roles = SelectMultipleField(_l("Also holds"))
     department_id = SelectField(_l("Department"), coerce=_optional_id, validate_choice=True)
 
     def fill(self, current: Department | None = None) -> None:
         """The roles, and the active departments (and the member's own, if deactivated)."""
         self.role.choices = choices((r.value, labels.label(r)) for r in Role)
+        self.extra_roles.choices = choices((r.value, labels.label(r)) for r in Role)
         departments = list(
             db.session.scalars(
                 sa.select(Department)
@@ -136,6 +138,7 @@ def staff_new():
                 username=form.username.data,
                 name=form.name.data,
                 role=Role(form.role.data),
+                extra_roles=[Role(r) for r in form.extra_roles.data or []],
                 department_id=form.department_id.data,
                 email=form.email.data or "",
                 phone=form.phone.data or "",
@@ -158,6 +161,8 @@ def staff_member(user_id: int):
     current = db.session.get(Department, user.department_id) if user.department_id else None
     form = MemberForm(obj=user)
     form.fill(current)
+    if request.method == "GET":
+        form.extra_roles.data = [r.value for r in user.role_list[1:]]
     if form.validate_on_submit():
         try:
             changed = accounts.update_member(
@@ -167,6 +172,7 @@ def staff_member(user_id: int):
                 email=form.email.data or "",
                 phone=form.phone.data or "",
                 role=Role(form.role.data),
+                extra_roles=[Role(r) for r in form.extra_roles.data or []],
                 department_id=form.department_id.data,
             )
         except accounts.Refused as exc:
