@@ -189,8 +189,12 @@ def create_account(
             active=True,
         )
         user.set_roles(roles[0], roles[1:])
-        db.session.add(user)
-        db.session.flush()
+        try:
+            # Two admins adding one name at once: the second meets the unique constraint.
+            with db.session.begin_nested():
+                db.session.add(user)
+        except sa.exc.IntegrityError:
+            raise Refused("username", _l("This user name is taken already.")) from None
         audit.record(
             actor,
             "user.add",

@@ -303,3 +303,31 @@ def test_password_changes_keep_to_the_rules(world):
         accounts.change_own_password(li, PASSWORD, GOOD, TEST_HASH)
         db.session.commit()
         assert accounts.authenticate("ops_li", GOOD, TEST_HASH) == li
+
+
+def test_a_user_name_taken_between_the_check_and_the_insert_is_a_refusal(world, monkeypatch):
+    """Two admins adding one name at once: the second gets the form's message, not a 500."""
+    real = accounts._department
+
+    def meanwhile(department_id, tenant_id):
+        db.session.add(
+            User(
+                tenant_id=tenant_id,
+                username="zhao",
+                name="另一位管理员加的赵",
+                role=Role.INTAKE,
+                password_hash="x",
+            )
+        )
+        db.session.flush()
+        return real(department_id, tenant_id)
+
+    monkeypatch.setattr(accounts, "_department", meanwhile)
+    with pytest.raises(accounts.Refused) as caught:
+        accounts.create_account(
+            world.a.tenant, world.a.users["admin"], username="zhao", name="赵林", role=Role.INTAKE
+        )
+    assert caught.value.field == "username"
+    with tenant_bound(world.a.tenant.id):
+        names = db.session.scalars(sa.select(User.name).where(User.username == "zhao")).all()
+    assert names == ["另一位管理员加的赵"]  # the first stands, nothing of the second

@@ -244,3 +244,11 @@ def test_the_other_areas_kinds_read_well(client, world):
     assert "Title: " not in page  # unchanged parts are left out
     assert "Routing rule moved" in page and "Position: 2" in page
     assert client.get(URL, query_string={"kind": "letter"}).text.count('class="audit-event"') == 1
+
+
+@pytest.mark.parametrize("cell", ["=1+1", " =1+1", "＝1+1", "\t=1", "@SUM(A1)", "-2", "＋1"])
+def test_a_cell_that_would_start_a_formula_is_quoted(cell):
+    from web.admin.audit import safe_cell
+
+    assert safe_cell(cell) == "'" + cell
+    assert safe_cell("平价 =1") == "平价 =1"

@@ -327,9 +327,14 @@ def audit_log():
     )
 
 
+# What starts a formula in a spreadsheet, full-width forms included (Excel reads them too).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
 def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a quote."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A cell a spreadsheet shows as text: one that would start a formula gets a quote,
+    also behind leading spaces, which spreadsheets skip."""
+    return f"'{value}" if value.lstrip(" ")[:1] in _FORMULA else value
 
 
 @bp.get("/audit.csv")
