@@ -1,7 +1,9 @@
 """Walk every URL rule with the other tenant's slug and ids: each answers 404.
 
 New routes are picked up automatically: a rule that is neither walked nor listed as public
-without ids fails the completeness check at the bottom.
+without ids fails the completeness check at the bottom. The rows each area's URLs take come
+from tests/isolation/. The platform console, which has no tenant in its URLs, is walked the
+same way in tests/web/test_platform.py: no tenant session reaches any of its pages.
 """
 
 from __future__ import annotations
