@@ -2,19 +2,25 @@
 
 Scoping already hides other tenants' rows; these helpers turn "no row" into :class:`NotFound`
 so every caller gives the same 404 whether the case is missing or belongs to someone else.
+
+Who among the tenant's staff sees which case (CO-8) is :func:`sight`, one SQL condition that
+every query listing or loading cases for a member of staff adds: loading a case outside it
+is the same 404 as another tenant's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hmac
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 
 from tenants.db import TenantNotBound, current_tenant_id, db, upsert_returning, utcnow
+from tenants.models import Tenant, User
 
 from .errors import InvalidInput, NotFound
-from .models import Case, Letter, LookupFailures
+from .models import Case, Letter, LookupFailures, Rectification
 from .operations.intake import normalise_phone
 
 # Misses of one case number, from any address, after which its phone path locks; a
@@ -24,19 +30,65 @@ PHONE_MISSES = 5
 QUIET = dt.timedelta(hours=24)
 
 
-def get_case(case_id: int) -> Case:
-    """The bound tenant's case ``case_id``, or NotFound."""
-    case = db.session.scalars(sa.select(Case).where(Case.id == case_id)).one_or_none()
+def sees_all(user: User) -> bool:
+    """True when one of the user's roles sees every case of the tenant (its ``case_sight``)."""
+    sight = db.session.get(Tenant, user.tenant_id).config.case_sight
+    return any(sight.get(role.value) == "all" for role in user.roles)
+
+
+def sight(user: User) -> sa.ColumnElement[bool]:
+    """The SQL condition on :class:`Case` "``user`` may see this case" (CO-8).
+
+    Roles the tenant gives "all" (by default intake, supervisors and admins) see every case;
+    otherwise a person sees the cases named to them, their department's, and those whose
+    rectification order (open or done) names their department.
+    """
+    if sees_all(user):
+        return sa.true()
+    own = [Case.handler_id == user.id]
+    if user.department_id is not None:
+        rectifying = sa.select(Rectification.case_id).where(
+            Rectification.department_id == user.department_id
+        )
+        own += [Case.department_id == user.department_id, Case.id.in_(rectifying)]
+    return sa.or_(*own)
+
+
+def case_in_sight(user: User, case_id: sa.ColumnElement[int | None]) -> sa.ColumnElement[bool]:
+    """The SQL condition on a row pointing at a case by ``case_id`` (a notice, a message):
+    its case is in the user's sight, or it points at none."""
+    if sees_all(user):
+        return sa.true()
+    return sa.or_(case_id.is_(None), case_id.in_(sa.select(Case.id).where(sight(user))))
+
+
+def in_sight(user: User, case_ids: Iterable[int | None]) -> set[int]:
+    """Which of ``case_ids`` the user sees: for a list read first and narrowed after."""
+    ids = {i for i in case_ids if i is not None}
+    if not ids:
+        return set()
+    return set(db.session.scalars(sa.select(Case.id).where(Case.id.in_(ids), sight(user))))
+
+
+def get_case(case_id: int, viewer: User | None = None) -> Case:
+    """The bound tenant's case ``case_id``, or NotFound; also NotFound when a ``viewer`` (a
+    member of staff) may not see it. Without a viewer it is the system reading (jobs)."""
+    stmt = sa.select(Case).where(Case.id == case_id)
+    if viewer is not None:
+        stmt = stmt.where(sight(viewer))
+    case = db.session.scalars(stmt).one_or_none()
     if case is None:
         raise NotFound()
     return case
 
 
-def get_case_by_number(number: str) -> Case:
-    """The bound tenant's case with this case number, or NotFound."""
-    case = db.session.scalars(
-        sa.select(Case).where(Case.number == number.strip().upper())
-    ).one_or_none()
+def get_case_by_number(number: str, viewer: User | None = None) -> Case:
+    """The bound tenant's case with this case number, or NotFound; a ``viewer`` as in
+    :func:`get_case`."""
+    stmt = sa.select(Case).where(Case.number == number.strip().upper())
+    if viewer is not None:
+        stmt = stmt.where(sight(viewer))
+    case = db.session.scalars(stmt).one_or_none()
     if case is None:
         raise NotFound()
     return case

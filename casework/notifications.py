@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from tenants.db import db, utcnow
 from tenants.models import User
 
+from . import access
 from .models import Case, Notification
 from .states import NotificationKind
 
@@ -31,11 +32,14 @@ def tell(users: Iterable[User], case: Case, kind: NotificationKind, **cause: int
 
 
 def recent(user: User, limit: int = 50) -> list[tuple[Notification, Case]]:
-    """The user's newest notices, each with its case, newest first."""
+    """The user's newest notices, each with its case, newest first.
+
+    A notice about a case the user no longer sees (moved to another unit) is left out.
+    """
     rows = db.session.execute(
         sa.select(Notification, Case)
         .join(Case, Case.id == Notification.case_id)
-        .where(Notification.user_id == user.id)
+        .where(Notification.user_id == user.id, access.sight(user))
         .order_by(Notification.id.desc())
         .limit(limit)
     )
@@ -52,9 +56,11 @@ def mark_all_read(user: User, now: dt.datetime | None = None) -> None:
 
 
 def unread_count(user: User) -> int:
-    """The number on the bell."""
+    """The number on the bell: unread notices about cases the user sees."""
     return db.session.scalar(
         sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            access.case_in_sight(user, Notification.case_id),
         )
     )

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tenants.db import db, utcnow
+from tenants.models import User
 
-from . import stages
+from . import access, stages
 from .models import Case
 from .states import OPEN_STATUSES, DeadlineState, Status
 
@@ -63,12 +64,17 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
 
 
 def list_cases(
-    filters: Filters, cursor: str = "", limit: int = PAGE_SIZE
+    filters: Filters, cursor: str = "", limit: int = PAGE_SIZE, *, viewer: User | None = None
 ) -> tuple[list[Case], str | None]:
-    """One page of the bound tenant's queue, and the cursor of the next page (or None)."""
+    """One page of the bound tenant's queue, and the cursor of the next page (or None).
+
+    A ``viewer`` (the member of staff asking) sees only the cases in their sight.
+    """
     stmt = sa.select(Case).options(
         orm.joinedload(Case.category), orm.joinedload(Case.department), orm.joinedload(Case.handler)
     )
+    if viewer is not None:
+        stmt = stmt.where(access.sight(viewer))
     if filters.status == "open":
         stmt = stmt.where(Case.status.in_(sorted(OPEN_STATUSES)))
     elif filters.status in Status.__members__.values():

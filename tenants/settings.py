@@ -202,6 +202,34 @@ def _all_channels() -> tuple[str, ...]:
     return words("channel")
 
 
+# Which cases each role sees (CO-8): every case of the tenant, or its department's (the
+# case's unit, the unit ordered to rectify it) and those named to the person.
+SIGHTS = ("all", "department")
+DEFAULT_CASE_SIGHT = {
+    "intake": "all",
+    "handler": "department",
+    "dept_head": "department",
+    "supervisor": "all",
+    "admin": "all",
+}
+
+
+def _case_sight(value: Any) -> dict[str, str]:
+    """The tenant's sight per role over the defaults; every key a role word, each "all" or
+    "department"."""
+    from .models import Role  # models imports this module; the roles are read when checked
+
+    if not isinstance(value, dict):
+        raise ValueError(f"case_sight {value!r} is not a table of role → sight")
+    roles = [r.value for r in Role]
+    for role, sight in value.items():
+        if role not in roles:
+            raise ValueError(f"unknown role {role!r} in case_sight; known: {', '.join(roles)}")
+        if sight not in SIGHTS:
+            raise ValueError(f"case_sight of {role} is {sight!r}; one of {', '.join(SIGHTS)}")
+    return {**DEFAULT_CASE_SIGHT, **value}
+
+
 class TenantSettings(_Frozen):
     """Everything a tenant tunes that has no column of its own, with its defaults."""
 
@@ -221,6 +249,11 @@ class TenantSettings(_Frozen):
     attachment_types: tuple[AttachmentType, ...] = DEFAULT_ATTACHMENT_TYPES
     # The reply limit of tenants made before limits were kept per stage.
     reply_deadline: Limit | None = None
+    # Which cases each role sees, "all" or "department" (CO-8); a person with several
+    # roles sees what any of them sees. Read it through casework.access.sight().
+    case_sight: Annotated[dict[str, str], BeforeValidator(_case_sight)] = Field(
+        default_factory=lambda: dict(DEFAULT_CASE_SIGHT)
+    )
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

@@ -62,7 +62,9 @@ def queue():
     )
     if filters.unassigned and current_user.department_id is not None:
         filters.department_id = current_user.department_id  # "my department"
-    cases, next_cursor = caseq.list_cases(filters, request.args.get("after", ""))
+    cases, next_cursor = caseq.list_cases(
+        filters, request.args.get("after", ""), viewer=current_user._get_current_object()
+    )
     args = {k: v for k, v in request.args.items() if k != "after" and v}
     template = "cases/_rows.html" if request.args.get("after") else "cases/_queue.html"
     return render(
@@ -73,6 +75,11 @@ def queue():
         next_url=url_for("cases.queue", after=next_cursor, **args) if next_cursor else None,
         deadline_state=caseq.deadline_state,
     )
+
+
+def _case(case_id: int) -> Case:
+    """The case, if it is in the user's sight (CO-8); a 404 like another tenant's if not."""
+    return access.get_case(case_id, viewer=current_user._get_current_object())
 
 
 def _case_context(case: Case, submitted: dict | None = None) -> dict:
@@ -108,7 +115,7 @@ def _case_context(case: Case, submitted: dict | None = None) -> dict:
 @staff_required(*STAFF)
 def show(case_id: int):
     """The case page: details, deadline, the actions open to the user and the timeline."""
-    case = access.get_case(case_id)
+    case = _case(case_id)
     return render("cases/case.html", "cases/_case.html", **_case_context(case))
 
 
@@ -120,7 +127,7 @@ def act(case_id: int, action: str):
         verb = Action(action)
     except ValueError:
         abort(404)
-    case = access.get_case(case_id)
+    case = _case(case_id)
     form = make_form(verb, case, submitted=True)
     refusal = None
     if form.validate_on_submit():
@@ -134,7 +141,7 @@ def act(case_id: int, action: str):
             if is_htmx():
                 return render("cases/case.html", "cases/_case.html", **_case_context(case))
             return redirect(url_for("cases.show", case_id=case_id), 303)
-    case = access.get_case(case_id)  # the refusal rolled back: read the case afresh
+    case = _case(case_id)  # the refusal rolled back: read the case afresh
     context = _case_context(case, {verb: form})
     return render("cases/case.html", "cases/_case.html", status=422, refusal=refusal, **context)
 
@@ -147,7 +154,7 @@ def handler_options(case_id: int):
     The handler chosen so far comes along and stays chosen when it belongs to the department;
     without a department there is nobody to list (not everybody).
     """
-    access.get_case(case_id)
+    _case(case_id)
     department_id = query_id(request.args.get("dispatch-department_id"))
     handlers = routing.assignable_handlers(department_id) if department_id is not None else []
     chosen = query_id(request.args.get("dispatch-handler_id"))
@@ -158,7 +165,7 @@ def handler_options(case_id: int):
 @staff_required(*STAFF)
 def letter(case_id: int):
     """The acknowledgement letter of the case."""
-    return letter_response(access.get_case(case_id), "ack")
+    return letter_response(_case(case_id), "ack")
 
 
 @bp.get("/cases/<int:case_id>/attachments/<int:attachment_id>")
@@ -169,7 +176,7 @@ def attachment(case_id: int, attachment_id: int):
     The type is read from the bytes again here, so nothing but a real JPEG, PNG, GIF or WebP
     is ever served for a browser to render, and nosniff keeps it from guessing otherwise.
     """
-    att = queries.attachment(access.get_case(case_id), attachment_id)
+    att = queries.attachment(_case(case_id), attachment_id)
     if att is None:
         abort(404)
     image = uploads.inline_type(att.data)

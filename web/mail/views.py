@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from casework import access
+from casework.models import Message
 from jobs import notify
 from tenants.db import utcnow
 from tenants.models import Role
@@ -13,6 +16,7 @@ from ..forms import query_id
 from ..tenancy import staff_required
 from . import bp
 
+PAGE = 50
 # Each delivery state's label and Bulma tag colour.
 MAIL_STATES = {
     "logged": (_l("Kept here (no SMTP server)"), "is-light"),
@@ -23,11 +27,21 @@ MAIL_STATES = {
 }
 
 
+def _in_sight(messages: list[Message]) -> list[Message]:
+    """The messages whose case the user sees (CO-8), and those about no case."""
+    seen = access.in_sight(current_user._get_current_object(), (m.case_id for m in messages))
+    return [m for m in messages if m.case_id is None or m.case_id in seen]
+
+
 @bp.get("")
 @staff_required(Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
 def log():
     """Outgoing mail, including what was only logged because no SMTP server is set."""
-    messages = notify.mail_log(50, query_id(request.args.get("before")))
+    page = notify.mail_log(PAGE, query_id(request.args.get("before")))
+    older = page[-1].id if len(page) == PAGE else None  # before hiding: the page went on
+    messages = _in_sight(page)
     now = utcnow()
     states = {m.id: notify.delivery_state(m, now) for m in messages}
-    return render_template("mail/log.html", messages=messages, states=states, labels=MAIL_STATES)
+    return render_template(
+        "mail/log.html", messages=messages, states=states, labels=MAIL_STATES, older=older
+    )
