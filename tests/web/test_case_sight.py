@@ -136,3 +136,18 @@ def test_the_mail_log_hides_mail_about_a_case_out_of_sight(client, world, ops_ca
     client.post(f"/t/{world.a.slug}/desk/logout")
     login(client, world.a, "cs_zhou")
     assert client.get(log).status_code == 403  # handlers never opened the mail log
+
+
+def test_handing_a_case_out_of_ones_sight_lands_on_the_queue(client, world, ops_case):
+    base = f"/t/{world.a.slug}/desk/cases/{ops_case['case_id']}"
+    cs = world.a.users["cs_head"].department_id
+    login(client, world.a, "ops_head")
+    data = {"dispatch-department_id": cs, "dispatch-handler_id": 0, "dispatch-note": "归客服"}
+    r = client.post(f"{base}/dispatch", data=data)
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/t/{world.a.slug}/desk/")
+    assert client.get(base).status_code == 404
+    client.post(f"/t/{world.a.slug}/desk/logout")
+    login(client, world.a, "cs_head")  # and back, from the page htmx drew
+    data["dispatch-department_id"] = world.a.users["ops_head"].department_id
+    r = client.post(f"{base}/dispatch", data=data, headers={"HX-Request": "true"})
+    assert r.status_code == 204 and r.headers["HX-Redirect"] == f"/t/{world.a.slug}/desk/"

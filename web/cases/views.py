@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -138,12 +148,23 @@ def act(case_id: int, action: str):
             done, refusal = None, exc.message
         if done:
             flash(_("Saved."), "success")
+            if not access.in_sight(user, [case.id]):  # handed to a unit the user does not see
+                return _to_queue()
             if is_htmx():
                 return render("cases/case.html", "cases/_case.html", **_case_context(case))
             return redirect(url_for("cases.show", case_id=case_id), 303)
     case = _case(case_id)  # the refusal rolled back: read the case afresh
     context = _case_context(case, {verb: form})
     return render("cases/case.html", "cases/_case.html", status=422, refusal=refusal, **context)
+
+
+def _to_queue():
+    """Back to the queue, for htmx too (its target, the case, is no longer the user's)."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url_for("cases.queue")
+        return response
+    return redirect(url_for("cases.queue"), 303)
 
 
 @bp.get("/cases/<int:case_id>/handlers")
