@@ -16,7 +16,15 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from tenants.db import TenantNotBound, current_tenant_id, db, upsert_returning, utcnow
+from tenants import audit
+from tenants.db import (
+    TenantNotBound,
+    current_tenant_id,
+    db,
+    tenant_bound,
+    upsert_returning,
+    utcnow,
+)
 from tenants.models import Tenant, User
 
 from .errors import InvalidInput, NotFound
@@ -52,6 +60,21 @@ def sight(user: User) -> sa.ColumnElement[bool]:
         )
         own += [Case.department_id == user.department_id, Case.id.in_(rectifying)]
     return sa.or_(*own)
+
+
+def set_sight(tenant: Tenant, actor: User | None, sight: dict[str, str]) -> bool:
+    """Set which cases each role sees (``case_sight``); False when nothing changed.
+
+    ValueError for a word that is no role or no sight; a change is audited before and after.
+    """
+    before = dict(tenant.config.case_sight)
+    after = {**before, **sight}
+    if after == before:
+        return False
+    tenant.update_config(case_sight=after)
+    with tenant_bound(tenant.id):
+        audit.record(actor, "sight.set", "case_sight", {"before": before, "after": after})
+    return True
 
 
 def case_in_sight(user: User, case_id: sa.ColumnElement[int | None]) -> sa.ColumnElement[bool]:
