@@ -22,8 +22,10 @@ from .states import (
     ContactMethod,
     DeadlineState,
     EventKind,
+    Finding,
     NotificationKind,
     Priority,
+    RemedyType,
     Stage,
     Status,
 )
@@ -130,6 +132,19 @@ DEADLINE_STATE = {
     DeadlineState.ON_TIME: _l("on time"),
     DeadlineState.LATE: _l("late"),
 }
+FINDING = {
+    Finding.VALID: _l("Valid"),
+    Finding.PARTLY_VALID: _l("Partly valid"),
+    Finding.NOT_VALID: _l("Not valid (not the organisation's responsibility)"),
+}
+REMEDY_TYPE = {
+    RemedyType.APOLOGY: _l("Apology"),
+    RemedyType.REPAIR: _l("Repair"),
+    RemedyType.REPLACEMENT: _l("Replacement"),
+    RemedyType.REFUND: _l("Refund"),
+    RemedyType.COMPENSATION: _l("Compensation"),
+    RemedyType.OTHER: _l("Other remedy"),
+}
 UNIT = {
     Unit.MINUTES: _l("minutes"),
     Unit.HOURS: _l("hours"),
@@ -149,6 +164,8 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     ContactMethod: CONTACT_METHOD,
     NotificationKind: NOTIFICATION_KIND,
     DeadlineState: DEADLINE_STATE,
+    Finding: FINDING,
+    RemedyType: REMEDY_TYPE,
     Unit: UNIT,
 }
 
@@ -162,6 +179,12 @@ CHANGE_FIELD = {
     "reached": _l("Reached"),
     "satisfaction": _l("Satisfaction"),
     "remedy": _l("Remedy"),
+    "finding": _l("Finding"),
+    "cause": _l("Cause"),
+    "cause_analysis": _l("Cause analysis"),
+    "remedy_type": _l("Remedy type"),
+    "remedy_amount": _l("Amount"),
+    "remedy_approved_by": _l("Remedy approved by"),
     "days": _l("Days"),
     "due": _l("Due"),
     "reply_due": _l("Reply due"),
@@ -176,6 +199,8 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "channel": Channel,
     "method": ContactMethod,
     "priority": Priority,
+    "finding": Finding,
+    "remedy_type": RemedyType,
 }
 # Change fields that hold a time, stored as naive UTC text.
 CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -18,10 +19,10 @@ from tenants.db import utcnow
 from tenants.models import Tenant, User
 from tenants.settings import LETTER_LIMITS, LETTER_PARTS, Wording
 
-from . import calendar, deadlines, numbering, plaintext, policy, routing
+from . import calendar, deadlines, labels, numbering, plaintext, policy, routing
 from .errors import InvalidInput
 from .models import Case
-from .states import Channel, Priority, Stage, Status
+from .states import Channel, Finding, Priority, RemedyType, Stage, Status
 
 
 def status_url(base_url: str, tenant: Tenant, case: Case) -> str:
@@ -80,6 +81,88 @@ def acknowledgement_context(
     }
     # Whatever reaches paper is printable: no control characters, no bidi overrides that
     # would make a name or a summary read differently from what was typed.
+    return {k: plaintext.printable(v) if isinstance(v, str) else v for k, v in context.items()}
+
+
+# The result letter's wording where the tenant set none, in the letter's language; the
+# tenant rewords it on the letters page (keys result_title, result_opening, result_closing).
+RESULT_DEFAULTS = {
+    "zh_CN": Wording(
+        title="处理结果告知书",
+        opening="您反映的问题我单位已调查处理完毕，现将调查结论和处理结果告知如下：",
+        closing=(
+            "如您对处理结果不满意，可自收到本告知书之日起十五日内凭受理编号向我单位申请复核，"
+            "或向有关主管部门反映。感谢您的监督。"
+        ),
+    ),
+    "en": Wording(
+        title="Result of your complaint",
+        opening="We have investigated and handled your complaint. What we found and did:",
+        closing=(
+            "Not satisfied? Ask us to review it within 15 days, quoting your case number, "
+            "or turn to the authority over us."
+        ),
+    ),
+}
+# The most of the complaint a result letter repeats: it is about the answer, not the question.
+RESULT_SUMMARY_LENGTH = 150
+
+
+def amount_text(amount: Decimal | None, locale: str) -> str:
+    """A remedy's amount as the letter prints it: "1,234.50 元", or "¥1,234.50"."""
+    if amount is None:
+        return ""
+    figure = f"{amount:,.2f}"
+    return f"{figure} 元" if locale == "zh_CN" else f"¥{figure}"
+
+
+def result_wording(tenant: Tenant, wording: Wording | None = None) -> Wording:
+    """The result letter's wording: the tenant's, each empty part from the defaults."""
+    wording = wording or tenant.config.letter.wording("result")
+    default = RESULT_DEFAULTS.get(tenant.locale, RESULT_DEFAULTS["en"])
+    return Wording(**{p: getattr(wording, p) or getattr(default, p) for p in LETTER_PARTS})
+
+
+def result_context(
+    tenant: Tenant, case: Case, base_url: str, wording: Wording | None = None
+) -> dict[str, Any]:
+    """Everything the result notice letter (处理结果告知书, CO-4, HOSP-6) prints.
+
+    Only text written for the complainant: the finding in words, the result and the remedy
+    as the handler wrote them for the complainant. The cause analysis, the cause, notes and
+    who approved the remedy stay on the desk.
+    """
+    wording = result_wording(tenant, wording)
+    category = routing.category(tenant, case.category_id)
+    accepted = deadlines.to_local(case.accepted_at, tenant.timezone)
+    answered = case.result_sent_at or case.result_at or utcnow()
+    answered_local = deadlines.to_local(answered, tenant.timezone)
+    text = " ".join(case.description.split())
+    if len(text) > RESULT_SUMMARY_LENGTH:
+        text = text[: RESULT_SUMMARY_LENGTH - 1] + "…"
+    context = {
+        "tenant_name": tenant.name,
+        "letterhead": tenant.letterhead,
+        "primary_color": tenant.primary_color,
+        "title": wording.title,
+        "opening": wording.opening,
+        "closing": wording.closing,
+        "number": case.number,
+        "access_code": case.access_code,
+        "accepted_at": accepted.replace(tzinfo=None),
+        "complainant": case.complainant_name,
+        "category": category.name if category else "",
+        "summary": text,
+        "finding": labels.label(case.finding) if case.finding else "",
+        "result": case.result_text,
+        "remedy_type": labels.label(case.remedy_type) if case.remedy_type else "",
+        "remedy_amount": amount_text(case.remedy_amount, tenant.locale),
+        "remedy": case.remedy_text,
+        "contact": " ".join(p for p in (tenant.duty_contact_name, tenant.duty_contact_phone) if p),
+        "signed_at": answered_local.date(),
+        "status_url": status_url(base_url, tenant, case),
+        "locale": tenant.locale,
+    }
     return {k: plaintext.printable(v) if isinstance(v, str) else v for k, v in context.items()}
 
 
@@ -170,6 +253,18 @@ def sample_case(tenant: Tenant, now: dt.datetime | None = None) -> Case:
         accepted_by_label=tenant.duty_contact_name,
         accepted_by_contact=tenant.duty_contact_phone,
         created_at=now,
+        # What the result letter's preview prints.
+        finding=Finding.PARTLY_VALID,
+        result_text=str(
+            _l(
+                "Sample result: the till charged the purchase twice; the cashier has been "
+                "retrained and the double charge reversed."
+            )
+        ),
+        remedy_type=RemedyType.REFUND,
+        remedy_amount=Decimal("128.50"),
+        remedy_text=str(_l("Sample remedy: the difference refunded to your card.")),
+        result_at=now,
     )
     target = policy.target_for(tenant, Stage.RESULT, case)
     if target is not None:

@@ -115,6 +115,33 @@ class EventKind(enum.StrEnum):
 TEXT_FOR_THE_COMPLAINANT = frozenset({EventKind.NOTE, EventKind.RESULT_SENT})
 
 
+class Finding(enum.StrEnum):
+    """What the investigation found (调查结论, POWER-1)."""
+
+    VALID = "valid"  # 属实
+    PARTLY_VALID = "partly_valid"  # 部分属实
+    NOT_VALID = "not_valid"  # 不属实（非本单位责任）
+
+
+# Findings that name a cause from the tenant's cause list (原因分类).
+FINDINGS_WITH_CAUSE = frozenset({Finding.VALID, Finding.PARTLY_VALID})
+
+
+class RemedyType(enum.StrEnum):
+    """What the organisation does for the complainant (补救措施)."""
+
+    APOLOGY = "apology"  # 赔礼道歉
+    REPAIR = "repair"  # 维修
+    REPLACEMENT = "replacement"  # 更换
+    REFUND = "refund"  # 退款
+    COMPENSATION = "compensation"  # 赔偿
+    OTHER = "other"  # 其他
+
+
+# Remedies that pay money: their amount is required.
+REMEDIES_WITH_AMOUNT = frozenset({RemedyType.REFUND, RemedyType.COMPENSATION})
+
+
 class FileType(enum.StrEnum):
     """The kinds of file a complaint may carry, told apart by their bytes (casework.uploads)."""
 

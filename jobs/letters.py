@@ -1,5 +1,6 @@
-"""Letters: the acknowledgement (受理确认函) rendered once per case and sent once, and the
-preview of a kind's wording on a sample case, rendered by the same code and never saved."""
+"""Letters: the acknowledgement (受理确认函) and the result notice (处理结果告知书), each
+rendered once per case and sent once, and the preview of a kind's wording on a sample case,
+rendered by the same code and never saved."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from casework import access
-from casework.letters import acknowledgement_context, logo_data_uri, sample_case
+from casework.letters import (
+    acknowledgement_context,
+    logo_data_uri,
+    result_context,
+    sample_case,
+)
 from casework.models import Case, Letter
 from tenants.db import db
 from tenants.models import Tenant
@@ -38,12 +44,13 @@ class LetterKind:
     label: LazyString
 
 
-# Result letters, dossiers and revisit notices join here, one entry each; the letters page
+# Dossiers and revisit notices join here, one entry each; the letters page
 # lists every kind and keeps each kind's wording under its key.
 KINDS: dict[str, LetterKind] = {
     "ack": LetterKind(
         "letters/acknowledgement.html", acknowledgement_context, _l("Acknowledgement letter")
     ),
+    "result": LetterKind("letters/result.html", result_context, _l("Result notice letter")),
 }
 
 
@@ -107,4 +114,22 @@ def acknowledge(case_id: int) -> None:
         "emails/acknowledgement.txt",
         letter=letter,
         filename=f"{case.number}.pdf",
+    )
+
+
+@job("letters.result")
+def result(case_id: int) -> None:
+    """Render the result notice letter (处理结果告知书) and email it to the complainant once.
+
+    Its mail keeps the key of the plain result mail it replaces, so a case is told once.
+    """
+    case = access.get_case(case_id)
+    letter = ensure_letter(case, "result")
+    notify.email_complainant(
+        case,
+        f"result:{case.id}",
+        _l("The result of your complaint %(number)s", number=case.number),
+        "emails/result.txt",
+        letter=letter,
+        filename=f"{case.number}-result.pdf",
     )

@@ -4,7 +4,8 @@ and the counter behind its number."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -12,12 +13,17 @@ from sqlalchemy import orm
 from tenants.db import TenantConfig, TenantScoped, db, enum_values, utcnow
 from tenants.models import Department, Tenant, User
 
+if TYPE_CHECKING:
+    from .catalogue import Cause
+
 from ..states import (
     TEXT_FOR_THE_COMPLAINANT,
     Channel,
     ContactMethod,
     EventKind,
+    Finding,
     Priority,
+    RemedyType,
     Status,
 )
 
@@ -125,6 +131,23 @@ class Case(TenantScoped, db.Model):
 
     result_text: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     remedy_text: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+    # What the investigation found (POWER-1), the cause from the tenant's list and why.
+    finding: orm.Mapped[Finding | None] = orm.mapped_column(
+        sa.Enum(Finding, native_enum=False, length=20, values_callable=enum_values)
+    )
+    cause_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("causes.id", ondelete="SET NULL")
+    )
+    cause_analysis: orm.Mapped[str] = orm.mapped_column(sa.Text, default="", server_default="")
+    # The remedy's kind, its amount for a refund or compensation, and who approved it: a
+    # name as typed (or the handler who recorded it); approval by a named role comes later.
+    remedy_type: orm.Mapped[RemedyType | None] = orm.mapped_column(
+        sa.Enum(RemedyType, native_enum=False, length=20, values_callable=enum_values)
+    )
+    remedy_amount: orm.Mapped[Decimal | None] = orm.mapped_column(sa.Numeric(12, 2))
+    remedy_approved_by_label: orm.Mapped[str] = orm.mapped_column(
+        sa.String(100), default="", server_default=""
+    )
     satisfaction: orm.Mapped[int | None]
 
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
@@ -136,6 +159,7 @@ class Case(TenantScoped, db.Model):
     handler: orm.Mapped[User | None] = orm.relationship(foreign_keys=[handler_id])
     accepted_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[accepted_by_id])
     repeat_of: orm.Mapped[Case | None] = orm.relationship(remote_side=[id])
+    cause: orm.Mapped[Cause | None] = orm.relationship()
     events: orm.Mapped[list[CaseEvent]] = orm.relationship(
         back_populates="case", order_by="CaseEvent.id", lazy="select"
     )

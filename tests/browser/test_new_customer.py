@@ -302,6 +302,8 @@ def test_a_new_property_company_from_the_console_to_a_worked_case(
     handler.wait_for_selector("[data-testid=case-status]:has-text('处理中')")
     _open(handler, "result")
     handler.fill("#result-result", "已修剪东门大树伸向三楼的枝杈，并清运了枝叶。")
+    handler.check("#result-finding-0")  # valid: the first of the tenant's causes
+    handler.select_option("#result-cause_id", index=1)
     handler.click("[data-action=result] button[type=submit]")
     handler.wait_for_selector("[data-action=send_result]")
     _check(handler, "handler-result")

@@ -79,6 +79,8 @@ def test_complaint_to_closed_in_the_browser(live_server, page, world):
     page.wait_for_selector("[data-testid=case-status]:has-text('处理中')")
     _open(page, "result")
     page.fill("#result-result", "经核实系价签未更新,已退还差价 60 元。")
+    page.check("#result-finding-0")  # valid: the first of the tenant's causes
+    page.select_option("#result-cause_id", index=1)
     page.fill("#result-remedy", "赠送停车券一张")
     page.click("[data-action=result] button[type=submit]")
     page.wait_for_selector("[data-action=send_result]")

@@ -68,7 +68,12 @@ def test_work_a_case_to_closed_over_http(client, world):
     )
     assert (
         client.post(
-            f"{base}/result", data={"result-result": "已退还差价", "result-remedy": "停车券"}
+            f"{base}/result",
+            data={
+                "result-result": "已退还差价",
+                "result-remedy": "停车券",
+                "result-finding": "not_valid",
+            },
         ).status_code
         == 303
     )
@@ -106,7 +111,9 @@ def test_refused_actions_come_back_as_form_errors(client, world):
     assert r.status_code == 422
     assert "role may not" in r.text
     # Recording a result on an undispatched case: an illegal transition, explained.
-    r = client.post(f"{base}/result?lang=en", data={"result-result": "x"})
+    r = client.post(
+        f"{base}/result?lang=en", data={"result-result": "x", "result-finding": "not_valid"}
+    )
     assert r.status_code == 422 and "cannot take this action" in r.text
     # An empty required field.
     client.post(f"/t/{world.a.slug}/desk/logout")

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from casework import routing
+from casework import catalog, labels, routing
 from casework.models import Case
 from casework.operations import (
     dispatch,
@@ -27,7 +27,7 @@ from casework.operations import (
     repeats,
     revisits,
 )
-from casework.states import Action
+from casework.states import Action, RemedyType
 from tenants.models import User
 
 from ..forms import choices
@@ -77,6 +77,29 @@ def _revisit(case: Case, user: User, f: forms.RevisitForm) -> object:
     )
 
 
+def _prepare_result(form: forms.ResultForm, case: Case, _fresh: bool) -> None:
+    tenant = case.tenant
+    form.cause_id.choices = choices(
+        [(0, _("— none —"))] + [(c.id, c.name) for c in catalog.causes(tenant) if c.active]
+    )
+    form.remedy_type.choices = choices([("", _("— none —")), *labels.choices(RemedyType)])
+
+
+def _result(case: Case, user: User, f: forms.ResultForm) -> object:
+    return handling.record_result(
+        case,
+        user,
+        f.result.data or "",
+        f.remedy.data or "",
+        finding=f.finding.data,
+        cause_id=f.cause_id.data or None,
+        cause_analysis=f.cause_analysis.data or "",
+        remedy_type=f.remedy_type.data or None,
+        remedy_amount=f.remedy_amount.data,
+        remedy_approved_by=f.remedy_approved_by.data or "",
+    )
+
+
 ACTIONS: dict[Action, ActionView] = {
     Action.DISPATCH: ActionView(
         forms.DispatchForm,
@@ -95,12 +118,7 @@ ACTIONS: dict[Action, ActionView] = {
         forms.ContactForm,
         lambda case, user, f: handling.record_contact(case, user, f.method.data, f.body.data or ""),
     ),
-    Action.RESULT: ActionView(
-        forms.ResultForm,
-        lambda case, user, f: handling.record_result(
-            case, user, f.result.data or "", f.remedy.data or ""
-        ),
-    ),
+    Action.RESULT: ActionView(forms.ResultForm, _result, prepare=_prepare_result),
     Action.SEND_RESULT: ActionView(
         forms.SendResultForm, lambda case, user, _f: handling.send_result(case, user)
     ),

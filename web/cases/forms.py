@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DecimalField,
     IntegerField,
     RadioField,
     SelectField,
@@ -16,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from casework import labels
 from casework.operations.revisits import REVISIT_METHODS
-from casework.states import ContactMethod
+from casework.states import ContactMethod, Finding
 
 from ..forms import choices, coerce_id
 
@@ -80,6 +81,28 @@ class ResultForm(FlaskForm):
         _l("Result: how the problem was solved (sent to the complainant)"),
         validators=[DataRequired(), Length(max=5000)],
         render_kw={"rows": 4},
+    )
+    finding = RadioField(
+        _l("Finding"),
+        choices=choices(labels.choices(Finding)),
+        validators=[InputRequired(_l("Choose what the investigation found."))],
+    )
+    # Filled from the tenant's active causes (web/cases/actions.py); required unless not valid.
+    cause_id = SelectField(_l("Cause"), coerce=coerce_id, validate_choice=False)
+    cause_analysis = TextAreaField(
+        _l("Cause analysis (internal)"),
+        validators=[Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    remedy_type = SelectField(_l("Remedy type"), validate_choice=False)
+    remedy_amount = DecimalField(
+        _l("Amount (yuan), for a refund or compensation"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=9999999999.99)],
+        render_kw={"inputmode": "decimal"},
+    )
+    remedy_approved_by = StringField(
+        _l("Remedy approved by (leave empty for yourself)"), validators=[Length(max=100)]
     )
     remedy = TextAreaField(
         _l("Remedy or compensation, if any (sent to the complainant)"),

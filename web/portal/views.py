@@ -106,3 +106,12 @@ def receipt(number: str):
     if not _may_see(case.id):
         abort(404)
     return letter_response(case, "ack")
+
+
+@bp.get("/status/<number>/result.pdf")
+def result_letter(number: str):
+    """The result notice letter, once the result was sent, for a browser that may see it."""
+    case = access.get_case_by_number(number)
+    if not _may_see(case.id) or case.result_sent_at is None:
+        abort(404)
+    return letter_response(case, "result")
