@@ -90,6 +90,7 @@ EVENT_KIND = {
     EventKind.SPECIAL_MEASURES: _l("Special measures taken"),
     EventKind.RECTIFICATION_ORDERED: _l("Rectification ordered"),
     EventKind.RECTIFIED: _l("Rectification reported done"),
+    EventKind.COMPLAINANT_ADDED: _l("Information added by the complainant"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -124,6 +125,7 @@ NOTIFICATION_KIND = {
     NotificationKind.URGE: _l("Urging notice"),
     NotificationKind.SUPERVISE: _l("Supervision"),
     NotificationKind.RECTIFICATION: _l("Rectification order"),
+    NotificationKind.COMPLAINANT_INFO: _l("Information from the complainant"),
 }
 DEADLINE_STATE = {
     DeadlineState.OK: _l("running"),

@@ -106,13 +106,17 @@ class EventKind(enum.StrEnum):
     SPECIAL_MEASURES = "special_measures"
     RECTIFICATION_ORDERED = "rectification_ordered"
     RECTIFIED = "rectified"
+    COMPLAINANT_ADDED = "complainant_added"  # 补充材料: information or a file from the complainant
 
 
 # The kinds whose text is written for the complainant: a note staff marked public when they
 # wrote it, and the result as sent. Every other text on a case is staff text (dispatch
 # instructions, the reason for a pause or an extension, what an urging notice expects...)
 # and stays internal even where the event itself is shown to the complainant.
-TEXT_FOR_THE_COMPLAINANT = frozenset({EventKind.NOTE, EventKind.RESULT_SENT})
+# The complainant's own addition is their text: it is shown back to them.
+TEXT_FOR_THE_COMPLAINANT = frozenset(
+    {EventKind.NOTE, EventKind.RESULT_SENT, EventKind.COMPLAINANT_ADDED}
+)
 
 
 class Finding(enum.StrEnum):
@@ -179,6 +183,7 @@ class NotificationKind(enum.StrEnum):
     URGE = "urge"  # 催办
     SUPERVISE = "supervise"  # 督办
     RECTIFICATION = "rectification"  # 整改通知
+    COMPLAINANT_INFO = "complainant_info"  # the complainant added information (补充材料)
 
 
 class DeadlineState(enum.StrEnum):

@@ -19,7 +19,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from casework import access
-from casework.models import Alert, Case, Extension, Letter, Message, Notification, Oversight
+from casework.letters import status_url
+from casework.models import (
+    Alert,
+    Case,
+    CaseEvent,
+    Extension,
+    Letter,
+    Message,
+    Notification,
+    Oversight,
+)
+from casework.operations import complainant
+from casework.states import EventKind
 from tenants.db import db, utcnow
 from tenants.models import User
 
@@ -146,6 +158,49 @@ def result(case_id: int) -> None:
     case = access.get_case(case_id)
     subject = _l("The result of your complaint %(number)s", number=case.number)
     email_complainant(case, f"result:{case.id}", subject, "emails/result.txt")
+
+
+@job("notify.progress")
+def progress(case_id: int, event_id: int) -> None:
+    """Email a note staff wrote for the complainant (进展告知, ESTATE-3), once per note.
+
+    Only email is sent: there is no text-message channel yet. The note is on the status page
+    whichever way the complainant prefers to be reached.
+    """
+    case = access.get_case(case_id)
+    event = db.session.get(CaseEvent, event_id)
+    if event is None or event.case_id != case.id or not event.public_text:
+        return  # only text written for the complainant ever leaves
+    subject = _l("News on your complaint %(number)s", number=case.number)
+    email_complainant(
+        case,
+        f"progress:{event.id}",
+        subject,
+        "emails/progress.txt",
+        note=event.public_text,
+        status_link=status_url(current_app.config["PUBLIC_URL"], case.tenant, case),
+    )
+
+
+@job("notify.dispatched")
+def dispatched(case_id: int, event_id: int) -> None:
+    """Tell the complainant which unit handles their complaint (HOSP-4), once per dispatch."""
+    case = access.get_case(case_id)
+    event = db.session.get(CaseEvent, event_id)
+    if event is None or event.case_id != case.id or event.kind is not EventKind.DISPATCHED:
+        return
+    unit = complainant.units_told(case).get(event.id)
+    if not unit:
+        return  # the same unit as told before: nothing new to tell
+    subject = _l("Your complaint %(number)s has been passed on", number=case.number)
+    email_complainant(
+        case,
+        f"dispatched:{event.id}",
+        subject,
+        "emails/dispatched.txt",
+        unit=unit,
+        status_link=status_url(current_app.config["PUBLIC_URL"], case.tenant, case),
+    )
 
 
 def _email_notified(which, case: Case, dedupe: str, template: str, subject, **ctx) -> None:

@@ -12,6 +12,7 @@ from .. import history, stages
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Case
 from ..states import Action, EventKind, Stage, Status
+from . import complainant
 from .guards import Facts, check, precondition
 
 
@@ -40,7 +41,7 @@ def dispatch_case(
         case.dispatched_at = now
         stages.finish(case, now, Stage.DISPATCH)
         stages.start(case.tenant, case, Stage.FIRST_CONTACT, now)
-    history.record(
+    dispatched = history.record(
         case,
         EventKind.DISPATCHED,
         actor,
@@ -48,6 +49,7 @@ def dispatch_case(
         public=True,
         changes=history.diff(before, {"department": department.name, "handler": _name(handler)}),
     )
+    complainant.tell(dispatched)  # which unit handles it now (HOSP-4)
     return case
 
 

@@ -23,6 +23,7 @@ from ..states import (
     Stage,
     Status,
 )
+from . import complainant
 from .guards import check
 
 
@@ -32,7 +33,8 @@ def add_note(case: Case, actor: User, body: str, public: bool = False) -> Case:
     if not body.strip():
         raise InvalidInput("body", _l("The note is empty."))
     start_work(case, actor)
-    history.record(case, EventKind.NOTE, actor, body=body.strip(), public=public)
+    note = history.record(case, EventKind.NOTE, actor, body=body.strip(), public=public)
+    complainant.tell(note)  # a note for the complainant is also mailed to them
     return case
 
 

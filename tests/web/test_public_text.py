@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from casework.letters import acknowledgement_context
 from casework.models import Case, CaseEvent, Message
 from casework.operations import (
+    complainant,
     dispatch,
     extensions,
     handling,
@@ -30,7 +31,8 @@ HIDDEN, LABEL, TEXT = "hidden", "label only", "label and text"
 # What the public status page shows of each kind of entry.
 STATUS_PAGE = {
     EventKind.ACCEPTED: LABEL,
-    EventKind.DISPATCHED: LABEL,  # that it was dispatched; the instructions stay internal
+    EventKind.DISPATCHED: LABEL,  # that it was dispatched, and to which unit; the instructions
+    # stay internal
     EventKind.TAKEN: HIDDEN,
     EventKind.STARTED: LABEL,
     EventKind.NOTE: TEXT,  # only a note marked public when it was written
@@ -50,6 +52,7 @@ STATUS_PAGE = {
     EventKind.SPECIAL_MEASURES: HIDDEN,
     EventKind.RECTIFICATION_ORDERED: HIDDEN,
     EventKind.RECTIFIED: HIDDEN,
+    EventKind.COMPLAINANT_ADDED: TEXT,  # the complainant's own words, shown back to them
 }
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
@@ -84,6 +87,8 @@ EMAILS = {
     "alert_subject.txt": ("staff", "number"),
     "oversight.txt": ("staff", "the supervisor's note, summary"),
     "password_link.txt": ("staff", "the link to set a password"),
+    "progress.txt": ("complainant", "a note written for the complainant, the status link"),
+    "dispatched.txt": ("complainant", "the unit that handles it, the status link"),
 }
 EMAIL_DIR = pathlib.Path(__file__).resolve().parents[2] / "templates" / "emails"
 
@@ -104,7 +109,12 @@ STAFF = {
     "revisit": "内部回访记录:未接通",
 }
 # Text written for the complainant.
-PUBLIC = {"note": "已调取监控,正在核实", "result": "已退还差价 60 元", "remedy": "赠送停车券"}
+PUBLIC = {
+    "note": "已调取监控,正在核实",
+    "result": "已退还差价 60 元",
+    "remedy": "赠送停车券",
+    "addition": "补充:小票照片已找到",  # the complainant's own addition
+}
 
 
 def test_every_kind_of_entry_is_listed():
@@ -126,6 +136,7 @@ def _work_through_every_action(org) -> int:
         handling.add_note(c, u["ops_li"], STAFF["note"])
         handling.add_note(c, u["ops_li"], PUBLIC["note"], public=True)
         handling.record_contact(c, u["ops_li"], "phone", STAFF["contact"])
+        complainant.add_information(c, PUBLIC["addition"])
         extensions.request_extension(c, u["ops_li"], 2, STAFF["extension"])
         extensions.decide_extension(c, u["ops_head"], False, STAFF["refusal"])
         extensions.request_extension(c, u["ops_li"], 2, STAFF["extension"])
@@ -171,7 +182,13 @@ def test_staff_text_never_reaches_the_complainant(client, world):
     # The letter prints only fields listed above, the emails go out as listed.
     assert set(letter) == set(LETTER)
     letter_text = " ".join(str(v) for v in letter.values())
-    assert {m.dedupe_key.split(":")[0] for m in mails} == {"ack", "extension", "result"}
+    assert {m.dedupe_key.split(":")[0] for m in mails} == {
+        "ack",
+        "dispatched",
+        "extension",
+        "progress",
+        "result",
+    }
     mail_text = " ".join(m.subject + m.body for m in mails)
 
     for where, text in (("status page", page), ("letter", letter_text), ("emails", mail_text)):

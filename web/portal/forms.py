@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from flask_wtf.file import FileField, FileSize
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from casework.operations.complainant import MAX_TEXT
+from casework.operations.intake import MAX_ATTACHMENT_BYTES
+
+from ..forms import UPLOAD_MB
 
 
 class StatusForm(FlaskForm):
@@ -12,3 +19,26 @@ class StatusForm(FlaskForm):
 
     number = StringField(validators=[DataRequired(), Length(max=40)])
     factor = StringField(validators=[DataRequired(), Length(max=40)])
+
+
+class AddInformationForm(FlaskForm):
+    """What the complainant adds to their case (补充材料): text, a file, or both."""
+
+    text = TextAreaField(
+        _l("What you want to add"),
+        validators=[
+            Length(
+                max=MAX_TEXT,
+                message=_l("Please keep it to %(count)d characters or fewer.", count=MAX_TEXT),
+            )
+        ],
+    )
+    attachment = FileField(
+        _l("Attachment (photo or document, up to %(size)s MB)", size=UPLOAD_MB),
+        validators=[
+            FileSize(
+                MAX_ATTACHMENT_BYTES,
+                message=_l("The attachment is larger than %(size)s MB.", size=UPLOAD_MB),
+            )
+        ],
+    )

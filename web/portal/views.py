@@ -7,16 +7,16 @@ from flask_babel import gettext as _
 
 from casework import access, routing
 from casework.models import CaseEvent
-from casework.operations import intake
+from casework.operations import complainant, intake
 from casework.states import Channel
 from tenants.db import db
 
-from ..extensions import limit_failures
+from ..extensions import limit_failures, limiter
 from ..forms import ComplaintForm
 from ..letters import letter_response
-from ..transaction import attempt
+from ..transaction import Refused, attempt
 from . import bp
-from .forms import StatusForm
+from .forms import AddInformationForm, StatusForm
 
 _SEEN = "cases_seen"  # case ids this browser has proved it may see (filed or looked up)
 
@@ -91,12 +91,53 @@ def case_status(number: str):
     case = access.get_case_by_number(number)
     if not _may_see(case.id):
         abort(404)  # the same answer as an unknown number: nothing to enumerate
+    return _status_page(case, AddInformationForm())
+
+
+def _status_page(case, form: AddInformationForm):
     events = db.session.scalars(
         db.select(CaseEvent)
         .where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
         .order_by(CaseEvent.id)
     ).all()
-    return render_template("portal/case_status.html", case=case, events=events)
+    return render_template(
+        "portal/case_status.html",
+        case=case,
+        events=events,
+        units=complainant.units_told(case),
+        add_form=form,
+    )
+
+
+@bp.post("/status/<number>/add")
+@limiter.limit(
+    "20 per hour", key_func=lambda: f"add:{request.remote_addr}:{g.tenant.id}"
+)  # every addition, kept or not: each one rings a handler's bell
+def add_information(number: str):
+    """The complainant adds information or a file to a case they have proved is theirs."""
+    case = access.get_case_by_number(number)
+    if not _may_see(case.id):
+        abort(404)
+    form = AddInformationForm()
+    if form.validate_on_submit():
+        upload = form.attachment.data
+        try:
+            done = attempt(
+                form,
+                lambda: complainant.add_information(
+                    case,
+                    form.text.data or "",
+                    attachment_name=upload.filename if upload else "",
+                    attachment_data=upload.read() if upload else b"",
+                ),
+            )
+        except Refused as exc:
+            form.form_errors.append(exc.message)
+            done = None
+        if done is not None:
+            flash(_("Thank you: what you added is now part of your case."), "success")
+            return redirect(url_for("portal.case_status", number=case.number), 303)
+    return _status_page(case, form)
 
 
 @bp.get("/status/<number>/receipt.pdf")
