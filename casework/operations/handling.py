@@ -100,6 +100,9 @@ def record_result(
     approver = " ".join((remedy_approved_by or "").split())
     if len(approver) > APPROVER_LENGTH:
         raise InvalidInput("remedy_approved_by", _l("The name is too long."))
+    if found is None and (cause or analysis or kind or approver):
+        # A cause or remedy belongs to a finding: none is recorded without one.
+        raise InvalidInput("finding", _l("Choose what the investigation found."))
     if kind is None:
         approver = ""
     elif not approver:

@@ -157,3 +157,9 @@ def test_a_result_without_a_finding_still_records_as_before(world):
     case, event = _record(world.a)
     assert case.finding is None and case.status is Status.RESOLVED
     assert set(event.changes) == {"status", "remedy"}
+
+
+def test_a_cause_or_remedy_without_a_finding_is_refused(world):
+    with pytest.raises(InvalidInput) as exc:
+        _record(world.a, remedy_type="repair")
+    assert exc.value.field == "finding"
