@@ -194,6 +194,9 @@ CHANGE_FIELD = {
     "repeat_of": _l("Repeats"),
     "priority": _l("Priority"),
     "special_measures_due": _l("Special measures due"),
+    # A file the complainant added (补充材料): its name, and the row it is stored as.
+    "attachment": _l("Attachments"),
+    "attachment_id": _l("Attachment number"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {

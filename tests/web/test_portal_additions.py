@@ -71,6 +71,10 @@ def test_after_the_lookup_the_addition_reaches_the_history_and_the_handlers_bell
     badge = staff.get(f"/t/{org.slug}/desk/notifications/badge").text
     assert 'data-testid="bell-count">1<' in badge
     assert case.number in staff.get(f"/t/{org.slug}/desk/notifications").text
+    # The handler reads it in the case's history, in the complainant's name, with the file.
+    desk = staff.get(f"/t/{org.slug}/desk/cases/{case.id}?lang=en").text
+    assert "Information added by the complainant" in desk
+    assert "我还有一张小票" in desk and "小票.png" in desk and case.complainant_name in desk
 
 
 def test_a_refused_file_is_a_form_error_and_saves_nothing(client, world):
