@@ -21,7 +21,6 @@ from tenants.db import (
     TenantNotBound,
     current_tenant_id,
     db,
-    tenant_bound,
     upsert_returning,
     utcnow,
 )
@@ -72,8 +71,8 @@ def set_sight(tenant: Tenant, actor: User | None, sight: dict[str, str]) -> bool
     if after == before:
         return False
     tenant.update_config(case_sight=after)
-    with tenant_bound(tenant.id):
-        audit.record(actor, "sight.set", "case_sight", {"before": before, "after": after})
+    event = audit.record(actor, "sight.set", "case_sight", {"before": before, "after": after})
+    event.tenant_id = tenant.id  # the system (actor None) too: the tenant's own log
     return True
 
 

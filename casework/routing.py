@@ -132,9 +132,7 @@ def category(tenant: Tenant, category_id: int | None) -> CategoryEntry | None:
 
 def assignable_handlers(department_id: int | None = None) -> list[User]:
     """Active staff who can be named as handler, optionally of one department."""
-    stmt = sa.select(User).where(
-        User.active.is_(True), User.holding(Role.HANDLER, Role.DEPT_HEAD)
-    )
+    stmt = sa.select(User).where(User.active.is_(True), User.holding(Role.HANDLER, Role.DEPT_HEAD))
     if department_id is not None:
         stmt = stmt.where(User.department_id == department_id)
     return list(db.session.scalars(stmt.order_by(User.department_id, User.name)))

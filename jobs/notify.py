@@ -154,7 +154,11 @@ def email_complainant(
 
 @job("notify.result")
 def result(case_id: int) -> None:
-    """Email the handling result to the complainant (处理结果告知)."""
+    """Email the handling result to the complainant (处理结果告知), without the letter.
+
+    Results are sent by ``letters.result`` now, with the result letter; this job stays for
+    outbox rows queued before, so none of them is lost on an upgrade.
+    """
     case = access.get_case(case_id)
     subject = _l("The result of your complaint %(number)s", number=case.number)
     email_complainant(case, f"result:{case.id}", subject, "emails/result.txt")

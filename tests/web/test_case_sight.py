@@ -151,3 +151,28 @@ def test_handing_a_case_out_of_ones_sight_lands_on_the_queue(client, world, ops_
     data["dispatch-department_id"] = world.a.users["ops_head"].department_id
     r = client.post(f"{base}/dispatch", data=data, headers={"HX-Request": "true"})
     assert r.status_code == 204 and r.headers["HX-Redirect"] == f"/t/{world.a.slug}/desk/"
+
+
+def test_a_clerk_filing_for_a_unit_out_of_sight_lands_on_the_queue(client, world):
+    """A tenant narrows intake clerks to their unit; filing for another unit is still fine."""
+    from casework import access
+
+    access.set_sight(world.a.tenant, None, {"intake": "department"})
+    db.session.commit()
+    login(client, world.a, "desk")  # of Customer Service
+    product = world.a.category("product")  # routed to Operations
+    response = client.post(
+        "/t/alpha/desk/intake/",
+        data={
+            "channel": "phone",
+            "category_id": str(product.id),
+            "description": "电器柜台售出的电水壶第二天就不能加热。",
+            "name": "刘先生",
+            "phone": "13700001111",
+            "preferred_contact": "phone",
+            "priority": "",
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/t/alpha/desk/")
+    assert client.get(response.headers["Location"]).status_code == 200

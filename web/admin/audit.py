@@ -78,6 +78,7 @@ KINDS: dict[str, Any] = {
     "cause.deactivated": _l("Cause deactivated"),
     "cause.reactivated": _l("Cause reactivated"),
     "channels.set": _l("Channels changed"),
+    "sight.set": _l("Who sees cases changed"),
     "routing.rule_added": _l("Routing rule added"),
     "routing.rule_edited": _l("Routing rule changed"),
     "routing.rule_deactivated": _l("Routing rule deactivated"),

@@ -6,7 +6,7 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from casework import routing
+from casework import access, routing
 from casework.operations import intake
 from casework.states import Channel
 from tenants.models import Role
@@ -31,5 +31,8 @@ def new():
         case = attempt(form, lambda: intake.open_case(g.tenant, complaint, actor=current_user))
         if case is not None:
             flash(_("Case %(number)s accepted.", number=case.number), "success")
+            if not access.in_sight(current_user, [case.id]):
+                # A clerk who sees only their unit's cases, filing for another unit.
+                return redirect(url_for("cases.queue"), 303)
             return redirect(url_for("cases.show", case_id=case.id), 303)
     return render_template("intake/new.html", form=form)
