@@ -39,7 +39,7 @@ def login():
             _log_in_fresh(user)
             return redirect(_desk_target(request.args.get("next", "")), 303)
         form.password.errors.append(_("Wrong username or password."))
-    return render_template("auth/login.html", form=form)
+    return render_template("_login.html", form=form, layout="base.html", heading=_("Staff log-in"))
 
 
 def _desk_target(raw: str) -> str:

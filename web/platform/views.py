@@ -89,7 +89,9 @@ def login():
             session[SESSION_KEY] = platform.session_token(operator)
             return redirect(url_for("platform.index"), 303)
         form.password.errors.append(_("Wrong username or password."))
-    return render_template("platform/login.html", form=form)
+    return render_template(
+        "_login.html", form=form, layout="platform/base.html", heading=_("Platform log-in")
+    )
 
 
 @bp.post("/logout")
