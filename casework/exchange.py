@@ -3,7 +3,7 @@
 :func:`export_config` reads a tenant back into a :class:`~tenants.presets.Preset`,
 :func:`dump` writes it as TOML and :func:`read_config` checks such a text through the same
 reader as the preset files, so a preset, an export and an uploaded file are one format and
-:func:`casework.catalog.provision` creates a tenant from any of them.
+:func:`casework.provisioning.provision` creates a tenant from any of them.
 
 What the format does not hold stays behind: the tenant's address (slug), its staff and
 cases, its language and time zone (every tenant starts in zh_CN, Asia/Shanghai), and an
@@ -52,7 +52,7 @@ def read_config(text: str, source: str) -> Preset:
 
 
 def export_config(tenant: Tenant) -> Preset:
-    """The tenant's configuration as a :class:`Preset`, as :func:`catalog.provision` takes it.
+    """The tenant's configuration as a :class:`Preset`, as :func:`provisioning.provision` takes it.
 
     Checked as a preset file is, so an export is always a file a tenant can be created from;
     PresetError names what stands in the way (a category with no department, say).

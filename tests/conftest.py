@@ -28,7 +28,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from casework import catalog
+from casework import provisioning
 from casework.models import Case, Category
 from casework.operations import intake
 from casework.states import Channel
@@ -269,7 +269,7 @@ class World:
 
 def make_org(slug: str, preset: str) -> Org:
     """A tenant provisioned from ``preset``, with the staff of the preset's demo data."""
-    tenant = catalog.provision(slug, preset, name=f"{load_preset(preset).name}-{slug}")
+    tenant = provisioning.provision(slug, preset, name=f"{load_preset(preset).name}-{slug}")
     staff = load_demo(preset).users
     org = Org(tenant, bootstrap.add_staff(tenant, staff, PASSWORD, f"{slug}.test", TEST_HASH))
     db.session.commit()

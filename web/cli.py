@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from casework import catalog, exchange
+from casework import exchange, provisioning
 from casework.models import Case, Category
 from casework.operations import dispatch, handling, intake, rectification, repeats, revisits
 from casework.states import Channel, Status
@@ -64,7 +64,7 @@ def create_tenant(
     else:
         source, origin = preset, None
     try:
-        tenant = catalog.provision(slug, source, origin=origin)
+        tenant = provisioning.provision(slug, source, origin=origin)
     except ValueError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
@@ -115,7 +115,7 @@ def seed_demo(hash_method: str = "scrypt") -> list[Tenant]:
             exists = db.session.scalar(sa.select(Tenant).where(Tenant.slug == demo.slug))
         if exists:
             continue
-        tenant = catalog.provision(demo.slug, preset_name)
+        tenant = provisioning.provision(demo.slug, preset_name)
         users = bootstrap.add_staff(
             tenant, demo.users, DEMO_PASSWORD, f"{demo.slug}.example.com", hash_method=hash_method
         )

@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from casework import calendar, catalog, exchange, policy
+from casework import calendar, exchange, policy, provisioning
 from casework.deadlines import Target, Unit
 from casework.models import Category
 from tenants.db import db, tenant_bound
@@ -41,7 +41,7 @@ def test_every_preset_round_trips_through_a_tenant_and_a_file():
         # in its own order, so presets keep them in date order too.
         days = [d.day for d in preset.calendar]
         assert days == sorted(days), f"{name}: list the calendar days in date order"
-        tenant = catalog.provision(f"rt-{name}", name)
+        tenant = provisioning.provision(f"rt-{name}", name)
         db.session.flush()
         exported = exchange.export_config(tenant)
         assert exported == preset, name
@@ -114,7 +114,7 @@ def test_a_configuration_using_every_part_round_trips():
     preset = _everything()
     # Built with model_copy, so checked here as a file would be.
     preset = exchange.read_config(exchange.dump(preset), "everything.toml")
-    tenant = catalog.provision("full", preset, origin="everything")
+    tenant = provisioning.provision("full", preset, origin="everything")
     db.session.flush()
     exported = exchange.export_config(tenant)
     assert exported == preset
@@ -136,7 +136,7 @@ def test_a_tenant_changed_by_its_admin_exports_its_changes_and_a_copy_equals_it(
     assert exported.settings.deadlines["result"].value == 3
     assert exported.name == tenant.name  # the test world renames its tenants
     text = exchange.dump(exported)
-    copy = catalog.provision(
+    copy = provisioning.provision(
         "copy", exchange.read_config(text, "alpha-config.toml"), origin="alpha"
     )
     db.session.commit()

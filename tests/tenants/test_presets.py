@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from coloraide import Color
 from pydantic import ValidationError
 
-from casework import catalog
+from casework import provisioning
 from casework.models import Cause, RoutingRule
 from tenants import presets, settings
 from tenants.db import db, tenant_bound
@@ -153,18 +153,18 @@ def test_update_config_refuses_invalid_values_and_keeps_the_old_ones(world):
 
 def test_a_tenant_is_provisioned_from_its_preset(world):
     preset = presets.load_preset("city")
-    tenant = catalog.provision("gamma", "city")
+    tenant = provisioning.provision("gamma", "city")
     db.session.commit()
     assert tenant.settings == preset.settings.to_json()
     assert tenant.case_prefix == preset.case_prefix
     assert tenant.letterhead == preset.letterhead
     with pytest.raises(ValueError, match="exists already"):
-        catalog.provision("gamma", "city")
+        provisioning.provision("gamma", "city")
 
 
 def test_a_tenant_of_another_name_does_not_print_the_sample_organisations_letterhead(world):
     preset = presets.load_preset("property")
-    tenant = catalog.provision("acme", "property", name="锦绣物业服务有限公司")
+    tenant = provisioning.provision("acme", "property", name="锦绣物业服务有限公司")
     assert (tenant.name, tenant.letterhead) == ("锦绣物业服务有限公司", "锦绣物业服务有限公司")
     assert preset.name not in tenant.letterhead
 
@@ -173,7 +173,7 @@ def test_a_tenant_of_another_name_does_not_print_the_sample_organisations_letter
 def test_every_preset_provisions_with_its_causes_and_routing_rules(app, name):
     preset = presets.load_preset(name)
     assert preset.causes and preset.routing
-    tenant = catalog.provision(f"fresh-{name}", name)
+    tenant = provisioning.provision(f"fresh-{name}", name)
     db.session.commit()
     with tenant_bound(tenant.id):
         causes = db.session.scalars(sa.select(Cause).order_by(Cause.position)).all()

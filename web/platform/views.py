@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
 
-from casework import catalog, exchange
+from casework import exchange, provisioning
 from tenants import accounts, platform, presets
 from tenants.db import db, tenant_bound
 from tenants.models import Role, Tenant
@@ -116,7 +116,7 @@ def new_tenant():
     if form.validate_on_submit():
         created = _create(
             form,
-            lambda: catalog.provision(form.slug.data, form.preset.data, name=form.name.data),
+            lambda: provisioning.provision(form.slug.data, form.preset.data, name=form.name.data),
         )
         if created is not None:
             return created
@@ -137,7 +137,7 @@ def import_tenant():
             origin = _origin(upload.filename or "")
             created = _create(
                 form,
-                lambda: catalog.provision(
+                lambda: provisioning.provision(
                     form.slug.data, preset, name=form.name.data or None, origin=origin
                 ),
             )
