@@ -230,6 +230,27 @@ def _case_sight(value: Any) -> dict[str, str]:
     return {**DEFAULT_CASE_SIGHT, **value}
 
 
+# Who holds the personal-data right (个人信息查看权): the roles that read a complainant's
+# phone, email, address and ID number in full. Everyone else reads them masked and reveals
+# them with a reason, logged (CO-8; CITY-8: the handler asks the duty room for the phone).
+DEFAULT_PERSONAL_DATA_ROLES = ("intake", "supervisor", "admin")
+
+
+def _role_words(value: Any) -> tuple[str, ...]:
+    """A list of role words, each once."""
+    from .models import Role  # models imports this module; the roles are read when checked
+
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValueError(f"{value!r} is not a list of roles")
+    roles = [r.value for r in Role]
+    for role in value:
+        if role not in roles:
+            raise ValueError(f"unknown role {role!r}; known: {', '.join(roles)}")
+    if len(set(value)) != len(value):
+        raise ValueError(f"roles {list(value)} name one role twice")
+    return tuple(value)
+
+
 class TenantSettings(_Frozen):
     """Everything a tenant tunes that has no column of its own, with its defaults."""
 
@@ -253,6 +274,11 @@ class TenantSettings(_Frozen):
     # roles sees what any of them sees. Read it through casework.access.sight().
     case_sight: Annotated[dict[str, str], BeforeValidator(_case_sight)] = Field(
         default_factory=lambda: dict(DEFAULT_CASE_SIGHT)
+    )
+    # The roles that read complainants' personal data unmasked; read it through
+    # casework.privacy.may_see().
+    personal_data_roles: Annotated[tuple[str, ...], BeforeValidator(_role_words)] = (
+        DEFAULT_PERSONAL_DATA_ROLES
     )
 
     @model_validator(mode="after")
