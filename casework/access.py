@@ -179,8 +179,22 @@ def _take_back(tenant_id: int, number: str) -> None:
     )
 
 
+# Kinds of letter written anew for each round of handling: a case sent back to handling
+# (MALL-6) gets a new result letter; its acknowledgement stays the one it had.
+PER_ROUND = frozenset({"result"})
+
+
+def letter_round(case: Case, kind: str) -> int:
+    """The round whose letter of ``kind`` the case has now."""
+    return case.result_round if kind in PER_ROUND else 0
+
+
 def get_letter(case: Case, kind: str) -> Letter | None:
-    """The case's rendered letter of this kind, if it has been rendered yet."""
+    """The case's rendered letter of this kind for its current round, if rendered yet."""
     return db.session.scalars(
-        sa.select(Letter).where(Letter.case_id == case.id, Letter.kind == kind)
+        sa.select(Letter).where(
+            Letter.case_id == case.id,
+            Letter.kind == kind,
+            Letter.round == letter_round(case, kind),
+        )
     ).one_or_none()

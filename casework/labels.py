@@ -19,11 +19,13 @@ from .deadlines import Unit
 from .states import (
     Action,
     Channel,
+    Closure,
     ContactMethod,
     DeadlineState,
     EventKind,
     Finding,
     NotificationKind,
+    Outcome,
     Priority,
     RemedyType,
     Stage,
@@ -91,6 +93,9 @@ EVENT_KIND = {
     EventKind.RECTIFICATION_ORDERED: _l("Rectification ordered"),
     EventKind.RECTIFIED: _l("Rectification reported done"),
     EventKind.COMPLAINANT_ADDED: _l("Information added by the complainant"),
+    EventKind.EXPLAINED: _l("Not satisfied: explanation given"),
+    EventKind.REOPENED: _l("Back to handling for a new result"),
+    EventKind.TEACHING: _l("Teaching case"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -110,6 +115,8 @@ ACTION = {
     Action.SPECIAL_MEASURES: _l("Special measures"),
     Action.ORDER_RECTIFICATION: _l("Order rectification"),
     Action.RECTIFIED: _l("Report the rectification done"),
+    Action.NOT_SATISFIED: _l("Not satisfied with the result"),
+    Action.MARK_TEACHING: _l("Teaching case"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -147,6 +154,14 @@ REMEDY_TYPE = {
     RemedyType.COMPENSATION: _l("Compensation"),
     RemedyType.OTHER: _l("Other remedy"),
 }
+CLOSURE = {
+    Closure.REVISITED: _l("Closed after the revisit"),
+    Closure.EXPLAINED: _l("Closed as explained"),
+}
+OUTCOME = {
+    Outcome.REOPEN: _l("Back to handling for a new result"),
+    Outcome.CLOSE: _l("Close the case as explained"),
+}
 UNIT = {
     Unit.MINUTES: _l("minutes"),
     Unit.HOURS: _l("hours"),
@@ -169,6 +184,8 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Finding: FINDING,
     RemedyType: REMEDY_TYPE,
     Unit: UNIT,
+    Closure: CLOSURE,
+    Outcome: OUTCOME,
 }
 
 # The fields a history entry's before/after may name (its ``changes`` keys).
@@ -197,6 +214,11 @@ CHANGE_FIELD = {
     # A file the complainant added (补充材料): its name, and the row it is stored as.
     "attachment": _l("Attachments"),
     "attachment_id": _l("Attachment number"),
+    "claim": _l("The complainant's claim"),
+    "outcome": _l("Then"),
+    "closure": _l("Closed as"),
+    "teaching": _l("Teaching case"),
+    "lesson": _l("Lesson"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -206,6 +228,8 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "priority": Priority,
     "finding": Finding,
     "remedy_type": RemedyType,
+    "closure": Closure,
+    "outcome": Outcome,
 }
 # Change fields that hold a time, stored as naive UTC text.
 CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due"})

@@ -9,12 +9,16 @@ renders each one, and an export or the API can call the same function.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from tenants.db import db, utcnow
+from tenants.models import User
 
-from .models import Case
+from . import access
+from .models import Case, Category
+from .states import Finding
 
 
 def deadline_board(now: dt.datetime | None = None) -> list[tuple[int | None, int, int]]:
@@ -38,3 +42,54 @@ def deadline_board(now: dt.datetime | None = None) -> list[tuple[int | None, int
         .order_by(overdue.desc())
     ).all()
     return [(dept, int(o or 0), int(s or 0)) for dept, o, s in rows]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One teaching case as the training list shows it (HOSP-12).
+
+    The lesson is written for every department's staff; the case itself (its number and
+    link) only for those who may see it (CO-8).
+    """
+
+    id: int
+    case_id: int | None  # None when the reader may not see the case
+    number: str
+    category: str
+    finding: Finding | None
+    lesson: str
+    at: dt.datetime
+
+
+TEACHING_PAGE = 50
+
+
+def teaching_cases(viewer: User, before: int | None = None) -> tuple[list[Lesson], int | None]:
+    """The newest teaching cases, a page at a time (keyset on id, the teaching index), and
+    the id to continue before, or None at the end."""
+    in_sight = sa.and_(access.sight(viewer)).label("in_sight")
+    stmt = (
+        sa.select(Case.id, Case.number, Category.name, Case.finding, Case.lesson, in_sight)
+        .outerjoin(Category, Category.id == Case.category_id)
+        .add_columns(Case.updated_at)
+        .where(Case.teaching.is_(True))
+        .order_by(Case.id.desc())
+        .limit(TEACHING_PAGE + 1)
+    )
+    if before is not None:
+        stmt = stmt.where(Case.id < before)
+    rows = db.session.execute(stmt).all()
+    page = [
+        Lesson(
+            id=row[0],
+            case_id=row[0] if row[5] else None,
+            number=row[1] if row[5] else "",
+            category=row[2] or "",
+            finding=row[3],
+            lesson=row[4],
+            at=row[6],
+        )
+        for row in rows[:TEACHING_PAGE]
+    ]
+    more = len(rows) > TEACHING_PAGE
+    return page, (page[-1].id if more else None)

@@ -80,6 +80,8 @@ class Action(enum.StrEnum):
     SPECIAL_MEASURES = "special_measures"  # 特别措施 (PROP-12)
     ORDER_RECTIFICATION = "order_rectification"  # 整改通知 (CO-6)
     RECTIFIED = "rectified"  # 整改完成: the unit at fault reports it done
+    NOT_SATISFIED = "not_satisfied"  # 不满意解释 (MALL-6): explained; reopened or closed
+    MARK_TEACHING = "mark_teaching"  # 教学案例 (HOSP-12)
 
 
 class EventKind(enum.StrEnum):
@@ -107,6 +109,23 @@ class EventKind(enum.StrEnum):
     RECTIFICATION_ORDERED = "rectification_ordered"
     RECTIFIED = "rectified"
     COMPLAINANT_ADDED = "complainant_added"  # 补充材料: information or a file from the complainant
+    EXPLAINED = "explained"  # 解释说明 (MALL-6): the explanation given and the claim made
+    REOPENED = "reopened"  # back to handling after the complainant was not satisfied
+    TEACHING = "teaching"  # marked (or unmarked) as a teaching case (HOSP-12)
+
+
+class Closure(enum.StrEnum):
+    """How a case came to be closed and archived (结案方式)."""
+
+    REVISITED = "revisited"  # the revisit reached the complainant (CO-7)
+    EXPLAINED = "explained"  # not satisfied, explained, and closed as the policy allows (MALL-6)
+
+
+class Outcome(enum.StrEnum):
+    """What follows the explanation to a complainant not satisfied with the result (MALL-6)."""
+
+    REOPEN = "reopen"  # back to handling for a new result
+    CLOSE = "close"  # closed as explained
 
 
 # The kinds whose text is written for the complainant: a note staff marked public when they
@@ -252,6 +271,16 @@ TRANSITIONS: dict[Action, Transition] = {
     ),
     # Rectification is supervised until done (CO-6), even after the case itself is archived.
     Action.RECTIFIED: Transition(frozenset(Status), None, _WORKERS),
+    # A complainant not satisfied with the result sent is given an explanation (MALL-6).
+    Action.NOT_SATISFIED: Transition(
+        frozenset({Status.AWAITING_REVISIT}), None, _WORKERS | {Role.INTAKE}
+    ),
+    # A worked case, open or archived, becomes teaching material (HOSP-12).
+    Action.MARK_TEACHING: Transition(
+        frozenset({Status.RESOLVED, Status.AWAITING_REVISIT, Status.CLOSED}),
+        None,
+        frozenset({Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN}),
+    ),
     # A revisit that reaches the complainant closes the case; one that does not keeps it waiting.
     Action.REVISIT: Transition(
         frozenset({Status.AWAITING_REVISIT}),

@@ -92,9 +92,10 @@ def ensure_letter(case: Case, kind: str = "ack") -> Letter:
     if letter is not None:
         return letter
     data = render_letter(case.tenant, case, kind)
+    round_ = access.letter_round(case, kind)
     try:
         with db.session.begin_nested():
-            letter = Letter(case_id=case.id, kind=kind, pdf=data, size=len(data))
+            letter = Letter(case_id=case.id, kind=kind, round=round_, pdf=data, size=len(data))
             db.session.add(letter)
     except IntegrityError:  # another worker rendered it first; theirs stands
         letter = access.get_letter(case, kind)
@@ -118,16 +119,20 @@ def acknowledge(case_id: int) -> None:
 
 
 @job("letters.result")
-def result(case_id: int) -> None:
+def result(case_id: int, round: int = 0) -> None:
     """Render the result notice letter (处理结果告知书) and email it to the complainant once.
 
-    Its mail keeps the key of the plain result mail it replaces, so a case is told once.
+    Once per round of handling: a case sent back to handling (MALL-6) tells its next result
+    anew, and a job of a round since superseded sends nothing. The first round's mail keeps
+    the key of the plain result mail it replaced, so a case is told once per round.
     """
     case = access.get_case(case_id)
+    if round != case.result_round:
+        return
     letter = ensure_letter(case, "result")
     notify.email_complainant(
         case,
-        f"result:{case.id}",
+        f"result:{case.id}" + (f":{round}" if round else ""),
         _l("The result of your complaint %(number)s", number=case.number),
         "emails/result.txt",
         letter=letter,

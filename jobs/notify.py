@@ -13,7 +13,7 @@ from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -202,7 +202,7 @@ def dispatched(case_id: int, event_id: int) -> None:
         f"dispatched:{event.id}",
         subject,
         "emails/dispatched.txt",
-        unit=unit,
+        notice=LazyString(complainant.unit_notice, case.tenant, unit),  # in the tenant's language
         status_link=status_url(current_app.config["PUBLIC_URL"], case.tenant, case),
     )
 

@@ -251,6 +251,24 @@ def _role_words(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+UNIT_PLACEHOLDER = "{unit}"
+DISPATCH_NOTICE_LENGTH = 120
+
+
+def _dispatch_notice(text: str) -> str:
+    """Empty, or one sentence or two that name the unit through ``{unit}``, once."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    if len(text) > DISPATCH_NOTICE_LENGTH:
+        raise ValueError(
+            f"dispatch_notice has {len(text)} characters; at most {DISPATCH_NOTICE_LENGTH}"
+        )
+    if text.count(UNIT_PLACEHOLDER) != 1:
+        raise ValueError(f"dispatch_notice must name the unit once, as {UNIT_PLACEHOLDER}")
+    return text
+
+
 class TenantSettings(_Frozen):
     """Everything a tenant tunes that has no column of its own, with its defaults."""
 
@@ -280,6 +298,12 @@ class TenantSettings(_Frozen):
     personal_data_roles: Annotated[tuple[str, ...], BeforeValidator(_role_words)] = (
         DEFAULT_PERSONAL_DATA_ROLES
     )
+    # After explaining to a complainant not satisfied with the result (MALL-6): the case
+    # goes back to handling, is closed as explained, or staff choose case by case.
+    not_satisfied: Literal["choose", "reopen", "close"] = "choose"
+    # What the complainant is told when a unit takes their case (HOSP-4), with {unit} where
+    # the unit's name goes; empty for the product's own sentence.
+    dispatch_notice: Annotated[str, AfterValidator(_dispatch_notice)] = ""
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

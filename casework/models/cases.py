@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 from ..states import (
     TEXT_FOR_THE_COMPLAINANT,
     Channel,
+    Closure,
     ContactMethod,
     EventKind,
     Finding,
@@ -66,6 +67,8 @@ class Case(TenantScoped, db.Model):
         sa.Index("ix_cases_next_due", "tenant_id", "next_due_at"),
         sa.Index("ix_cases_department", "tenant_id", "department_id", "status"),
         sa.Index("ix_cases_handler", "tenant_id", "handler_id", "status"),
+        # The training list (HOSP-12): teaching cases, newest first.
+        sa.Index("ix_cases_teaching", "tenant_id", "teaching", "id"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -149,6 +152,16 @@ class Case(TenantScoped, db.Model):
         sa.String(100), default="", server_default=""
     )
     satisfaction: orm.Mapped[int | None]
+    # How the case was closed: revisited, or explained to a complainant not satisfied.
+    closure: orm.Mapped[Closure | None] = orm.mapped_column(
+        sa.Enum(Closure, native_enum=False, length=20, values_callable=enum_values)
+    )
+    # Each time the case goes back to handling the next result is a new round: its own
+    # result letter and its own mail, the earlier ones kept as they were sent.
+    result_round: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
+    # A teaching case (教学案例, HOSP-12) and the lesson staff training reads from it.
+    teaching: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
+    lesson: orm.Mapped[str] = orm.mapped_column(sa.Text, default="", server_default="")
 
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)

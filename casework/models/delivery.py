@@ -41,14 +41,19 @@ class Notification(TenantScoped, db.Model):
 
 
 class Letter(TenantScoped, db.Model):
-    """A rendered letter (受理确认函, result letter). One of each kind per case."""
+    """A rendered letter (受理确认函, result letter). One of each kind per case and round.
+
+    A case sent back to handling (MALL-6) gets a new result in a new round, and with it a
+    new result letter; the letters of earlier rounds stay as they were sent.
+    """
 
     __tablename__ = "letters"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "case_id", "kind"),)
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "case_id", "kind", "round"),)
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
     kind: orm.Mapped[str] = orm.mapped_column(sa.String(20))
+    round: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
     pdf: orm.Mapped[bytes] = orm.mapped_column(sa.LargeBinary, deferred=True)
     size: orm.Mapped[int]
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)

@@ -8,9 +8,12 @@ back to them on the status page, and it alerts whoever must act on the case now.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tenants.db import db
+from tenants.models import Tenant
+from tenants.settings import UNIT_PLACEHOLDER
 
 from .. import alerts, history, notifications, outbox, uploads
 from ..errors import InvalidInput, InvalidTransition
@@ -121,3 +124,12 @@ def units_told(case: Case) -> dict[int, str]:
         if kind is EventKind.DISPATCHED and unit and unit != last_told:
             told[event_id] = last_told = unit
     return told
+
+
+def unit_notice(tenant: Tenant, unit: str) -> str:
+    """The sentence that tells the complainant which unit handles the case (HOSP-4), in the
+    tenant's words (``dispatch_notice``) or the product's own."""
+    words = tenant.config.dispatch_notice
+    if words:
+        return words.replace(UNIT_PLACEHOLDER, unit)
+    return _("Your complaint has been passed to %(unit)s, which will handle it.", unit=unit)

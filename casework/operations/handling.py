@@ -222,7 +222,7 @@ def send_result(case: Case, actor: User) -> Case:
     )
     # The result letter is rendered for the status page whether or not there is an address
     # to mail it to; the job mails it where there is.
-    outbox.after_commit("letters.result", case_id=case.id)
+    outbox.after_commit("letters.result", case_id=case.id, round=case.result_round)
     return case
 
 

@@ -13,7 +13,7 @@ from tenants.models import User
 from .. import history, stages
 from ..errors import InvalidInput
 from ..models import Case, Revisit
-from ..states import Action, ContactMethod, EventKind, Stage, Status
+from ..states import Action, Closure, ContactMethod, EventKind, Stage, Status
 from .guards import check
 
 # A text message cannot carry a revisit's conversation.
@@ -60,6 +60,7 @@ def record_revisit(
     if reached:
         case.satisfaction = satisfaction
         case.status = Status.CLOSED
+        case.closure = Closure.REVISITED
         case.closed_at = utcnow()
         stages.finish(case, case.closed_at, Stage.REVISIT)
         history.record(

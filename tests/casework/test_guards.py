@@ -12,12 +12,14 @@ from casework.models import Case
 from casework.operations import (
     dispatch,
     extensions,
+    feedback,
     guards,
     handling,
     oversight,
     rectification,
     repeats,
     revisits,
+    teaching,
 )
 from casework.states import Action, Status
 from tenants import bootstrap
@@ -205,6 +207,16 @@ SCENARIOS = {
     ),
     Action.ORDER_RECTIFICATION: (_dispatched, "ops_head", CALLS[Action.ORDER_RECTIFICATION]),
     Action.RECTIFIED: (_rectifying, "cs_zhou", CALLS[Action.RECTIFIED]),
+    Action.NOT_SATISFIED: (
+        _awaiting_revisit,
+        "ops_li",
+        lambda c, u, o: feedback.record_not_satisfied(c, u, "已解释政策", "要求赔偿", "reopen"),
+    ),
+    Action.MARK_TEACHING: (
+        _awaiting_revisit,
+        "ops_head",
+        lambda c, u, o: teaching.mark_teaching(c, u, True, "收费须当面核对"),
+    ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not
 # named, and the head of another department. What the rules let them do anyway:

@@ -37,4 +37,4 @@ def _menu() -> dict[str, list[Section]]:
     return {"admin_sections": SECTIONS}
 
 
-from . import staff, catalogue, routing, branding, letters, numbers, views, exchange, audit, sight  # noqa: E402,F401,I001
+from . import staff, catalogue, routing, branding, letters, numbers, views, exchange, audit, sight, rules  # noqa: E402,F401,I001

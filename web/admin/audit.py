@@ -92,6 +92,7 @@ KINDS: dict[str, Any] = {
     "tenant.created": _l("Organisation created"),
     "tenant.suspended": _l("Service paused by the platform"),
     "tenant.resumed": _l("Service resumed by the platform"),
+    "rules.set": _l("Handling rules changed"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
@@ -108,6 +109,7 @@ AREAS: dict[str, Any] = {
     "policy": _l("Time limits"),
     "calendar": _l("Calendar"),
     "tenant": _l("Platform"),
+    "rules": _l("Handling rules"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.
@@ -143,6 +145,8 @@ FIELDS: dict[str, Any] = {
     "opening": _l("Opening"),
     "closing": _l("Closing"),
     "number": _l("Position"),
+    "not_satisfied": _l("After “not satisfied”"),
+    "dispatch_notice": _l("Dispatch notice"),
 }
 
 

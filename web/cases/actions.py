@@ -21,13 +21,15 @@ from casework.models import Case
 from casework.operations import (
     dispatch,
     extensions,
+    feedback,
     handling,
     oversight,
     rectification,
     repeats,
     revisits,
+    teaching,
 )
-from casework.states import Action, RemedyType
+from casework.states import Action, Outcome, RemedyType
 from tenants.models import User
 
 from ..forms import choices
@@ -98,6 +100,19 @@ def _result(case: Case, user: User, f: forms.ResultForm) -> object:
         remedy_amount=f.remedy_amount.data,
         remedy_approved_by=f.remedy_approved_by.data or "",
     )
+
+
+def _prepare_not_satisfied(form: forms.NotSatisfiedForm, case: Case, fresh: bool) -> None:
+    allowed = feedback.outcomes(case)
+    form.outcome.choices = choices(labels.choices(Outcome, allowed))
+    if fresh and len(allowed) == 1:
+        form.outcome.data = allowed[0].value
+
+
+def _prepare_teaching(form: forms.TeachingForm, case: Case, fresh: bool) -> None:
+    if fresh:
+        form.teaching.data = True
+        form.lesson.data = case.lesson
 
 
 ACTIONS: dict[Action, ActionView] = {
@@ -176,6 +191,22 @@ ACTIONS: dict[Action, ActionView] = {
     Action.RECTIFIED: ActionView(
         forms.RectifiedForm,
         lambda case, user, f: rectification.complete_rectification(case, user, f.report.data or ""),
+    ),
+    Action.NOT_SATISFIED: ActionView(
+        forms.NotSatisfiedForm,
+        lambda case, user, f: feedback.record_not_satisfied(
+            case, user, f.explanation.data or "", f.claim.data or "", f.outcome.data or ""
+        ),
+        side=True,
+        prepare=_prepare_not_satisfied,
+    ),
+    Action.MARK_TEACHING: ActionView(
+        forms.TeachingForm,
+        lambda case, user, f: teaching.mark_teaching(
+            case, user, bool(f.teaching.data), f.lesson.data or ""
+        ),
+        side=True,
+        prepare=_prepare_teaching,
     ),
 }
 

@@ -219,3 +219,34 @@ class RectifiedForm(FlaskForm):
         validators=[DataRequired(), Length(max=5000)],
         render_kw={"rows": 3},
     )
+
+
+class NotSatisfiedForm(FlaskForm):
+    """The explanation to a complainant not satisfied with the result, and their claim."""
+
+    explanation = TextAreaField(
+        _l("What was explained to the complainant"),
+        validators=[
+            DataRequired(_l("Say what was explained to the complainant.")),
+            Length(max=2000),
+        ],
+        render_kw={"rows": 3},
+    )
+    claim = TextAreaField(
+        _l("What the complainant asks for"),
+        validators=[DataRequired(_l("Record what the complainant asks for.")), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    # Filled from the tenant's policy (web/cases/actions.py): one choice, or reopen and close.
+    outcome = RadioField(_l("Then"), validate_choice=False, validators=[Optional()])
+
+
+class TeachingForm(FlaskForm):
+    """Mark a case as a teaching case with its lesson, or unmark it (HOSP-12)."""
+
+    teaching = BooleanField(_l("Use this case in staff training"))
+    lesson = TextAreaField(
+        _l("The lesson, for staff who never saw the case"),
+        validators=[Length(max=1000)],
+        render_kw={"rows": 3},
+    )

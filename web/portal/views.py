@@ -104,7 +104,10 @@ def _status_page(case, form: AddInformationForm):
         "portal/case_status.html",
         case=case,
         events=events,
-        units=complainant.units_told(case),
+        unit_notices={
+            event_id: complainant.unit_notice(case.tenant, unit)
+            for event_id, unit in complainant.units_told(case).items()
+        },
         add_form=form,
     )
 

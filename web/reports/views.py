@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request, url_for
+from flask_login import current_user
 
 from casework import reports, routing
 from tenants.models import Role
 
+from ..forms import query_id
+from ..htmx import render
 from ..tenancy import staff_required
 from . import bp
 
@@ -20,3 +23,18 @@ def overdue():
     names = {d.id: d.name for d in routing.departments()}
     board = [(dept, names.get(dept), o, s) for dept, o, s in reports.deadline_board()]
     return render_template("reports/overdue.html", board=board)
+
+
+@bp.get("/teaching")
+@staff_required(*STAFF)
+def teaching():
+    """Teaching cases for staff training (教学案例, HOSP-12): the lessons, newest first."""
+    lessons, more = reports.teaching_cases(
+        current_user._get_current_object(), query_id(request.args.get("before"))
+    )
+    return render(
+        "reports/teaching.html",
+        "reports/_lessons.html" if request.args.get("before") else "reports/_teaching.html",
+        lessons=lessons,
+        next_url=url_for("reports.teaching", before=more) if more else None,
+    )

@@ -1,0 +1,44 @@
+"""The tenant's rules for two moments of handling, set on one page of 机构设置:
+
+- what follows when a complainant is not satisfied with the result (MALL-6): back to
+  handling, closed as explained, or staff choose case by case;
+- the words that tell the complainant which unit handles their case (HOSP-4).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from tenants import audit
+from tenants.models import Tenant, User
+from tenants.settings import DISPATCH_NOTICE_LENGTH, UNIT_PLACEHOLDER
+
+from .errors import InvalidInput
+
+NOT_SATISFIED = ("choose", "reopen", "close")
+
+
+def set_rules(tenant: Tenant, actor: User | None, not_satisfied: str, dispatch_notice: str) -> bool:
+    """Save both rules; False when nothing changed. Audited as "rules.set", before and after."""
+    if not_satisfied not in NOT_SATISFIED:
+        raise InvalidInput("not_satisfied", _l("Choose what follows from the list."))
+    notice = " ".join(dispatch_notice.split())
+    if len(notice) > DISPATCH_NOTICE_LENGTH:
+        raise InvalidInput(
+            "dispatch_notice",
+            _l("Please keep it to %(count)d characters or fewer.", count=DISPATCH_NOTICE_LENGTH),
+        )
+    if notice and notice.count(UNIT_PLACEHOLDER) != 1:
+        raise InvalidInput(
+            "dispatch_notice",
+            _l("Write %(unit)s once where the unit's name goes.", unit=UNIT_PLACEHOLDER),
+        )
+    config = tenant.config
+    before = {"not_satisfied": config.not_satisfied, "dispatch_notice": config.dispatch_notice}
+    after = {"not_satisfied": not_satisfied, "dispatch_notice": notice}
+    if after == before:
+        return False
+    tenant.update_config(**after)
+    event = audit.record(actor, "rules.set", "handling_rules", {"before": before, "after": after})
+    event.tenant_id = tenant.id
+    return True

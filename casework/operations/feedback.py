@@ -1,0 +1,102 @@
+"""A complainant not satisfied with the result (不满意解释, MALL-6).
+
+The result was sent and the complainant says it does not satisfy them. Staff give a patient
+explanation and guide them to a reasonable claim, and both are recorded. Then the case goes
+back to handling for a new result, or it is closed as explained (解释结案) — whichever the
+tenant's policy allows (``not_satisfied``: "reopen", "close", or "choose" for staff to
+decide case by case).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from tenants.db import utcnow
+from tenants.models import User
+
+from .. import history, stages
+from ..errors import InvalidInput
+from ..models import Case
+from ..states import Action, Closure, EventKind, Outcome, Stage, Status
+from .guards import check
+
+TEXT_LENGTH = 2000
+
+
+def outcomes(case: Case) -> tuple[Outcome, ...]:
+    """What the tenant's policy lets staff do after explaining: reopen, close, or either."""
+    policy = case.tenant.config.not_satisfied
+    return tuple(Outcome) if policy == "choose" else (Outcome(policy),)
+
+
+def record_not_satisfied(
+    case: Case, actor: User, explanation: str, claim: str, outcome: str = ""
+) -> Case:
+    """Record the explanation given and the complainant's claim; reopen or close the case.
+
+    With one outcome allowed by the policy, ``outcome`` may be left empty; with a choice it
+    must name one. Reopening starts a new round of handling (a new result, letter and
+    mail) with its own reply deadline; closing archives the case as explained, without the
+    revisit it was waiting for.
+    """
+    check(case, actor, Action.NOT_SATISFIED)
+    explanation, claim = explanation.strip(), claim.strip()
+    if not explanation:
+        raise InvalidInput("explanation", _l("Say what was explained to the complainant."))
+    if not claim:
+        raise InvalidInput("claim", _l("Record what the complainant asks for."))
+    for field, text in (("explanation", explanation), ("claim", claim)):
+        if len(text) > TEXT_LENGTH:
+            raise InvalidInput(
+                field, _l("Please keep it to %(count)d characters or fewer.", count=TEXT_LENGTH)
+            )
+    allowed = outcomes(case)
+    chosen = next((o for o in allowed if o.value == outcome), None)
+    if chosen is None and not outcome and len(allowed) == 1:
+        chosen = allowed[0]
+    if chosen is None:
+        raise InvalidInput("outcome", _l("Choose whether the case goes back to handling."))
+
+    now = utcnow()
+    stages.finish(case, now, Stage.REVISIT)
+    before = case.status
+    history.record(
+        case,
+        EventKind.EXPLAINED,
+        actor,
+        body=explanation,
+        changes={"claim": claim, "outcome": chosen.value},
+    )
+    if chosen is Outcome.REOPEN:
+        due_before = case.reply_due_at
+        case.status = Status.IN_PROGRESS
+        case.result_round += 1
+        case.result_sent_at = None
+        deadline = stages.start(case.tenant, case, Stage.RESULT, now)
+        if deadline is not None:
+            case.reply_due_at = deadline.due_at
+        history.record(
+            case,
+            EventKind.REOPENED,
+            actor,
+            public=True,
+            changes={
+                "status": [before.value, case.status.value],
+                **history.diff({"reply_due": due_before}, {"reply_due": case.reply_due_at}),
+            },
+        )
+    else:
+        case.status = Status.CLOSED
+        case.closure = Closure.EXPLAINED
+        case.closed_at = now
+        history.record(
+            case,
+            EventKind.CLOSED,
+            actor,
+            public=True,
+            changes={
+                "status": [before.value, case.status.value],
+                "closure": Closure.EXPLAINED.value,
+            },
+        )
+    return case
