@@ -275,9 +275,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.NOT_SATISFIED: Transition(
         frozenset({Status.AWAITING_REVISIT}), None, _WORKERS | {Role.INTAKE}
     ),
-    # A worked case, open or archived, becomes teaching material (HOSP-12).
+    # Any case, open or archived, may become teaching material (HOSP-12).
     Action.MARK_TEACHING: Transition(
-        frozenset({Status.RESOLVED, Status.AWAITING_REVISIT, Status.CLOSED}),
+        frozenset(Status),
         None,
         frozenset({Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN}),
     ),
