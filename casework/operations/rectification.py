@@ -41,6 +41,8 @@ def order_rectification(
     db.session.add(rectification)
     db.session.flush()  # alerts.responsible finds the unit through the open order
     deadline = stages.start(case.tenant, case, Stage.RECTIFICATION, rectification.ordered_at)
+    if deadline is not None:
+        db.session.flush()  # the deadline's id, which the order keeps
     rectification.deadline_id = deadline.id if deadline else None
     history.record(
         case,

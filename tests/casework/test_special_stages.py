@@ -175,6 +175,7 @@ def test_rectification_is_ordered_to_the_unit_at_fault_and_supervised_until_done
         case = db.session.get(Case, case.id)
         deadline = stages.open_deadline(case, Stage.RECTIFICATION)
         assert deadline.target == "10 working_days"
+        assert db.session.scalars(sa.select(Rectification)).one().deadline_id == deadline.id
         # Reminders and escalation go to the unit ordered to rectify, not the case's handler.
         assert [p.id for p in alerts.responsible(case, Stage.RECTIFICATION)] == [u["cs_head"].id]
         notified = db.session.scalars(
