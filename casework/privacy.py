@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import phonenumbers
+
 from tenants.db import db
 from tenants.models import Tenant, User
 
@@ -20,10 +22,20 @@ ADDRESS_KEPT = 6
 
 
 def mask_phone(phone: str) -> str:
-    """138****5678: the first three and the last four digits of a number long enough."""
+    """138****5678: the first three and the last four digits of a number long enough.
+
+    Numbers are stored in international form (+8613812345678); the mask is of the number
+    as people read it at home, so a Chinese number loses its +86 first.
+    """
     digits = phone.strip()
     if not digits:
         return ""
+    try:
+        parsed = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is not None and parsed.country_code == 86:
+        digits = phonenumbers.national_significant_number(parsed)
     if len(digits) <= 7:
         return digits[:1] + MASK if len(digits) > 1 else MASK
     return digits[:3] + MASK + digits[-4:]

@@ -7,7 +7,8 @@ from casework import privacy
 
 def test_a_mobile_number_keeps_its_first_three_and_last_four_digits():
     assert privacy.mask_phone("13812345678") == "138****5678"
-    assert privacy.mask_phone("+8613812345678") == "+86****5678"
+    assert privacy.mask_phone("+8613812345678") == "138****5678"  # as stored
+    assert privacy.mask_phone("+85291234567") == "+85****4567"
     assert privacy.mask_phone("") == ""
     assert "2345" not in privacy.mask_phone("12345")
 
