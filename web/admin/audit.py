@@ -92,6 +92,7 @@ KINDS: dict[str, Any] = {
     "tenant.created": _l("Organisation created"),
     "tenant.suspended": _l("Service paused by the platform"),
     "tenant.resumed": _l("Service resumed by the platform"),
+    "dossier.requested": _l("Case dossier requested"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
@@ -108,6 +109,7 @@ AREAS: dict[str, Any] = {
     "policy": _l("Time limits"),
     "calendar": _l("Calendar"),
     "tenant": _l("Platform"),
+    "dossier": _l("Case dossiers"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.
@@ -143,6 +145,7 @@ FIELDS: dict[str, Any] = {
     "opening": _l("Opening"),
     "closing": _l("Closing"),
     "number": _l("Position"),
+    "masked": _l("Personal data masked"),
 }
 
 
