@@ -15,8 +15,8 @@ from tenants.db import db
 
 from .. import labels, queries, routing
 from ..letters import amount_text
-from ..models import Deadline, Extension, Letter, Message, Oversight
-from ..states import ContactMethod, EventKind
+from ..models import Deadline, Extension, Letter, Message, Oversight, Rectification
+from ..states import ContactMethod, EventKind, Stage
 from .reading import Built, Reading, section, yes_no
 from .reading import columns as _columns
 from .reading import size as _size
@@ -29,7 +29,7 @@ def intake_record(r: Reading) -> Built:
     facts = [
         [str(_l("Case number")), c.number],
         [str(_l("Channel")), labels.label(c.channel)],
-        [str(_l("Received")), r.time(c.received_at or c.accepted_at)],
+        [str(_l("Received")), r.time(c.received_at)],
         [str(_l("Accepted at")), r.time(c.accepted_at)],
         [str(_l("Accepted by")), r.text(c.accepted_by_label or r.user(c.accepted_by_id))],
         [str(_l("Category")), category.name if category else "—"],
@@ -116,7 +116,7 @@ def remedy(r: Reading) -> Built:
 def rectification(r: Reading) -> Built:
     rows = []
     for o in queries.rectifications(r.case):
-        due = db.session.get(Deadline, o.deadline_id) if o.deadline_id else None
+        due = _rectification_deadline(o)
         ordered = f"{r.time(o.ordered_at)}\n{r.user(o.ordered_by_id)}"
         done = f"{r.time(o.done_at)}\n{r.user(o.done_by_id)}" if o.done_at else "—"
         report = r.text(o.report)
@@ -131,6 +131,19 @@ def rectification(r: Reading) -> Built:
         )
     columns = _columns(_l("Unit"), _l("Ordered"), _l("Instructions"), _l("Due"), _l("Done"))
     return {"columns": columns, "rows": rows}
+
+
+def _rectification_deadline(order: Rectification) -> Deadline | None:
+    if order.deadline_id is not None:
+        return db.session.get(Deadline, order.deadline_id)
+    # Orders whose deadline id was never written: the stage's deadline started with it.
+    return db.session.scalars(
+        sa.select(Deadline).where(
+            Deadline.case_id == order.case_id,
+            Deadline.stage == Stage.RECTIFICATION,
+            Deadline.started_at == order.ordered_at,
+        )
+    ).first()
 
 
 @section("oversight", _l("Extensions, urging and supervision"))

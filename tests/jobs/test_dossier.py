@@ -142,6 +142,7 @@ def test_every_section_holds_its_facts(app, world):
     assert "退款" in remedy and "1,234.50 元" in remedy and "王经理" in remedy
     rect = _section(ctx, "rectification")
     assert TEXT["rectify"] in rect and TEXT["rectified"] in rect and "运营部" in rect
+    assert "23:59" in rect  # its deadline
     over = _section(ctx, "oversight")
     assert TEXT["urge"] in over and TEXT["extension"] in over and "赵立新" in over
     letters = _section(ctx, "letters")
