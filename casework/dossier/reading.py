@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
-from flask_babel import LazyString
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
 from tenants.db import db
@@ -117,13 +117,17 @@ class Reading:
         return [e for e in events if e.kind in kinds] if kinds else events
 
     def changes(self, event: CaseEvent) -> str:
-        return "; ".join(
-            f"{name}: {self.text(value)}" for name, value in changes.lines(event.changes, self.time)
-        )
+        lines = changes.lines(event.changes, self.time)
+        return "; ".join(colon(name) + self.text(value) for name, value in lines)
 
 
 def yes_no(value: bool) -> str:
     return str(_l("Yes") if value else _l("No"))
+
+
+def colon(label: object) -> str:
+    """``label`` and a colon as the language writes it ("Due: ", "期限："), as the desk does."""
+    return gettext("%(label)s: ", label=label)
 
 
 def columns(*names: LazyString) -> list[str]:

@@ -17,7 +17,7 @@ from .. import labels, queries, routing
 from ..letters import amount_text
 from ..models import Deadline, Extension, Letter, Message, Oversight, Rectification
 from ..states import ContactMethod, EventKind, Stage
-from .reading import Built, Reading, section, yes_no
+from .reading import Built, Reading, colon, section, yes_no
 from .reading import columns as _columns
 from .reading import size as _size
 
@@ -153,12 +153,12 @@ def oversight(r: Reading) -> Built:
         sa.select(Extension).where(Extension.case_id == r.case.id).order_by(Extension.id)
     )
     for x in extensions:
-        asked = f"{x.days} {labels.label(x.unit)}: {r.text(x.reason)}"
+        asked = colon(f"{x.days} {labels.label(x.unit)}") + r.text(x.reason)
         decision = {"approved": _l("Approved"), "refused": _l("Refused")}.get(x.status)
         if decision is not None:
-            asked += f"\n{decision} ({r.user(x.decided_by_id)}, {r.time(x.decided_at)})"
+            asked += f"\n{decision} · {r.user(x.decided_by_id)} · {r.time(x.decided_at)}"
             if x.decision_note:
-                asked += f": {r.text(x.decision_note)}"
+                asked = colon(asked) + r.text(x.decision_note)
         kind = labels.label(EventKind.EXTENSION_REQUESTED)
         items.append((x.created_at, [r.time(x.created_at), kind, r.user(x.requested_by_id), asked]))
     oversights = db.session.scalars(
@@ -168,7 +168,7 @@ def oversight(r: Reading) -> Built:
         kind = labels.label(EventKind.SUPERVISED if o.kind == "supervise" else EventKind.URGED)
         detail = r.text(o.note)
         if o.department_id:
-            detail = f"{r.department(o.department_id)}: {detail}"
+            detail = colon(r.department(o.department_id)) + detail
         items.append((o.created_at, [r.time(o.created_at), kind, r.user(o.by_id), detail]))
     rows = [row for _at, row in sorted(items, key=lambda item: item[0])]
     return {"columns": _columns(_l("When"), _l("What"), _l("Who"), _l("Details")), "rows": rows}

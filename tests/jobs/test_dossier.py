@@ -267,7 +267,7 @@ def test_a_failed_render_marks_the_row_failed_and_asking_again_retries(client, w
         assert row.state == DossierState.FAILED and "no fonts today" in row.error
         row_id = row.id
     page = client.get(f"{base}/dossiers/{row_id}", headers={"HX-Request": "true"})
-    assert page.status_code == 200 and "could not be built" in page.text
+    assert page.status_code == 200 and 'data-state="failed"' in page.text
     assert "every 2s" not in page.text  # settled: the polling stops
     assert client.get(f"{base}/dossiers/{row_id}.pdf").status_code == 202
     monkeypatch.setattr(dossier_jobs.pdf, "render_pdf", lambda html: b"%PDF-stub")
