@@ -71,6 +71,7 @@ class Reading:
     masked: bool
     contact: privacy.Contact = field(init=False)
     _names: dict[int, str] = field(default_factory=dict)
+    _events: list[CaseEvent] | None = None
 
     def __post_init__(self) -> None:
         c = self.case
@@ -113,7 +114,9 @@ class Reading:
         return department.name if department else "—"
 
     def events(self, *kinds: EventKind) -> list[CaseEvent]:
-        events = queries.events(self.case)
+        if self._events is None:  # read once for every section that lists entries
+            self._events = queries.events(self.case)
+        events = self._events
         return [e for e in events if e.kind in kinds] if kinds else events
 
     def changes(self, event: CaseEvent) -> str:
