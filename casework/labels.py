@@ -22,6 +22,7 @@ from .states import (
     Closure,
     ContactMethod,
     DeadlineState,
+    DossierState,
     EventKind,
     Finding,
     NotificationKind,
@@ -168,6 +169,12 @@ UNIT = {
     Unit.CALENDAR_DAYS: _l("calendar days"),
     Unit.WORKING_DAYS: _l("working days"),
 }
+DOSSIER_STATE = {
+    DossierState.QUEUED: _l("Waiting to be built"),
+    DossierState.BUILDING: _l("Being built"),
+    DossierState.DONE: _l("Ready"),
+    DossierState.FAILED: _l("Could not be built"),
+}
 
 # Every enum the book names, with its table: what label() and the completeness test read.
 BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
@@ -186,6 +193,7 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Unit: UNIT,
     Closure: CLOSURE,
     Outcome: OUTCOME,
+    DossierState: DOSSIER_STATE,
 }
 
 # The fields a history entry's before/after may name (its ``changes`` keys).

@@ -302,3 +302,12 @@ define_words("channel", Channel)
 define_words("priority", Priority)
 define_words("status", Status)
 define_words("attachment_type", FileType)
+
+
+class DossierState(enum.StrEnum):
+    """Where the building of a case dossier (案卷) stands: asked for, being built, ready, failed."""
+
+    QUEUED = "queued"
+    BUILDING = "building"
+    DONE = "done"
+    FAILED = "failed"

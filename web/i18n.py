@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import phonenumbers
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext
-from flask_babel import lazy_gettext as _l
 
-from casework import labels
+from casework import changes, labels
 from tenants.db import utcnow
 
 from .extensions import babel
@@ -18,22 +15,8 @@ LOCALES = ("zh_CN", "en")
 
 
 def change_value(value, field: str) -> str:
-    """A value of a history entry in the user's words."""
-    if value is None or value == "":
-        return "∅"
-    if field in labels.CHANGE_ENUMS:
-        try:
-            return labels.label(labels.CHANGE_ENUMS[field](value))
-        except ValueError:
-            return str(value)
-    if field in labels.CHANGE_TIMES:  # stored as naive UTC text: shown in the tenant's zone
-        try:
-            return format_datetime(dt.datetime.fromisoformat(str(value)), "short")
-        except ValueError:
-            return str(value)
-    if isinstance(value, bool):
-        return str(_l("Yes") if value else _l("No"))
-    return str(value)
+    """A value of a history entry in the user's words (see :mod:`casework.changes`)."""
+    return changes.value_text(value, field, lambda at: format_datetime(at, "short"))
 
 
 def colon(label: object) -> str:
@@ -43,7 +26,7 @@ def colon(label: object) -> str:
 
 def change_field(key: str) -> str:
     """The name of a field a history entry changed."""
-    return str(labels.CHANGE_FIELD.get(key, key))
+    return changes.field_label(key)
 
 
 def select_locale() -> str:

@@ -7,6 +7,7 @@ file is kept readable, not a second address.
 from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
 from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
+from .dossiers import Dossier
 from .lookups import LookupFailures
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
@@ -20,6 +21,7 @@ __all__ = [
     "Category",
     "Cause",
     "Deadline",
+    "Dossier",
     "Extension",
     "Letter",
     "LookupFailures",

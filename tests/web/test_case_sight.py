@@ -1,8 +1,8 @@
 """Who sees a case (CO-8), over HTTP: a handler of another unit finds it nowhere.
 
-Every desk URL rule that takes a case (case_id, number, attachment_id) is found in the app's
-URL map, so a new route is walked without being listed: it answers 404 to a handler of
-another department, exactly as another tenant's case does, and works for the case's own
+Every desk URL rule that takes a case (case_id, number, attachment_id, dossier_id) is found
+in the app's URL map, so a new route is walked without being listed: it answers 404 to a
+handler of another department, exactly as another tenant's case does, and works for the case's own
 handler and department head. The queue, search by number, the bell and the mail log leave
 the case out.
 """
@@ -15,12 +15,12 @@ import pytest
 import sqlalchemy as sa
 
 from casework import notifications
-from casework.models import Attachment, Case
+from casework.models import Attachment, Case, Dossier
 from casework.states import Action, NotificationKind
 from tenants.db import db, tenant_bound
 from tests.conftest import dispatched_case, login
 
-CASE_ARGUMENTS = {"case_id", "number", "attachment_id"}
+CASE_ARGUMENTS = {"case_id", "number", "attachment_id", "dossier_id"}
 _ARGUMENT = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 EMAIL = "sight-walk@example.com"
 
@@ -34,11 +34,15 @@ def ops_case(world) -> dict[str, int | str]:
     with tenant_bound(world.a.tenant.id):
         case = db.session.get(Case, case_id)
         att = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case_id)).one()
+        dossier = Dossier(case_id=case_id, masked=True, basis="sight-walk")  # not built yet
+        db.session.add(dossier)
+        db.session.commit()
         return {
             "slug": world.a.slug,
             "case_id": case_id,
             "number": case.number,
             "attachment_id": att.id,
+            "dossier_id": dossier.id,
             "action": Action.NOTE.value,
         }
 
@@ -69,6 +73,7 @@ def _walk(app, client, ids, user_roles):
 def test_the_walk_covers_the_case_routes(app):
     endpoints = {r.endpoint for r in _case_rules(app)}
     assert {"cases.show", "cases.act", "cases.letter", "cases.attachment"} <= endpoints
+    assert {"cases.request_dossier", "cases.dossier", "cases.dossier_pdf"} <= endpoints
 
 
 def test_every_case_url_is_404_to_a_handler_of_another_unit(app, client, world, ops_case):

@@ -93,6 +93,7 @@ KINDS: dict[str, Any] = {
     "tenant.suspended": _l("Service paused by the platform"),
     "tenant.resumed": _l("Service resumed by the platform"),
     "rules.set": _l("Handling rules changed"),
+    "dossier.requested": _l("Case dossier requested"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
@@ -110,6 +111,7 @@ AREAS: dict[str, Any] = {
     "calendar": _l("Calendar"),
     "tenant": _l("Platform"),
     "rules": _l("Handling rules"),
+    "dossier": _l("Case dossiers"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.
@@ -147,6 +149,7 @@ FIELDS: dict[str, Any] = {
     "number": _l("Position"),
     "not_satisfied": _l("After “not satisfied”"),
     "dispatch_notice": _l("Dispatch notice"),
+    "masked": _l("Personal data masked"),
 }
 
 

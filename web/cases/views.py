@@ -22,7 +22,7 @@ from flask_login import current_user
 from casework import access, labels, policy, queries, routing, stages, uploads
 from casework import queue as caseq
 from casework.models import Case
-from casework.operations import guards
+from casework.operations import dossiers, guards
 from casework.states import Action, Channel, DeadlineState, Stage, Status
 from tenants.db import utcnow
 from tenants.models import Role
@@ -94,7 +94,9 @@ def _case(case_id: int) -> Case:
 
 def _case_context(case: Case, submitted: dict | None = None) -> dict:
     facts = guards.Facts(case)
-    actions = guards.available_actions(case, current_user._get_current_object(), facts)
+    user = current_user._get_current_object()
+    actions = guards.available_actions(case, user, facts)
+    dossier = dossiers.latest_dossier(case, user)
     submitted = submitted or {}
     forms = {a: submitted.get(a) or make_form(a, case, submitted=False) for a in actions}
     # The step that moves the case on is open; the others are a click away.
@@ -115,6 +117,8 @@ def _case_context(case: Case, submitted: dict | None = None) -> dict:
         "revisits": queries.revisits(case),
         "suggested": routing.suggest_department(case),
         "letter": access.get_letter(case, "ack"),
+        "dossier": dossier,
+        "downloadable": dossier is not None and dossiers.may_download(dossier, user),
         "deadlines": [(d, stages.state(d.due_at, now, done_at=d.done_at)) for d in facts.deadlines],
         "deadline_state": caseq.deadline_state(case, now),
         "DEADLINE_TAGS": DEADLINE_TAGS,
