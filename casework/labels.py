@@ -24,6 +24,7 @@ from .states import (
     EventKind,
     Finding,
     NotificationKind,
+    PlanState,
     Priority,
     RemedyType,
     Stage,
@@ -57,6 +58,7 @@ STAGE = {
     Stage.RECTIFICATION: _l("Rectification"),
     Stage.URGE_RESPONSE: _l("Answer the urging notice"),
     Stage.SUPERVISION: _l("Supervised result"),
+    Stage.PLAN_APPROVAL: _l("Approve the handling plan"),
 }
 # The policy's limit on extensions sits beside the stages' limits in the admin's form.
 EXTENSION_LIMIT = _l("Longest extension")
@@ -91,6 +93,11 @@ EVENT_KIND = {
     EventKind.RECTIFICATION_ORDERED: _l("Rectification ordered"),
     EventKind.RECTIFIED: _l("Rectification reported done"),
     EventKind.COMPLAINANT_ADDED: _l("Information added by the complainant"),
+    EventKind.PLAN_DRAFTED: _l("Handling plan drafted"),
+    EventKind.PLAN_SUBMITTED: _l("Handling plan submitted for approval"),
+    EventKind.PLAN_APPROVED: _l("Handling plan approved"),
+    EventKind.PLAN_RETURNED: _l("Handling plan returned for revision"),
+    EventKind.REFERRED_UP: _l("Referred up"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -110,6 +117,10 @@ ACTION = {
     Action.SPECIAL_MEASURES: _l("Special measures"),
     Action.ORDER_RECTIFICATION: _l("Order rectification"),
     Action.RECTIFIED: _l("Report the rectification done"),
+    Action.DRAFT_PLAN: _l("Handling plan"),
+    Action.SUBMIT_PLAN: _l("Submit the plan for approval"),
+    Action.DECIDE_PLAN: _l("Decide the handling plan"),
+    Action.REFER_UP: _l("Refer up"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -126,6 +137,8 @@ NOTIFICATION_KIND = {
     NotificationKind.SUPERVISE: _l("Supervision"),
     NotificationKind.RECTIFICATION: _l("Rectification order"),
     NotificationKind.COMPLAINANT_INFO: _l("Information from the complainant"),
+    NotificationKind.PLAN: _l("Handling plan"),
+    NotificationKind.REFERRAL: _l("Case referred up to you"),
 }
 DEADLINE_STATE = {
     DeadlineState.OK: _l("running"),
@@ -146,6 +159,13 @@ REMEDY_TYPE = {
     RemedyType.REFUND: _l("Refund"),
     RemedyType.COMPENSATION: _l("Compensation"),
     RemedyType.OTHER: _l("Other remedy"),
+}
+PLAN_STATE = {
+    PlanState.DRAFTED: _l("Draft"),
+    PlanState.SUBMITTED: _l("Waiting for approval"),
+    PlanState.APPROVED: _l("Approved"),
+    PlanState.RETURNED: _l("Returned for revision"),
+    PlanState.SUPERSEDED: _l("Replaced by a newer draft"),
 }
 UNIT = {
     Unit.MINUTES: _l("minutes"),
@@ -169,6 +189,7 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Finding: FINDING,
     RemedyType: REMEDY_TYPE,
     Unit: UNIT,
+    PlanState: PLAN_STATE,
 }
 
 # The fields a history entry's before/after may name (its ``changes`` keys).
@@ -197,6 +218,11 @@ CHANGE_FIELD = {
     # A file the complainant added (补充材料): its name, and the row it is stored as.
     "attachment": _l("Attachments"),
     "attachment_id": _l("Attachment number"),
+    # A handling plan's version and state, and who a case was referred up to.
+    "plan": _l("Plan version"),
+    "plan_state": _l("Plan state"),
+    "approver": _l("Approver"),
+    "measures": _l("Measures"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -206,6 +232,7 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "priority": Priority,
     "finding": Finding,
     "remedy_type": RemedyType,
+    "plan_state": PlanState,
 }
 # Change fields that hold a time, stored as naive UTC text.
 CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due"})

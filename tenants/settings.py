@@ -251,6 +251,28 @@ def _role_words(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+# An amount of the plan policy, in whole yuan.
+Amount = Annotated[int, Field(ge=0, le=9_999_999_999)]
+
+
+class PlanApproval(_Frozen):
+    """When a handling plan (处理方案) needs approval, and whose (MALL-5, PROP-2).
+
+    A plan needs approval when its case's category code is listed (``"*"`` for every
+    category) or its proposed amount is above ``above``. The case department's head
+    approves it; above ``head_limit`` (the head's authority) the ``manager_role`` does.
+    With ``result_needs_plan`` a case whose plan would need approval cannot record its
+    result (or a remedy above ``above``) without an approved plan; without it, a plan is
+    the handler's choice, but one drafted must be approved before the result.
+    """
+
+    categories: tuple[str, ...] = ()
+    above: Amount | None = None
+    head_limit: Amount | None = None
+    manager_role: Literal["supervisor", "admin"] = "supervisor"
+    result_needs_plan: bool = False
+
+
 class TenantSettings(_Frozen):
     """Everything a tenant tunes that has no column of its own, with its defaults."""
 
@@ -280,6 +302,8 @@ class TenantSettings(_Frozen):
     personal_data_roles: Annotated[tuple[str, ...], BeforeValidator(_role_words)] = (
         DEFAULT_PERSONAL_DATA_ROLES
     )
+    # When handling plans need approval and by whom; read it through casework.operations.plans.
+    plan_approval: PlanApproval = PlanApproval()
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

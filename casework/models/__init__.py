@@ -8,6 +8,7 @@ from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
 from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
 from .lookups import LookupFailures
+from .plans import Plan
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Notification",
     "Oversight",
     "PendingJob",
+    "Plan",
     "Rectification",
     "Revisit",
     "RoutingRule",
