@@ -1,4 +1,4 @@
-"""Handling plans (处理方案), their approval by the policy's roles, and refer up (MALL-5, PROP-2)."""
+"""Handling plans (处理方案), their approval by the policy's roles, refer up (MALL-5, PROP-2)."""
 
 from __future__ import annotations
 
