@@ -19,6 +19,7 @@ from casework.operations import (
     extensions,
     handling,
     oversight,
+    plans,
     rectification,
     repeats,
     revisits,
@@ -53,6 +54,11 @@ STATUS_PAGE = {
     EventKind.RECTIFICATION_ORDERED: HIDDEN,
     EventKind.RECTIFIED: HIDDEN,
     EventKind.COMPLAINANT_ADDED: TEXT,  # the complainant's own words, shown back to them
+    EventKind.PLAN_DRAFTED: HIDDEN,
+    EventKind.PLAN_SUBMITTED: HIDDEN,
+    EventKind.PLAN_APPROVED: HIDDEN,
+    EventKind.PLAN_RETURNED: HIDDEN,
+    EventKind.REFERRED_UP: HIDDEN,
 }
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
@@ -107,6 +113,10 @@ STAFF = {
     "rectify": "内部整改要求:收银培训",
     "rectified": "内部整改报告:已培训",
     "revisit": "内部回访记录:未接通",
+    "plan": "内部处理方案:扣店员绩效",
+    "plan_note": "内部方案说明:店长同意",
+    "plan_return": "内部退回意见:金额过高",
+    "proposal": "内部上报建议:由经理出面",
 }
 # Text written for the complainant.
 PUBLIC = {
@@ -149,8 +159,15 @@ def _work_through_every_action(org) -> int:
         repeats.record_special_measures(c, u["ops_li"], STAFF["measures"])
         rectification.order_rectification(c, u["ops_head"], ops, STAFF["rectify"])
         rectification.complete_rectification(c, u["ops_li"], STAFF["rectified"])
-        handling.record_result(c, u["ops_li"], PUBLIC["result"], PUBLIC["remedy"])
-        handling.send_result(c, u["ops_li"])
+        plans.draft_plan(c, u["ops_li"], STAFF["plan"], note=STAFF["plan_note"])
+        plans.submit_plan(c, u["ops_li"])
+        plans.decide_plan(c, u["ops_head"], False, STAFF["plan_return"])
+        plans.draft_plan(c, u["ops_li"], STAFF["plan"])
+        plans.submit_plan(c, u["ops_li"])
+        plans.decide_plan(c, u["ops_head"], True, STAFF["plan_return"])
+        plans.refer_up(c, u["ops_li"], u["ops_head"].id, STAFF["proposal"])
+        handling.record_result(c, u["ops_head"], PUBLIC["result"], PUBLIC["remedy"])
+        handling.send_result(c, u["ops_head"])
         revisits.record_revisit(c, u["desk"], "phone", False, None, STAFF["revisit"])
         revisits.record_revisit(c, u["desk"], "phone", True, 4, STAFF["revisit"])
         db.session.commit()
