@@ -21,8 +21,8 @@ from tenants.models import Role, Tenant, User
 
 from . import notifications, outbox
 from .errors import InvalidInput
-from .models import Alert, Case, Deadline, Rectification
-from .states import NotificationKind, Stage
+from .models import Alert, Case, Deadline, Plan, Rectification
+from .states import NotificationKind, PlanState, Stage
 
 OVERDUE, SUPERVISORS = 3, 4
 KINDS = {
@@ -150,6 +150,12 @@ def responsible(case: Case, stage: Stage) -> list[User]:
         )
         if unit is not None:
             return _heads({unit}) or _supervisors()
+    if stage is Stage.PLAN_APPROVAL:  # the approver the policy named when it was submitted
+        plan = db.session.scalars(
+            sa.select(Plan).where(Plan.case_id == case.id, Plan.state == PlanState.SUBMITTED)
+        ).first()
+        if plan is not None:
+            return plan_approvers(case, plan)
     if case.handler_id is not None:
         handler = _users(sa.select(User).where(User.id == case.handler_id))
         if handler:
@@ -202,3 +208,22 @@ def supervisors() -> list[User]:
 
 def _supervisors() -> list[User]:
     return _users(sa.select(User).where(User.holding(Role.SUPERVISOR)))
+
+
+def plan_approvers(case: Case, plan: Plan) -> list[User]:
+    """Who decides a submitted handling plan: the case department's head, or the manager role
+    the policy named above the head's authority; never the plan's own drafter. A head who
+    drafted it, with no other head beside them, sends it to the manager role."""
+    role = plan.approval_by or "dept_head"
+    if role == "dept_head":
+        heads = [u for u in _heads({case.department_id}) if u.id != plan.drafted_by_id]
+        if heads:
+            return heads
+        role = case.tenant.config.plan_approval.manager_role
+    people = users_holding(Role(role))
+    return [u for u in people if u.id != plan.drafted_by_id]
+
+
+def users_holding(role: Role) -> list[User]:
+    """The tenant's active staff holding ``role``."""
+    return _users(sa.select(User).where(User.holding(role)))

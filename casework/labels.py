@@ -27,6 +27,7 @@ from .states import (
     Finding,
     NotificationKind,
     Outcome,
+    PlanState,
     Priority,
     RemedyType,
     Stage,
@@ -60,6 +61,7 @@ STAGE = {
     Stage.RECTIFICATION: _l("Rectification"),
     Stage.URGE_RESPONSE: _l("Answer the urging notice"),
     Stage.SUPERVISION: _l("Supervised result"),
+    Stage.PLAN_APPROVAL: _l("Approve the handling plan"),
 }
 # The policy's limit on extensions sits beside the stages' limits in the admin's form.
 EXTENSION_LIMIT = _l("Longest extension")
@@ -97,6 +99,11 @@ EVENT_KIND = {
     EventKind.EXPLAINED: _l("Not satisfied: explanation given"),
     EventKind.REOPENED: _l("Back to handling for a new result"),
     EventKind.TEACHING: _l("Teaching case"),
+    EventKind.PLAN_DRAFTED: _l("Handling plan drafted"),
+    EventKind.PLAN_SUBMITTED: _l("Handling plan submitted for approval"),
+    EventKind.PLAN_APPROVED: _l("Handling plan approved"),
+    EventKind.PLAN_RETURNED: _l("Handling plan returned for revision"),
+    EventKind.REFERRED_UP: _l("Referred up"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -118,6 +125,10 @@ ACTION = {
     Action.RECTIFIED: _l("Report the rectification done"),
     Action.NOT_SATISFIED: _l("Not satisfied with the result"),
     Action.MARK_TEACHING: _l("Teaching case"),
+    Action.DRAFT_PLAN: _l("Handling plan"),
+    Action.SUBMIT_PLAN: _l("Submit the plan for approval"),
+    Action.DECIDE_PLAN: _l("Decide the handling plan"),
+    Action.REFER_UP: _l("Refer up"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -134,6 +145,8 @@ NOTIFICATION_KIND = {
     NotificationKind.SUPERVISE: _l("Supervision"),
     NotificationKind.RECTIFICATION: _l("Rectification order"),
     NotificationKind.COMPLAINANT_INFO: _l("Information from the complainant"),
+    NotificationKind.PLAN: _l("Handling plan"),
+    NotificationKind.REFERRAL: _l("Case referred up to you"),
 }
 DEADLINE_STATE = {
     DeadlineState.OK: _l("running"),
@@ -162,6 +175,13 @@ CLOSURE = {
 OUTCOME = {
     Outcome.REOPEN: _l("Back to handling for a new result"),
     Outcome.CLOSE: _l("Close the case as explained"),
+}
+PLAN_STATE = {
+    PlanState.DRAFTED: _l("Draft"),
+    PlanState.SUBMITTED: _l("Waiting for approval"),
+    PlanState.APPROVED: _l("Approved"),
+    PlanState.RETURNED: _l("Returned for revision"),
+    PlanState.SUPERSEDED: _l("Replaced by a newer draft"),
 }
 UNIT = {
     Unit.MINUTES: _l("minutes"),
@@ -194,6 +214,7 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Closure: CLOSURE,
     Outcome: OUTCOME,
     DossierState: DOSSIER_STATE,
+    PlanState: PLAN_STATE,
 }
 
 # The fields a history entry's before/after may name (its ``changes`` keys).
@@ -227,6 +248,11 @@ CHANGE_FIELD = {
     "closure": _l("Closed as"),
     "teaching": _l("Teaching case"),
     "lesson": _l("Lesson"),
+    # A handling plan's version and state, and who a case was referred up to.
+    "plan": _l("Plan version"),
+    "plan_state": _l("Plan state"),
+    "approver": _l("Approver"),
+    "measures": _l("Measures"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -238,6 +264,7 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "remedy_type": RemedyType,
     "closure": Closure,
     "outcome": Outcome,
+    "plan_state": PlanState,
 }
 # Change fields that hold a time, stored as naive UTC text.
 CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due"})

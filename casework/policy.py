@@ -26,6 +26,7 @@ MATCH_KEYS = ("category", "channel", "priority")
 DEFAULTS = {
     Stage.URGE_RESPONSE: Target(1, Unit.WORKING_DAYS),
     Stage.SUPERVISION: Target(3, Unit.WORKING_DAYS),
+    Stage.PLAN_APPROVAL: Target(1, Unit.WORKING_DAYS),
 }
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tenants.db import db
 
-from .models import Attachment, Case, CaseEvent, Extension, Rectification, Revisit
+from .models import Attachment, Case, CaseEvent, Extension, Plan, Rectification, Revisit
 
 
 def events(case: Case, *, public_only: bool = False) -> list[CaseEvent]:
@@ -70,4 +70,18 @@ def open_rectification(case: Case) -> Rectification | None:
         sa.select(Rectification).where(
             Rectification.case_id == case.id, Rectification.done_at.is_(None)
         )
+    ).first()
+
+
+def plans(case: Case) -> list[Plan]:
+    """Every version of the case's handling plan, oldest first."""
+    return list(
+        db.session.scalars(sa.select(Plan).where(Plan.case_id == case.id).order_by(Plan.version))
+    )
+
+
+def latest_plan(case: Case) -> Plan | None:
+    """The newest version of the case's handling plan, if any."""
+    return db.session.scalars(
+        sa.select(Plan).where(Plan.case_id == case.id).order_by(Plan.version.desc()).limit(1)
     ).first()

@@ -51,6 +51,7 @@ class Stage(enum.StrEnum):
     RECTIFICATION = "rectification"  # 整改 (CO-6)
     URGE_RESPONSE = "urge_response"  # 催办: the handler answers an urging notice
     SUPERVISION = "supervision"  # 督办: a supervised case must reach its result
+    PLAN_APPROVAL = "plan_approval"  # 方案审批: the approver decides a submitted plan
 
 
 class Priority(enum.StrEnum):
@@ -82,6 +83,10 @@ class Action(enum.StrEnum):
     RECTIFIED = "rectified"  # 整改完成: the unit at fault reports it done
     NOT_SATISFIED = "not_satisfied"  # 不满意解释 (MALL-6): explained; reopened or closed
     MARK_TEACHING = "mark_teaching"  # 教学案例 (HOSP-12)
+    DRAFT_PLAN = "draft_plan"  # 处理方案: draft or revise the handling plan
+    SUBMIT_PLAN = "submit_plan"  # 提交审批
+    DECIDE_PLAN = "decide_plan"  # 方案审批: approve, or return with a comment
+    REFER_UP = "refer_up"  # 上报 (PROP-2): to the head, from a head to the manager
 
 
 class EventKind(enum.StrEnum):
@@ -112,6 +117,11 @@ class EventKind(enum.StrEnum):
     EXPLAINED = "explained"  # 解释说明 (MALL-6): the explanation given and the claim made
     REOPENED = "reopened"  # back to handling after the complainant was not satisfied
     TEACHING = "teaching"  # marked (or unmarked) as a teaching case (HOSP-12)
+    PLAN_DRAFTED = "plan_drafted"
+    PLAN_SUBMITTED = "plan_submitted"
+    PLAN_APPROVED = "plan_approved"
+    PLAN_RETURNED = "plan_returned"
+    REFERRED_UP = "referred_up"
 
 
 class Closure(enum.StrEnum):
@@ -203,6 +213,18 @@ class NotificationKind(enum.StrEnum):
     SUPERVISE = "supervise"  # 督办
     RECTIFICATION = "rectification"  # 整改通知
     COMPLAINANT_INFO = "complainant_info"  # the complainant added information (补充材料)
+    PLAN = "plan"  # a handling plan waiting for the approver, or returned to its drafter
+    REFERRAL = "referral"  # a case referred up (上报) to the reader
+
+
+class PlanState(enum.StrEnum):
+    """Where one version of a handling plan (处理方案) stands."""
+
+    DRAFTED = "drafted"  # 草拟
+    SUBMITTED = "submitted"  # 待审批
+    APPROVED = "approved"  # 已批准 (or adopted where the policy asks no approval)
+    RETURNED = "returned"  # 退回修改, with the approver's comment
+    SUPERSEDED = "superseded"  # a draft replaced by a newer one before it was submitted
 
 
 class DeadlineState(enum.StrEnum):
@@ -281,6 +303,15 @@ TRANSITIONS: dict[Action, Transition] = {
         None,
         frozenset({Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN}),
     ),
+    # The handling plan (MALL-5): drafted and submitted by who works the case, decided by the
+    # approver the policy names (guards check which one); refer up (PROP-2) by the handler or
+    # the head.
+    Action.DRAFT_PLAN: Transition(_WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})),
+    Action.SUBMIT_PLAN: Transition(_WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})),
+    Action.DECIDE_PLAN: Transition(
+        _WORKING, None, frozenset({Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN})
+    ),
+    Action.REFER_UP: Transition(_WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})),
     # A revisit that reaches the complainant closes the case; one that does not keeps it waiting.
     Action.REVISIT: Transition(
         frozenset({Status.AWAITING_REVISIT}),

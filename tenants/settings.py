@@ -269,6 +269,28 @@ def _dispatch_notice(text: str) -> str:
     return text
 
 
+# An amount of the plan policy, in whole yuan.
+Amount = Annotated[int, Field(ge=0, le=9_999_999_999)]
+
+
+class PlanApproval(_Frozen):
+    """When a handling plan (处理方案) needs approval, and whose (MALL-5, PROP-2).
+
+    A plan needs approval when its case's category code is listed (``"*"`` for every
+    category) or its proposed amount is above ``above``. The case department's head
+    approves it; above ``head_limit`` (the head's authority) the ``manager_role`` does.
+    With ``result_needs_plan`` a case whose plan would need approval cannot record its
+    result (or a remedy above ``above``) without an approved plan; without it, a plan is
+    the handler's choice, but one drafted must be approved before the result.
+    """
+
+    categories: tuple[str, ...] = ()
+    above: Amount | None = None
+    head_limit: Amount | None = None
+    manager_role: Literal["supervisor", "admin"] = "supervisor"
+    result_needs_plan: bool = False
+
+
 class TenantSettings(_Frozen):
     """Everything a tenant tunes that has no column of its own, with its defaults."""
 
@@ -304,6 +326,8 @@ class TenantSettings(_Frozen):
     # What the complainant is told when a unit takes their case (HOSP-4), with {unit} where
     # the unit's name goes; empty for the product's own sentence.
     dispatch_notice: Annotated[str, AfterValidator(_dispatch_notice)] = ""
+    # When handling plans need approval and by whom; read it through casework.operations.plans.
+    plan_approval: PlanApproval = PlanApproval()
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

@@ -9,6 +9,7 @@ from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
 from .dossiers import Dossier
 from .lookups import LookupFailures
+from .plans import Plan
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Notification",
     "Oversight",
     "PendingJob",
+    "Plan",
     "Rectification",
     "Revisit",
     "RoutingRule",

@@ -143,7 +143,7 @@ class Case(TenantScoped, db.Model):
     )
     cause_analysis: orm.Mapped[str] = orm.mapped_column(sa.Text, default="", server_default="")
     # The remedy's kind, its amount for a refund or compensation, and who approved it: a
-    # name as typed (or the handler who recorded it); approval by a named role comes later.
+    # name as typed (or the handler who recorded it), or the approver of the approved plan.
     remedy_type: orm.Mapped[RemedyType | None] = orm.mapped_column(
         sa.Enum(RemedyType, native_enum=False, length=20, values_callable=enum_values)
     )

@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     handling,
     intake,
     oversight,
+    plans,
     rectification,
     repeats,
     revisits,

@@ -20,7 +20,7 @@ from tenants.models import Role, User
 
 from .. import labels, queries, stages
 from ..errors import DomainError, Forbidden, InvalidTransition
-from ..models import Case, Deadline, Extension, Rectification
+from ..models import Case, Deadline, Extension, Plan, Rectification
 from ..states import TRANSITIONS, Action, Stage
 
 
@@ -48,6 +48,11 @@ class Facts:
     def open_rectification(self) -> Rectification | None:
         """The rectification order not yet reported done, if any."""
         return queries.open_rectification(self.case)
+
+    @cached_property
+    def plan(self) -> Plan | None:
+        """The newest version of the case's handling plan, if any."""
+        return queries.latest_plan(self.case)
 
 
 Precondition = Callable[[Facts, User], None]

@@ -81,8 +81,10 @@ def record_result(
 
     The finding (属实/部分属实/不属实) names a cause from the tenant's active causes when the
     complaint was valid or partly valid. A remedy has a type; a refund or compensation its
-    amount. Who approved the remedy is a name as typed, or the actor recording it: approval
-    by the policy's named roles is the plan-and-approval work, not this.
+    amount. Where the case has an approved handling plan (:mod:`.plans`), the remedy's type
+    and amount are the plan's and its approver is recorded by name; elsewhere who approved
+    the remedy is a name as typed, or the actor recording it. Where the policy wants an
+    approved plan for the remedy and there is none, the result is refused.
 
     The desk's form always sends a finding; callers from before findings existed pass none
     and record the result alone. Everything is checked before anything changes.
@@ -103,6 +105,13 @@ def record_result(
     if found is None and (cause or analysis or kind or approver):
         # A cause or remedy belongs to a finding: none is recorded without one.
         raise InvalidInput("finding", _l("Choose what the investigation found."))
+    from . import plans  # plans builds on this module's checks
+
+    plan = plans.plan_for_result(case, amount) if found is not None else None
+    if plan is not None:  # the remedy is the approved plan's, its approver named
+        kind, amount = plan.remedy_type, plan.remedy_amount
+        if plan.decided_by is not None:
+            approver = plan.decided_by.name
     if kind is None:
         approver = ""
     elif not approver:
@@ -238,3 +247,8 @@ def start_work(case: Case, actor: User) -> None:
             public=True,
             changes={"status": [Status.DISPATCHED.value, Status.IN_PROGRESS.value]},
         )
+
+
+# The remedy's checks, shared with the handling plan (operations/plans.py).
+remedy_type = _remedy_type
+remedy_amount = _amount

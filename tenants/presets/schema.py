@@ -135,6 +135,11 @@ class Preset(_Frozen):
                     f"the {rule.stage!r} rule names category {rule.category!r}, "
                     f"which the preset does not have"
                 )
+        for code in self.settings.plan_approval.categories:
+            if code != "*" and code not in categories:
+                raise ValueError(
+                    f"plan_approval names category {code!r}, which the preset does not have"
+                )
         return self
 
 

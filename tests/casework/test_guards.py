@@ -16,6 +16,7 @@ from casework.operations import (
     guards,
     handling,
     oversight,
+    plans,
     rectification,
     repeats,
     revisits,
@@ -131,6 +132,18 @@ def _asked(org) -> Case:
     return case
 
 
+def _drafted(org) -> Case:
+    case = _dispatched(org)
+    plans.draft_plan(case, org.users["ops_li"], "退还差价", "refund", "60")
+    return case
+
+
+def _submitted(org) -> Case:
+    case = _drafted(org)
+    plans.submit_plan(case, org.users["ops_li"])
+    return case
+
+
 def _paused(org) -> Case:
     case = _dispatched(org)
     extensions.pause_case(case, org.users["ops_li"], "等材料")
@@ -216,6 +229,14 @@ SCENARIOS = {
         _awaiting_revisit,
         "ops_head",
         lambda c, u, o: teaching.mark_teaching(c, u, True, "收费须当面核对"),
+    ),
+    Action.DRAFT_PLAN: (_dispatched, "ops_li", lambda c, u, o: plans.draft_plan(c, u, "退款")),
+    Action.SUBMIT_PLAN: (_drafted, "ops_li", lambda c, u, o: plans.submit_plan(c, u)),
+    Action.DECIDE_PLAN: (_submitted, "ops_head", lambda c, u, o: plans.decide_plan(c, u, True)),
+    Action.REFER_UP: (
+        _dispatched,
+        "ops_li",
+        lambda c, u, o: plans.refer_up(c, u, o.users["ops_head"].id, "超出权限"),
     ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not

@@ -219,3 +219,31 @@ def test_every_demo_shows_cases_at_several_stages(name):
     assert 3 <= len(demo.cases) <= 5
     assert len({c.stage for c in demo.cases}) >= 3
     assert {"accepted", "closed"} <= {c.stage for c in demo.cases}
+
+
+def test_the_plan_approval_policy_of_the_mall_and_property_presets():
+    """MALL-5: every plan to the department head; PROP-2: above the head's authority to the
+    company manager, and money paid only from an approved plan."""
+    mall = presets.load_preset("mall").settings.plan_approval
+    assert mall.categories == ("*",) and mall.head_limit is None
+    prop = presets.load_preset("property").settings.plan_approval
+    assert (prop.above, prop.head_limit, prop.manager_role) == (0, 2000, "supervisor")
+    assert prop.result_needs_plan
+    # Every other preset asks for no approval unless its admin sets one.
+    assert presets.load_preset("hospital").settings.plan_approval == settings.PlanApproval()
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [{"manager_role": "handler"}, {"above": -1}, {"head_limit": "lots"}, {"unknown": 1}],
+)
+def test_a_wrong_plan_approval_policy_is_refused(rule):
+    with pytest.raises(ValidationError):
+        TenantSettings.model_validate({"plan_approval": rule})
+
+
+def test_plan_approval_names_only_the_preset_s_categories(tmp_path):
+    text = MALL.replace('categories = ["*"]', 'categories = ["price", "lingerie"]', 1)
+    with pytest.raises(PresetError) as refused:
+        _preset(tmp_path, text)
+    assert "lingerie" in str(refused.value)

@@ -17,11 +17,14 @@ from casework.operations import (
     complainant,
     dispatch,
     extensions,
+    feedback,
     handling,
     oversight,
+    plans,
     rectification,
     repeats,
     revisits,
+    teaching,
 )
 from casework.states import TEXT_FOR_THE_COMPLAINANT, EventKind
 from tenants.db import db, tenant_bound
@@ -53,6 +56,14 @@ STATUS_PAGE = {
     EventKind.RECTIFICATION_ORDERED: HIDDEN,
     EventKind.RECTIFIED: HIDDEN,
     EventKind.COMPLAINANT_ADDED: TEXT,  # the complainant's own words, shown back to them
+    EventKind.PLAN_DRAFTED: HIDDEN,
+    EventKind.PLAN_SUBMITTED: HIDDEN,
+    EventKind.PLAN_APPROVED: HIDDEN,
+    EventKind.PLAN_RETURNED: HIDDEN,
+    EventKind.REFERRED_UP: HIDDEN,
+    EventKind.EXPLAINED: HIDDEN,  # what staff explained and the claim: their record
+    EventKind.REOPENED: LABEL,
+    EventKind.TEACHING: HIDDEN,
 }
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
@@ -107,6 +118,13 @@ STAFF = {
     "rectify": "内部整改要求:收银培训",
     "rectified": "内部整改报告:已培训",
     "revisit": "内部回访记录:未接通",
+    "plan": "内部处理方案:扣店员绩效",
+    "plan_note": "内部方案说明:店长同意",
+    "plan_return": "内部退回意见:金额过高",
+    "proposal": "内部上报建议:由经理出面",
+    "explanation": "内部解释记录:已说明退款规则",
+    "claim": "内部诉求记录:要求三倍赔偿",
+    "lesson": "内部教学要点:收银须唱收唱付",
 }
 # Text written for the complainant.
 PUBLIC = {
@@ -149,8 +167,19 @@ def _work_through_every_action(org) -> int:
         repeats.record_special_measures(c, u["ops_li"], STAFF["measures"])
         rectification.order_rectification(c, u["ops_head"], ops, STAFF["rectify"])
         rectification.complete_rectification(c, u["ops_li"], STAFF["rectified"])
-        handling.record_result(c, u["ops_li"], PUBLIC["result"], PUBLIC["remedy"])
-        handling.send_result(c, u["ops_li"])
+        plans.draft_plan(c, u["ops_li"], STAFF["plan"], note=STAFF["plan_note"])
+        plans.submit_plan(c, u["ops_li"])
+        plans.decide_plan(c, u["ops_head"], False, STAFF["plan_return"])
+        plans.draft_plan(c, u["ops_li"], STAFF["plan"])
+        plans.submit_plan(c, u["ops_li"])
+        plans.decide_plan(c, u["ops_head"], True, STAFF["plan_return"])
+        plans.refer_up(c, u["ops_li"], u["ops_head"].id, STAFF["proposal"])
+        handling.record_result(c, u["ops_head"], PUBLIC["result"], PUBLIC["remedy"])
+        handling.send_result(c, u["ops_head"])
+        feedback.record_not_satisfied(c, u["desk"], STAFF["explanation"], STAFF["claim"], "reopen")
+        handling.record_result(c, u["ops_head"], PUBLIC["result"], PUBLIC["remedy"])
+        handling.send_result(c, u["ops_head"])
+        teaching.mark_teaching(c, u["super"], True, STAFF["lesson"])
         revisits.record_revisit(c, u["desk"], "phone", False, None, STAFF["revisit"])
         revisits.record_revisit(c, u["desk"], "phone", True, 4, STAFF["revisit"])
         db.session.commit()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from casework import catalog, labels, routing
@@ -24,6 +25,7 @@ from casework.operations import (
     feedback,
     handling,
     oversight,
+    plans,
     rectification,
     repeats,
     revisits,
@@ -33,7 +35,7 @@ from casework.states import Action, Outcome, RemedyType
 from tenants.models import User
 
 from ..forms import choices
-from . import forms
+from . import forms, plan_forms
 
 Perform = Callable[[Case, User, Any], object]
 Prepare = Callable[[Any, Case, bool], None]
@@ -113,6 +115,15 @@ def _prepare_teaching(form: forms.TeachingForm, case: Case, fresh: bool) -> None
     if fresh:
         form.teaching.data = True
         form.lesson.data = case.lesson
+
+
+def _prepare_plan(form: plan_forms.PlanForm, case: Case, _fresh: bool) -> None:
+    form.remedy_type.choices = choices([("", _("— none —")), *labels.choices(RemedyType)])
+
+
+def _prepare_refer(form: plan_forms.ReferUpForm, case: Case, _fresh: bool) -> None:
+    targets = plans.refer_targets(case, current_user._get_current_object())
+    form.to_id.choices = choices([(u.id, u.name) for u in targets])
 
 
 ACTIONS: dict[Action, ActionView] = {
@@ -207,6 +218,33 @@ ACTIONS: dict[Action, ActionView] = {
         ),
         side=True,
         prepare=_prepare_teaching,
+    ),
+    Action.DRAFT_PLAN: ActionView(
+        plan_forms.PlanForm,
+        lambda case, user, f: plans.draft_plan(
+            case,
+            user,
+            f.measures.data or "",
+            f.remedy_type.data or None,
+            f.remedy_amount.data,
+            f.note.data or "",
+        ),
+        prepare=_prepare_plan,
+    ),
+    Action.SUBMIT_PLAN: ActionView(
+        plan_forms.SubmitPlanForm, lambda case, user, _f: plans.submit_plan(case, user)
+    ),
+    Action.DECIDE_PLAN: ActionView(
+        plan_forms.DecidePlanForm,
+        lambda case, user, f: plans.decide_plan(
+            case, user, f.decision.data == "approve", f.comment.data or ""
+        ),
+    ),
+    Action.REFER_UP: ActionView(
+        plan_forms.ReferUpForm,
+        lambda case, user, f: plans.refer_up(case, user, f.to_id.data, f.proposal.data or ""),
+        side=True,
+        prepare=_prepare_refer,
     ),
 }
 

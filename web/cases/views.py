@@ -22,8 +22,8 @@ from flask_login import current_user
 from casework import access, labels, policy, queries, routing, stages, uploads
 from casework import queue as caseq
 from casework.models import Case
-from casework.operations import dossiers, guards
-from casework.states import Action, Channel, DeadlineState, Stage, Status
+from casework.operations import dossiers, guards, plans
+from casework.states import Action, Channel, DeadlineState, PlanState, Stage, Status
 from tenants.db import utcnow
 from tenants.models import Role
 
@@ -92,6 +92,18 @@ def _case(case_id: int) -> Case:
     return access.get_case(case_id, viewer=current_user._get_current_object())
 
 
+def plan_context(case: Case, plan) -> dict:
+    """The plan box: the newest plan, its versions, and who must act on it now."""
+    waiting_for = None
+    if plan is not None and plan.state is PlanState.SUBMITTED:
+        waiting_for = plans.approver_label(case, plan)
+    return {
+        "plan": plan,
+        "plan_versions": queries.plans(case) if plan is not None else [],
+        "plan_waiting_for": waiting_for,
+    }
+
+
 def _case_context(case: Case, submitted: dict | None = None) -> dict:
     facts = guards.Facts(case)
     user = current_user._get_current_object()
@@ -99,8 +111,12 @@ def _case_context(case: Case, submitted: dict | None = None) -> dict:
     dossier = dossiers.latest_dossier(case, user)
     submitted = submitted or {}
     forms = {a: submitted.get(a) or make_form(a, case, submitted=False) for a in actions}
-    # The step that moves the case on is open; the others are a click away.
-    primary = next((a for a in actions if not ACTIONS[a].side), next(iter(actions), None))
+    # The step that moves the case on is open; the others are a click away. A plan waiting
+    # to be submitted or decided is that step.
+    waiting = [a for a in (Action.DECIDE_PLAN, Action.SUBMIT_PLAN) if a in actions]
+    primary = next(
+        iter(waiting), next((a for a in actions if not ACTIONS[a].side), next(iter(actions), None))
+    )
     now = utcnow()
     return {
         "case": case,
@@ -112,6 +128,7 @@ def _case_context(case: Case, submitted: dict | None = None) -> dict:
         "special_measures": facts.open_deadline(Stage.SPECIAL_MEASURES),
         "rectification": facts.open_rectification,
         "rectifications": queries.rectifications(case),
+        **plan_context(case, facts.plan),
         "events": queries.events(case),
         "attachments": queries.attachments(case),
         "revisits": queries.revisits(case),
