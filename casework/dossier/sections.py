@@ -80,6 +80,40 @@ def notes(r: Reading) -> Built:
     return {"columns": columns, "rows": rows}
 
 
+@section("plan", _l("Handling plan and approval"))
+def plan(r: Reading) -> Built:
+    rows = [
+        [
+            str(p.version),
+            labels.label(p.state),
+            r.text(p.measures),
+            " ".join(
+                t
+                for t in (
+                    labels.label(p.remedy_type) if p.remedy_type else "",
+                    amount_text(p.remedy_amount, r.tenant.locale) or "",
+                )
+                if t
+            )
+            or "—",
+            f"{r.user(p.drafted_by_id)} {r.time(p.drafted_at)}",
+            f"{r.user(p.decided_by_id)} {r.time(p.decided_at)}" if p.decided_at else "—",
+            r.text(p.comment) or "—",
+        ]
+        for p in queries.plans(r.case)
+    ]
+    columns = _columns(
+        _l("Version"),
+        _l("State"),
+        _l("Measures"),
+        _l("Remedy"),
+        _l("Drafted"),
+        _l("Decided"),
+        _l("Comment"),
+    )
+    return {"columns": columns, "rows": rows} if rows else {}
+
+
 @section("finding", _l("Finding and result"))
 def finding(r: Reading) -> Built:
     c = r.case
@@ -93,6 +127,8 @@ def finding(r: Reading) -> Built:
             [str(_l("Result")), r.text(c.result_text) or "—"],
             [str(_l("Result recorded")), r.time(c.result_at)],
             [str(_l("Result sent")), r.time(c.result_sent_at)],
+            *([[str(_l("Closed as")), labels.label(c.closure)]] if c.closure else []),
+            *([[str(_l("Lesson")), r.text(c.lesson)]] if c.teaching else []),
         ]
     }
 

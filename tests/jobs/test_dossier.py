@@ -332,3 +332,23 @@ def test_who_may_download(world, masked):
         assert dossiers.may_download(row, u["ops_li"]) is masked
         row.requested_by_id = u["ops_li"].id
         assert dossiers.may_download(row, u["ops_li"])
+
+
+def test_the_plan_section_holds_every_version_and_its_decision(app, world):
+    from casework.operations import plans
+
+    org = world.a
+    u = org.users
+    case_id = dispatched_case(org)
+    with tenant_bound(org.tenant.id):
+        c = db.session.get(Case, case_id)
+        plans.draft_plan(c, u["ops_li"], "退还差价并书面致歉", "refund", "60")
+        plans.submit_plan(c, u["ops_li"])
+        plans.decide_plan(c, u["ops_head"], False, "请写明退款时限")
+        plans.draft_plan(c, u["ops_li"], "当日原路退还差价并书面致歉", "refund", "60")
+        plans.submit_plan(c, u["ops_li"])
+        plans.decide_plan(c, u["ops_head"], True)
+        db.session.commit()
+    section = _section(_context(app, org, case_id, masked=True), "plan")
+    for fact in ("退还差价并书面致歉", "当日原路退还差价", "请写明退款时限", "60.00", "赵立新"):
+        assert fact in section, fact
