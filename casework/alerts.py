@@ -19,7 +19,7 @@ from tenants import audit
 from tenants.db import db, tenant_bound, unscoped
 from tenants.models import Role, Tenant, User
 
-from . import notifications, outbox
+from . import notifications, outbox, restricted
 from .errors import InvalidInput
 from .models import Alert, Case, Deadline, Rectification
 from .states import NotificationKind, Stage
@@ -171,6 +171,12 @@ def recipients(case: Case, stage: Stage, level: int) -> list[User]:
     elif level == SUPERVISORS:
         people = _supervisors()
     unique = {u.id: u for u in people if u.active}
+    if case.restricted:
+        # Only the managers the policy names may hear of it (PROP-3); when none of those
+        # responsible may, the named managers answer for the case instead.
+        unique = {i: u for i, u in unique.items() if restricted.may_see(u, case)}
+        if not unique:
+            unique = {u.id: u for u in restricted.viewers(case)}
     return list(unique.values())
 
 

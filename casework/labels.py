@@ -91,6 +91,8 @@ EVENT_KIND = {
     EventKind.RECTIFICATION_ORDERED: _l("Rectification ordered"),
     EventKind.RECTIFIED: _l("Rectification reported done"),
     EventKind.COMPLAINANT_ADDED: _l("Information added by the complainant"),
+    EventKind.RESTRICTED: _l("Restricted to the named managers"),
+    EventKind.RESTRICTION_LIFTED: _l("Restriction lifted"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -110,6 +112,8 @@ ACTION = {
     Action.SPECIAL_MEASURES: _l("Special measures"),
     Action.ORDER_RECTIFICATION: _l("Order rectification"),
     Action.RECTIFIED: _l("Report the rectification done"),
+    Action.RESTRICT: _l("Mark sensitive"),
+    Action.LIFT_RESTRICTION: _l("Lift the restriction"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -197,6 +201,11 @@ CHANGE_FIELD = {
     # A file the complainant added (补充材料): its name, and the row it is stored as.
     "attachment": _l("Attachments"),
     "attachment_id": _l("Attachment number"),
+    # A restricted case (PROP-3): whether it is, about whom, why; the manager it was made to.
+    "restricted": _l("Restricted"),
+    "subject": _l("About staff member"),
+    "restricted_reason": _l("Reason for restriction"),
+    "direct_manager": _l("Made directly to manager"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {

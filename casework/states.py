@@ -80,6 +80,8 @@ class Action(enum.StrEnum):
     SPECIAL_MEASURES = "special_measures"  # 特别措施 (PROP-12)
     ORDER_RECTIFICATION = "order_rectification"  # 整改通知 (CO-6)
     RECTIFIED = "rectified"  # 整改完成: the unit at fault reports it done
+    RESTRICT = "restrict"  # 列为敏感件: only the managers the policy names see it (PROP-3)
+    LIFT_RESTRICTION = "lift_restriction"  # 解除敏感件
 
 
 class EventKind(enum.StrEnum):
@@ -107,6 +109,8 @@ class EventKind(enum.StrEnum):
     RECTIFICATION_ORDERED = "rectification_ordered"
     RECTIFIED = "rectified"
     COMPLAINANT_ADDED = "complainant_added"  # 补充材料: information or a file from the complainant
+    RESTRICTED = "restricted"  # 列为敏感件 / 针对员工的投诉: seen only by the named managers
+    RESTRICTION_LIFTED = "restriction_lifted"  # 解除敏感件
 
 
 # The kinds whose text is written for the complainant: a note staff marked public when they
@@ -257,6 +261,12 @@ TRANSITIONS: dict[Action, Transition] = {
         frozenset({Status.AWAITING_REVISIT}),
         None,
         frozenset({Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN, Role.HANDLER}),
+    ),
+    # A supervisor keeps a sensitive case (a medical dispute) to the managers the policy names
+    # (PROP-3), and may lift that again; both are events.
+    Action.RESTRICT: Transition(OPEN_STATUSES, None, frozenset({Role.SUPERVISOR, Role.ADMIN})),
+    Action.LIFT_RESTRICTION: Transition(
+        OPEN_STATUSES, None, frozenset({Role.SUPERVISOR, Role.ADMIN})
     ),
 }
 

@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 from casework import catalog, labels, routing
 from casework.models import Case
 from casework.operations import (
+    confidentiality,
     dispatch,
     extensions,
     handling,
@@ -176,6 +177,16 @@ ACTIONS: dict[Action, ActionView] = {
     Action.RECTIFIED: ActionView(
         forms.RectifiedForm,
         lambda case, user, f: rectification.complete_rectification(case, user, f.report.data or ""),
+    ),
+    Action.RESTRICT: ActionView(
+        forms.RestrictForm,
+        lambda case, user, f: confidentiality.restrict_case(case, user, f.reason.data or ""),
+        side=True,
+    ),
+    Action.LIFT_RESTRICTION: ActionView(
+        forms.LiftRestrictionForm,
+        lambda case, user, f: confidentiality.lift_restriction(case, user, f.reason.data or ""),
+        side=True,
     ),
 }
 
