@@ -44,7 +44,8 @@ def dispatch_to_manager(case: Case, actor: User, manager: User) -> Case:
     """
     check(case, actor, Action.DISPATCH)
     _may_handle(case, manager, "direct_manager_id")
-    department = manager.department or case.department
+    unit = manager.department_id or case.department_id
+    department = db.session.get(Department, unit) if unit is not None else None
     case.direct_manager_id, case.direct_manager = manager.id, manager
     return _route(case, actor, department, manager, "", {"direct_manager": manager.name})
 
