@@ -128,8 +128,10 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         if not restricted.is_viewer(direct):
             raise InvalidInput(
                 "direct_manager_id",
-                _l("A complaint about a member of staff goes only to the managers who see "
-                   "restricted cases."),
+                _l(
+                    "A complaint about a member of staff goes only to the managers who see "
+                    "restricted cases."
+                ),
             )
 
     location = complaint.location.strip()

@@ -21,7 +21,7 @@ from casework.states import EventKind, NotificationKind, Stage, Status
 from tenants.db import db, tenant_bound
 from tenants.models import Role
 from tenants.settings import TenantSettings
-from tests.conftest import dispatched_case, open_case
+from tests.conftest import dispatched_case, make_org, open_case
 
 DESCRIPTION = "运营部李经理在现场对顾客态度恶劣，大声呵斥，要求道歉。"
 
@@ -286,3 +286,26 @@ def test_a_restricted_complaint_goes_only_to_a_manager_who_may_see_it(world):
         sup = world.a.users["super"]
         with pytest.raises(InvalidInput):
             open_case(world.a, "desk", subject_user_id=sup.id, direct_manager_id=sup.id)
+
+
+def test_the_property_preset_sends_complaints_about_its_staff_to_the_service_centre_head(app):
+    """PROP-3: a complaint about a customer-service clerk reaches the service-centre manager
+    (a department head there), never the clerk; the company office's head may handle it."""
+    org = make_org("prop-a", "property")
+    zhu = org.users["sc_zhu"]
+    case_id = open_case(org, "desk", subject_user_id=zhu.id).id
+    with tenant_bound(org.tenant.id):
+        u = _users(org)
+        case = db.session.get(Case, case_id)
+        dispatch.dispatch_case(case, u["super"], u["sc_head"].department_id, u["sc_head"].id)
+        db.session.commit()
+        assert case_id in _seen(org, "sc_head") and case_id in _seen(org, "super")
+        for who in ("sc_zhu", "desk", "eng_liu", "eng_head"):
+            assert case_id not in _seen(org, who), who
+        with pytest.raises(InvalidInput):
+            dispatch.dispatch_case(case, u["super"], u["sc_head"].department_id, zhu.id)
+        db.session.rollback()
+        office = u["office_head"]
+        dispatch.dispatch_case(case, u["super"], office.department_id, office.id)
+        db.session.commit()
+        assert case_id in _seen(org, "office_head")
