@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from casework.errors import DomainError, Forbidden
 from casework.models import Case
 from casework.operations import (
+    confidentiality,
     dispatch,
     extensions,
     guards,
@@ -160,6 +161,12 @@ def _rectifying(org) -> Case:
     return case
 
 
+def _sensitive(org) -> Case:
+    case = _dispatched(org)
+    confidentiality.restrict_case(case, org.users["super"], "医疗纠纷")
+    return case
+
+
 SCENARIOS = {
     # (the case, the rightful actor, the call)
     Action.DISPATCH: (
@@ -205,6 +212,16 @@ SCENARIOS = {
     ),
     Action.ORDER_RECTIFICATION: (_dispatched, "ops_head", CALLS[Action.ORDER_RECTIFICATION]),
     Action.RECTIFIED: (_rectifying, "cs_zhou", CALLS[Action.RECTIFIED]),
+    Action.RESTRICT: (
+        _dispatched,
+        "super",
+        lambda c, u, o: confidentiality.restrict_case(c, u, "医疗纠纷"),
+    ),
+    Action.LIFT_RESTRICTION: (
+        _sensitive,
+        "super",
+        lambda c, u, o: confidentiality.lift_restriction(c, u, "已调解"),
+    ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not
 # named, and the head of another department. What the rules let them do anyway:
