@@ -139,7 +139,15 @@ def _fire(deadline_id: int, now: dt.datetime) -> int:
 
 def responsible(case: Case, stage: Stage) -> list[User]:
     """Who must act: the dispatchers before dispatch, then the handler, or the unit's head
-    while no active handler is named."""
+    while no active handler is named. Of a restricted case (PROP-3), only those who may see
+    it; when none of them may, the managers the policy names."""
+    people = _responsible(case, stage)
+    if case.restricted:
+        people = [u for u in people if restricted.may_see(u, case)] or restricted.viewers(case)
+    return people
+
+
+def _responsible(case: Case, stage: Stage) -> list[User]:
     if stage is Stage.DISPATCH:
         return _users(sa.select(User).where(User.holding(Role.INTAKE)))
     if stage is Stage.RECTIFICATION:  # the unit ordered to rectify, whoever handles the case

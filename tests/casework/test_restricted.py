@@ -309,3 +309,14 @@ def test_the_property_preset_sends_complaints_about_its_staff_to_the_service_cen
         dispatch.dispatch_case(case, u["super"], office.department_id, office.id)
         db.session.commit()
         assert case_id in _seen(org, "office_head")
+
+
+def test_information_from_the_complainant_reaches_the_named_managers(world, about_li):
+    from casework.operations import complainant
+
+    with tenant_bound(world.a.tenant.id):
+        u = _users(world.a)
+        complainant.add_information(db.session.get(Case, about_li), "补充：当时有录像。")
+        db.session.commit()
+        told = set(db.session.scalars(sa.select(Notification.user_id)))
+        assert told and told <= {u["super"].id, u["admin"].id}
