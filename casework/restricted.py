@@ -17,10 +17,13 @@ to whom a restricted case may be handed.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from tenants import audit
 from tenants.db import db
 from tenants.models import Role, Tenant, User
 
+from .errors import InvalidInput
 from .models import Case
 
 # The roles that may be named as the manager a complaint was made to directly (PROP-4).
@@ -82,3 +85,19 @@ def managers() -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+def set_viewers(tenant: Tenant, actor: User | None, roles: list[str]) -> bool:
+    """Name the roles that see restricted cases; False when nothing changed. Audited."""
+    if not roles:
+        raise InvalidInput("viewers", _l("Name at least one role, or nobody could read them."))
+    before = list(tenant.config.restricted_case_viewers)
+    after = [r.value for r in Role if r.value in roles]  # in the roles' order, each once
+    if after == before:
+        return False
+    tenant.update_config(restricted_case_viewers=after)
+    event = audit.record(
+        actor, "sight.restricted", "restricted_case_viewers", {"before": before, "after": after}
+    )
+    event.tenant_id = tenant.id
+    return True

@@ -206,3 +206,30 @@ def test_naming_the_wrong_person_is_a_form_error(client, world, field, who, mess
         assert _says(r, *message)
     with tenant_bound(world.a.tenant.id):
         assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
+
+
+def test_the_admin_names_who_sees_restricted_cases_and_it_is_audited(client, world):
+    from tenants.audit import AuditEvent
+    from tenants.models import Tenant
+
+    url = f"/t/{world.a.slug}/desk/admin/sight"
+    login(client, world.a, "admin")
+    page = client.get(url)
+    assert page.status_code == 200 and 'data-testid="viewers-form"' in page.text
+    assert client.post(f"{url}/restricted", data={}).status_code == 422  # nobody: refused
+    r = client.post(f"{url}/restricted", data={"viewers": ["admin", "dept_head"]})
+    assert r.status_code == 303
+    with tenant_bound(world.a.tenant.id):
+        tenant = db.session.get(Tenant, world.a.tenant.id)
+        db.session.refresh(tenant)
+        assert tenant.config.restricted_case_viewers == ("dept_head", "admin")
+        event = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.kind == "sight.restricted")
+        ).one()
+        assert event.changes == {
+            "before": ["supervisor", "admin"],
+            "after": ["dept_head", "admin"],
+        }
+    _logout(client, world)
+    login(client, world.a, "super")
+    assert client.post(f"{url}/restricted", data={"viewers": ["handler"]}).status_code == 403

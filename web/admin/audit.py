@@ -92,6 +92,7 @@ KINDS: dict[str, Any] = {
     "tenant.created": _l("Organisation created"),
     "tenant.suspended": _l("Service paused by the platform"),
     "tenant.resumed": _l("Service resumed by the platform"),
+    "sight.restricted": _l("Who sees restricted cases changed"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
