@@ -26,6 +26,7 @@ from tenants.db import (
 )
 from tenants.models import Tenant, User
 
+from . import restricted
 from .errors import InvalidInput, NotFound
 from .models import Case, Letter, LookupFailures, Rectification
 from .operations.intake import normalise_phone
@@ -48,8 +49,14 @@ def sight(user: User) -> sa.ColumnElement[bool]:
 
     Roles the tenant gives "all" (by default intake, supervisors and admins) see every case;
     otherwise a person sees the cases named to them, their department's, and those whose
-    rectification order (open or done) names their department.
+    rectification order (open or done) names their department. On top of that, a restricted
+    case (PROP-3) is seen only by the managers the policy names (:mod:`casework.restricted`).
     """
+    return sa.and_(_unit_sight(user), restricted.clause(user))
+
+
+def _unit_sight(user: User) -> sa.ColumnElement[bool]:
+    """Sight by role and unit, before restricted cases are taken out."""
     if sees_all(user):
         return sa.true()
     own = [Case.handler_id == user.id]
@@ -79,8 +86,9 @@ def set_sight(tenant: Tenant, actor: User | None, sight: dict[str, str]) -> bool
 def case_in_sight(user: User, case_id: sa.ColumnElement[int | None]) -> sa.ColumnElement[bool]:
     """The SQL condition on a row pointing at a case by ``case_id`` (a notice, a message):
     its case is in the user's sight, or it points at none."""
-    if sees_all(user):
-        return sa.true()
+    if sees_all(user):  # every case but the restricted ones kept from them: few, by index
+        hidden = sa.select(Case.id).where(sa.not_(restricted.clause(user)))
+        return sa.or_(case_id.is_(None), case_id.not_in(hidden))
     return sa.or_(case_id.is_(None), case_id.in_(sa.select(Case.id).where(sight(user))))
 
 

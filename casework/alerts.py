@@ -19,7 +19,7 @@ from tenants import audit
 from tenants.db import db, tenant_bound, unscoped
 from tenants.models import Role, Tenant, User
 
-from . import notifications, outbox
+from . import notifications, outbox, restricted
 from .errors import InvalidInput
 from .models import Alert, Case, Deadline, Plan, Rectification
 from .states import NotificationKind, PlanState, Stage
@@ -139,7 +139,15 @@ def _fire(deadline_id: int, now: dt.datetime) -> int:
 
 def responsible(case: Case, stage: Stage) -> list[User]:
     """Who must act: the dispatchers before dispatch, then the handler, or the unit's head
-    while no active handler is named."""
+    while no active handler is named. Of a restricted case (PROP-3), only those who may see
+    it; when none of them may, the managers the policy names."""
+    people = _responsible(case, stage)
+    if case.restricted:
+        people = [u for u in people if restricted.may_see(u, case)] or restricted.viewers(case)
+    return people
+
+
+def _responsible(case: Case, stage: Stage) -> list[User]:
     if stage is Stage.DISPATCH:
         return _users(sa.select(User).where(User.holding(Role.INTAKE)))
     if stage is Stage.RECTIFICATION:  # the unit ordered to rectify, whoever handles the case
@@ -177,6 +185,12 @@ def recipients(case: Case, stage: Stage, level: int) -> list[User]:
     elif level == SUPERVISORS:
         people = _supervisors()
     unique = {u.id: u for u in people if u.active}
+    if case.restricted:
+        # Only the managers the policy names may hear of it (PROP-3); when none of those
+        # responsible may, the named managers answer for the case instead.
+        unique = {i: u for i, u in unique.items() if restricted.may_see(u, case)}
+        if not unique:
+            unique = {u.id: u for u in restricted.viewers(case)}
     return list(unique.values())
 
 

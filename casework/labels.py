@@ -104,6 +104,8 @@ EVENT_KIND = {
     EventKind.PLAN_APPROVED: _l("Handling plan approved"),
     EventKind.PLAN_RETURNED: _l("Handling plan returned for revision"),
     EventKind.REFERRED_UP: _l("Referred up"),
+    EventKind.RESTRICTED: _l("Restricted to the named managers"),
+    EventKind.RESTRICTION_LIFTED: _l("Restriction lifted"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -129,6 +131,8 @@ ACTION = {
     Action.SUBMIT_PLAN: _l("Submit the plan for approval"),
     Action.DECIDE_PLAN: _l("Decide the handling plan"),
     Action.REFER_UP: _l("Refer up"),
+    Action.RESTRICT: _l("Mark sensitive"),
+    Action.LIFT_RESTRICTION: _l("Lift the restriction"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -253,6 +257,11 @@ CHANGE_FIELD = {
     "plan_state": _l("Plan state"),
     "approver": _l("Approver"),
     "measures": _l("Measures"),
+    # A restricted case (PROP-3): whether it is, about whom, why; the manager it was made to.
+    "restricted": _l("Restricted"),
+    "subject": _l("About staff member"),
+    "restricted_reason": _l("Reason for restriction"),
+    "direct_manager": _l("Made directly to manager"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {

@@ -25,9 +25,13 @@ def tell(users: Iterable[User], case: Case, kind: NotificationKind, **cause: int
     """A notice in the bell of each of ``users`` (each once), about ``case``.
 
     ``cause`` names the row that raised it (``alert_id=`` or ``oversight_id=``), so its
-    email job finds the same people.
+    email job finds the same people. About a restricted case (PROP-3) only those who may see
+    it are told: no notice, and so no email, reaches anyone else.
     """
-    for user in {u.id: u for u in users}.values():
+    people = {u.id: u for u in users}.values()
+    if case.restricted:
+        people = [u for u in people if access.in_sight(u, [case.id])]
+    for user in people:
         db.session.add(Notification(user_id=user.id, case_id=case.id, kind=kind, **cause))
 
 

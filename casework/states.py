@@ -87,6 +87,8 @@ class Action(enum.StrEnum):
     SUBMIT_PLAN = "submit_plan"  # 提交审批
     DECIDE_PLAN = "decide_plan"  # 方案审批: approve, or return with a comment
     REFER_UP = "refer_up"  # 上报 (PROP-2): to the head, from a head to the manager
+    RESTRICT = "restrict"  # 列为敏感件: only the managers the policy names see it (PROP-3)
+    LIFT_RESTRICTION = "lift_restriction"  # 解除敏感件
 
 
 class EventKind(enum.StrEnum):
@@ -122,6 +124,8 @@ class EventKind(enum.StrEnum):
     PLAN_APPROVED = "plan_approved"
     PLAN_RETURNED = "plan_returned"
     REFERRED_UP = "referred_up"
+    RESTRICTED = "restricted"  # 列为敏感件 / 针对员工的投诉: seen only by the named managers
+    RESTRICTION_LIFTED = "restriction_lifted"  # 解除敏感件
 
 
 class Closure(enum.StrEnum):
@@ -317,6 +321,12 @@ TRANSITIONS: dict[Action, Transition] = {
         frozenset({Status.AWAITING_REVISIT}),
         None,
         frozenset({Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN, Role.HANDLER}),
+    ),
+    # A supervisor keeps a sensitive case (a medical dispute) to the managers the policy names
+    # (PROP-3), and may lift that again; both are events.
+    Action.RESTRICT: Transition(OPEN_STATUSES, None, frozenset({Role.SUPERVISOR, Role.ADMIN})),
+    Action.LIFT_RESTRICTION: Transition(
+        OPEN_STATUSES, None, frozenset({Role.SUPERVISOR, Role.ADMIN})
     ),
 }
 

@@ -291,6 +291,19 @@ class PlanApproval(_Frozen):
     result_needs_plan: bool = False
 
 
+# Who sees a restricted case (PROP-3: a complaint about a named member of staff, or a case a
+# supervisor marked sensitive): the managers holding one of these roles, never the staff
+# member it is about. At least one role, or nobody could read such a case.
+DEFAULT_RESTRICTED_CASE_VIEWERS = ("supervisor", "admin")
+
+
+def _viewer_roles(value: Any) -> tuple[str, ...]:
+    roles = _role_words(value)
+    if not roles:
+        raise ValueError("restricted_case_viewers must name at least one role")
+    return roles
+
+
 class TenantSettings(_Frozen):
     """Everything a tenant tunes that has no column of its own, with its defaults."""
 
@@ -328,6 +341,10 @@ class TenantSettings(_Frozen):
     dispatch_notice: Annotated[str, AfterValidator(_dispatch_notice)] = ""
     # When handling plans need approval and by whom; read it through casework.operations.plans.
     plan_approval: PlanApproval = PlanApproval()
+    # The roles that see restricted cases (PROP-3); read it through casework.restricted.
+    restricted_case_viewers: Annotated[tuple[str, ...], BeforeValidator(_viewer_roles)] = (
+        DEFAULT_RESTRICTED_CASE_VIEWERS
+    )
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

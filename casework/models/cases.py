@@ -69,6 +69,8 @@ class Case(TenantScoped, db.Model):
         sa.Index("ix_cases_handler", "tenant_id", "handler_id", "status"),
         # The training list (HOSP-12): teaching cases, newest first.
         sa.Index("ix_cases_teaching", "tenant_id", "teaching", "id"),
+        # The few restricted cases, which sight() keeps from everyone but the named managers.
+        sa.Index("ix_cases_restricted", "tenant_id", "restricted"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -163,6 +165,23 @@ class Case(TenantScoped, db.Model):
     teaching: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
     lesson: orm.Mapped[str] = orm.mapped_column(sa.Text, default="", server_default="")
 
+    # A restricted case (PROP-3) is seen only by the managers the policy names
+    # (``restricted_case_viewers``), never by the staff member it is about: a complaint about a
+    # named member of staff (``subject_user_id``), or one a supervisor marked sensitive (a
+    # medical dispute) with a reason. See casework.restricted.
+    restricted: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
+    restricted_reason: orm.Mapped[str] = orm.mapped_column(
+        sa.String(500), default="", server_default=""
+    )
+    subject_user_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # The manager the complaint was made to directly (PROP-4): they handle it and fill the
+    # revisit record personally.
+    direct_manager_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -171,6 +190,8 @@ class Case(TenantScoped, db.Model):
     department: orm.Mapped[Department | None] = orm.relationship()
     handler: orm.Mapped[User | None] = orm.relationship(foreign_keys=[handler_id])
     accepted_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[accepted_by_id])
+    subject_user: orm.Mapped[User | None] = orm.relationship(foreign_keys=[subject_user_id])
+    direct_manager: orm.Mapped[User | None] = orm.relationship(foreign_keys=[direct_manager_id])
     repeat_of: orm.Mapped[Case | None] = orm.relationship(remote_side=[id])
     cause: orm.Mapped[Cause | None] = orm.relationship()
     events: orm.Mapped[list[CaseEvent]] = orm.relationship(

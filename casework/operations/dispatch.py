@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import Department, User
 
-from .. import history, stages
+from .. import history, restricted, stages
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Case
 from ..states import Action, EventKind, Stage, Status
@@ -31,9 +31,49 @@ def dispatch_case(
             raise InvalidInput("handler_id", _l("Choose a handler from the list."))
         if handler.department_id != department.id:
             raise InvalidInput("handler_id", _l("The handler must belong to that department."))
+        _may_handle(case, handler, "handler_id")
+    return _route(case, actor, department, handler, note)
+
+
+def dispatch_to_manager(case: Case, actor: User, manager: User) -> Case:
+    """Hand a complaint made to a manager directly (PROP-4) straight to that manager.
+
+    Called at intake, which has checked that ``manager`` holds a manager's role: the case
+    goes to the manager's own unit (or stays with the unit intake routed it to, for a manager
+    of none), the manager is its handler, and the dispatch names who recorded it.
+    """
+    check(case, actor, Action.DISPATCH)
+    _may_handle(case, manager, "direct_manager_id")
+    unit = manager.department_id or case.department_id
+    department = db.session.get(Department, unit) if unit is not None else None
+    case.direct_manager_id, case.direct_manager = manager.id, manager
+    return _route(case, actor, department, manager, "", {"direct_manager": manager.name})
+
+
+def _may_handle(case: Case, handler: User, field: str) -> None:
+    """A restricted case goes only to someone who may see it (PROP-3)."""
+    if not restricted.may_see(handler, case):
+        raise InvalidInput(
+            field,
+            _l(
+                "This case is restricted: only the managers who see restricted cases "
+                "may handle it, and never the member of staff it is about."
+            ),
+        )
+
+
+def _route(
+    case: Case,
+    actor: User,
+    department: Department | None,
+    handler: User | None,
+    note: str,
+    extra: dict[str, str] | None = None,
+) -> Case:
+    """Set the case's unit and handler, start its handling clocks and record the dispatch."""
     before = {"department": _name(case.department), "handler": _name(case.handler)}
     # Set the keys as well as the relationships: role checks read the keys before a flush.
-    case.department, case.department_id = department, department.id
+    case.department, case.department_id = department, (department.id if department else None)
     case.handler, case.handler_id = handler, (handler.id if handler else None)
     case.status = Status.DISPATCHED
     if case.dispatched_at is None:
@@ -47,16 +87,21 @@ def dispatch_case(
         actor,
         body=note.strip(),
         public=True,
-        changes=history.diff(before, {"department": department.name, "handler": _name(handler)}),
+        changes={
+            **history.diff(before, {"department": _name(department), "handler": _name(handler)}),
+            **{k: [None, v] for k, v in (extra or {}).items()},
+        },
     )
     complainant.tell(dispatched)  # which unit handles it now (HOSP-4)
     return case
 
 
 @precondition(Action.TAKE)
-def _nobody_named(facts: Facts, _actor: User) -> None:
+def _nobody_named(facts: Facts, actor: User) -> None:
     if facts.case.handler_id is not None:
         raise InvalidTransition(_l("This case has a handler already."))
+    if not restricted.may_see(actor, facts.case):
+        raise InvalidTransition(_l("This case is restricted to the managers the policy names."))
 
 
 def take_case(case: Case, actor: User) -> Case:

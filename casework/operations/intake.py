@@ -12,7 +12,17 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import Tenant, User
 
-from .. import calendar, deadlines, history, numbering, outbox, routing, stages, uploads
+from .. import (
+    calendar,
+    deadlines,
+    history,
+    numbering,
+    outbox,
+    restricted,
+    routing,
+    stages,
+    uploads,
+)
 from ..errors import InvalidInput
 from ..models import Attachment, Case
 from ..states import Channel, ContactMethod, EventKind, Priority, Stage, Status
@@ -43,6 +53,11 @@ class Complaint:
     # from the name or what the browser claimed.
     attachment_name: str = ""
     attachment_data: bytes = b""
+    # Staff intake only: the member of staff the complaint is about, which restricts the
+    # case to the managers the policy names (PROP-3), and the manager it was made to
+    # directly, who then handles it (PROP-4).
+    subject_user_id: int | None = None
+    direct_manager_id: int | None = None
 
 
 def normalise_phone(raw: str) -> str:
@@ -61,7 +76,14 @@ def normalise_phone(raw: str) -> str:
 
 
 def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -> Case:
-    """Accept a complaint (受理): number it, promise a reply date, ask for the receipt."""
+    """Accept a complaint (受理): number it, promise a reply date, ask for the receipt.
+
+    From staff, it may name the member of staff it is about (restricted, PROP-3) and the
+    manager it was made to directly, who is then its handler (PROP-4).
+    """
+    # Dispatch reaches back into intake through the complainant's module: read at call time.
+    from . import confidentiality, dispatch
+
     description = complaint.description.strip()
     if not description:
         raise InvalidInput("description", _l("Please describe what happened."))
@@ -92,6 +114,25 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
             )
         # The bytes say what the file is; the name and the browser's claim say nothing.
         attachment = uploads.accept(tenant, complaint.attachment_name, complaint.attachment_data)
+
+    subject = confidentiality.staff_member(tenant, complaint.subject_user_id, "subject_user_id")
+    direct = confidentiality.manager(tenant, complaint.direct_manager_id, "direct_manager_id")
+    if direct is not None and actor is None:
+        raise InvalidInput("direct_manager_id", _l("Only staff can name a manager."))
+    if direct is not None and subject is not None:
+        if direct.id == subject.id:
+            raise InvalidInput(
+                "direct_manager_id",
+                _l("A manager cannot handle a complaint about themselves."),
+            )
+        if not restricted.is_viewer(direct):
+            raise InvalidInput(
+                "direct_manager_id",
+                _l(
+                    "A complaint about a member of staff goes only to the managers who see "
+                    "restricted cases."
+                ),
+            )
 
     location = complaint.location.strip()
     # The first matching routing rule, else the category's department (MALL-4, ESTATE-2).
@@ -184,6 +225,10 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
             **({"received": [None, received.isoformat(" ", "minutes")]} if received < now else {}),
         },
     )
+    if subject is not None:
+        confidentiality.record_subject(case, actor, subject)
+    if direct is not None:
+        dispatch.dispatch_to_manager(case, actor, direct)
     outbox.after_commit("letters.acknowledge", case_id=case.id)
     return case
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from casework.errors import DomainError, Forbidden
 from casework.models import Case
 from casework.operations import (
+    confidentiality,
     dispatch,
     extensions,
     feedback,
@@ -175,6 +176,12 @@ def _rectifying(org) -> Case:
     return case
 
 
+def _sensitive(org) -> Case:
+    case = _dispatched(org)
+    confidentiality.restrict_case(case, org.users["super"], "医疗纠纷")
+    return case
+
+
 SCENARIOS = {
     # (the case, the rightful actor, the call)
     Action.DISPATCH: (
@@ -237,6 +244,16 @@ SCENARIOS = {
         _dispatched,
         "ops_li",
         lambda c, u, o: plans.refer_up(c, u, o.users["ops_head"].id, "超出权限"),
+    ),
+    Action.RESTRICT: (
+        _dispatched,
+        "super",
+        lambda c, u, o: confidentiality.restrict_case(c, u, "医疗纠纷"),
+    ),
+    Action.LIFT_RESTRICTION: (
+        _sensitive,
+        "super",
+        lambda c, u, o: confidentiality.lift_restriction(c, u, "已调解"),
     ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not

@@ -15,6 +15,7 @@ from casework.letters import acknowledgement_context
 from casework.models import Case, CaseEvent, Message
 from casework.operations import (
     complainant,
+    confidentiality,
     dispatch,
     extensions,
     feedback,
@@ -64,6 +65,8 @@ STATUS_PAGE = {
     EventKind.EXPLAINED: HIDDEN,  # what staff explained and the claim: their record
     EventKind.REOPENED: LABEL,
     EventKind.TEACHING: HIDDEN,
+    EventKind.RESTRICTED: HIDDEN,
+    EventKind.RESTRICTION_LIFTED: HIDDEN,
 }
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
@@ -125,6 +128,8 @@ STAFF = {
     "explanation": "内部解释记录:已说明退款规则",
     "claim": "内部诉求记录:要求三倍赔偿",
     "lesson": "内部教学要点:收银须唱收唱付",
+    "restrict": "内部敏感理由:涉及医疗纠纷",
+    "lift": "内部解除理由:已核实不涉纠纷",
 }
 # Text written for the complainant.
 PUBLIC = {
@@ -180,6 +185,8 @@ def _work_through_every_action(org) -> int:
         handling.record_result(c, u["ops_head"], PUBLIC["result"], PUBLIC["remedy"])
         handling.send_result(c, u["ops_head"])
         teaching.mark_teaching(c, u["super"], True, STAFF["lesson"])
+        confidentiality.restrict_case(c, u["super"], STAFF["restrict"])
+        confidentiality.lift_restriction(c, u["super"], STAFF["lift"])
         revisits.record_revisit(c, u["desk"], "phone", False, None, STAFF["revisit"])
         revisits.record_revisit(c, u["desk"], "phone", True, 4, STAFF["revisit"])
         db.session.commit()

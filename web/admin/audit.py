@@ -94,6 +94,7 @@ KINDS: dict[str, Any] = {
     "tenant.resumed": _l("Service resumed by the platform"),
     "rules.set": _l("Handling rules changed"),
     "dossier.requested": _l("Case dossier requested"),
+    "sight.restricted": _l("Who sees restricted cases changed"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.

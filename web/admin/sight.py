@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import InputRequired
 
-from casework import access, labels
+from casework import access, labels, restricted
 from tenants.models import Role
 from tenants.settings import SIGHTS
 
@@ -48,6 +48,15 @@ for _role in Role:
     )
 
 
+class ViewersForm(FlaskForm):
+    """The roles that see restricted cases (PROP-3)."""
+
+    viewers = SelectMultipleField(
+        _l("Who sees restricted cases"),
+        choices=choices((r.value, labels.BOOK[Role][r]) for r in Role),
+    )
+
+
 @bp.route("/sight", methods=["GET", "POST"])
 @staff_required(Role.ADMIN)
 def sight():
@@ -64,4 +73,30 @@ def sight():
             flash(_("Saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("admin.sight"), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("admin/sight.html", form=form, roles=list(Role)), status
+    viewers = ViewersForm(
+        formdata=None, data={"viewers": list(g.tenant.config.restricted_case_viewers)}
+    )
+    return _page(form, viewers, status)
+
+
+@bp.post("/sight/restricted")
+@staff_required(Role.ADMIN)
+def restricted_viewers():
+    """Which roles see restricted cases: a complaint about a named member of staff, or a
+    case marked sensitive (PROP-3); never the member of staff it is about."""
+    viewers = ViewersForm()
+    if viewers.validate_on_submit():
+        wanted = list(viewers.viewers.data or [])
+        changed = attempt(
+            viewers,
+            lambda: restricted.set_viewers(g.tenant, current_user._get_current_object(), wanted),
+        )
+        if changed is not None:
+            flash(_("Saved.") if changed else _("Nothing changed."), "success")
+            return redirect(url_for("admin.sight"), 303)
+    form = SightForm(data=dict(g.tenant.config.case_sight))
+    return _page(form, viewers, 422)
+
+
+def _page(form: SightForm, viewers: ViewersForm, status: int):
+    return render_template("admin/sight.html", form=form, viewers=viewers, roles=list(Role)), status

@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from casework import catalog, labels, routing
 from casework.models import Case
 from casework.operations import (
+    confidentiality,
     dispatch,
     extensions,
     feedback,
@@ -245,6 +246,16 @@ ACTIONS: dict[Action, ActionView] = {
         lambda case, user, f: plans.refer_up(case, user, f.to_id.data, f.proposal.data or ""),
         side=True,
         prepare=_prepare_refer,
+    ),
+    Action.RESTRICT: ActionView(
+        forms.RestrictForm,
+        lambda case, user, f: confidentiality.restrict_case(case, user, f.reason.data or ""),
+        side=True,
+    ),
+    Action.LIFT_RESTRICTION: ActionView(
+        forms.LiftRestrictionForm,
+        lambda case, user, f: confidentiality.lift_restriction(case, user, f.reason.data or ""),
+        side=True,
     ),
 }
 

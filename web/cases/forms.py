@@ -250,3 +250,23 @@ class TeachingForm(FlaskForm):
         validators=[Length(max=1000)],
         render_kw={"rows": 3},
     )
+
+
+class RestrictForm(FlaskForm):
+    """Mark a case sensitive (列为敏感件, PROP-3): only the named managers see it after."""
+
+    reason = TextAreaField(
+        _l("Why the case is sensitive"),
+        validators=[DataRequired(), Length(max=500)],
+        render_kw={"rows": 2},
+    )
+
+
+class LiftRestrictionForm(FlaskForm):
+    """Lift the restriction again, with the reason in the history."""
+
+    reason = TextAreaField(
+        _l("Why the restriction is lifted"),
+        validators=[DataRequired(), Length(max=500)],
+        render_kw={"rows": 2},
+    )

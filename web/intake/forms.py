@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from casework import labels
 from casework.states import Channel, Priority
 
-from ..forms import ComplaintForm, choices
+from ..forms import ComplaintForm, choices, coerce_id
 
 
 class StaffIntakeForm(ComplaintForm):
@@ -31,6 +31,31 @@ class StaffIntakeForm(ComplaintForm):
         _l("Complainant's name"),
         validators=[DataRequired(_l("Please give a name we can address you by.")), Length(max=100)],
     )
+
+    # PROP-3: a complaint about a named member of staff is restricted to the named managers.
+    subject_user_id = SelectField(
+        _l("About a member of staff"),
+        coerce=coerce_id,
+        default=0,
+        validators=[Optional()],
+        validate_choice=False,  # the domain refuses a wrong one, in words that say why
+        description=_l("Only the managers your organisation names will see the case."),
+    )
+    # PROP-4: a complaint made to a manager directly is handled by that manager.
+    direct_manager_id = SelectField(
+        _l("Made directly to a manager"),
+        coerce=coerce_id,
+        default=0,
+        validators=[Optional()],
+        validate_choice=False,  # the domain refuses a wrong one, in words that say why
+        description=_l("The case goes straight to this manager, who handles it."),
+    )
+
+    def set_staff(self, staff, managers) -> None:
+        """Offer the staff a complaint may be about, and the managers it may be made to."""
+        none = [(0, _l("— nobody —"))]
+        self.subject_user_id.choices = choices(none + [(u.id, u.name) for u in staff])
+        self.direct_manager_id.choices = choices(none + [(u.id, u.name) for u in managers])
 
     def set_channels(self, channels: list[str]) -> None:
         """Offer the tenant's channels except the web form."""

@@ -6,7 +6,7 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from casework import access, routing
+from casework import access, restricted, routing
 from casework.operations import intake
 from casework.states import Channel
 from tenants.models import Role
@@ -26,13 +26,22 @@ def new():
     form = StaffIntakeForm()
     form.set_categories(routing.active_categories(g.tenant))
     form.set_channels(g.tenant.config.channels)
+    form.set_staff(restricted.staff(), restricted.managers())
     if form.validate_on_submit():
         complaint = form.to_complaint(Channel(form.channel.data), g.tenant.timezone)
+        complaint.subject_user_id = form.subject_user_id.data or None
+        complaint.direct_manager_id = form.direct_manager_id.data or None
         case = attempt(form, lambda: intake.open_case(g.tenant, complaint, actor=current_user))
         if case is not None:
             flash(_("Case %(number)s accepted.", number=case.number), "success")
             if not access.in_sight(current_user, [case.id]):
-                # A clerk who sees only their unit's cases, filing for another unit.
+                # A clerk who sees only their unit's cases, filing for another unit, or
+                # anyone filing a case restricted to managers they are not among (PROP-3).
+                if case.restricted:
+                    flash(
+                        _("The case is restricted: only the managers named for it can see it."),
+                        "info",
+                    )
                 return redirect(url_for("cases.queue"), 303)
             return redirect(url_for("cases.show", case_id=case.id), 303)
     return render_template("intake/new.html", form=form)
