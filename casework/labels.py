@@ -18,11 +18,13 @@ from tenants.models import Role
 from .deadlines import Unit
 from .states import (
     Action,
+    AttachmentSource,
     Channel,
     ContactMethod,
     DeadlineState,
     EventKind,
     Finding,
+    GroupRole,
     NotificationKind,
     Priority,
     RemedyType,
@@ -57,6 +59,7 @@ STAGE = {
     Stage.RECTIFICATION: _l("Rectification"),
     Stage.URGE_RESPONSE: _l("Answer the urging notice"),
     Stage.SUPERVISION: _l("Supervised result"),
+    Stage.ASSIST: _l("Assisting unit's answer"),
 }
 # The policy's limit on extensions sits beside the stages' limits in the admin's form.
 EXTENSION_LIMIT = _l("Longest extension")
@@ -91,6 +94,12 @@ EVENT_KIND = {
     EventKind.RECTIFICATION_ORDERED: _l("Rectification ordered"),
     EventKind.RECTIFIED: _l("Rectification reported done"),
     EventKind.COMPLAINANT_ADDED: _l("Information added by the complainant"),
+    EventKind.ASSIST_ASKED: _l("Assisting unit asked"),
+    EventKind.ASSIST_ANSWERED: _l("Assisting unit answered"),
+    EventKind.ASSIST_WITHDRAWN: _l("Assist closed unanswered"),
+    EventKind.MEMBER_ADDED: _l("Investigation group member added"),
+    EventKind.MEMBER_REMOVED: _l("Investigation group member removed"),
+    EventKind.EVIDENCE_ADDED: _l("Evidence added"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -110,6 +119,11 @@ ACTION = {
     Action.SPECIAL_MEASURES: _l("Special measures"),
     Action.ORDER_RECTIFICATION: _l("Order rectification"),
     Action.RECTIFIED: _l("Report the rectification done"),
+    Action.ASK_ASSIST: _l("Ask another unit to assist"),
+    Action.ANSWER_ASSIST: _l("Answer as assisting unit"),
+    Action.ADD_MEMBER: _l("Add to the investigation group"),
+    Action.REMOVE_MEMBER: _l("Remove from the investigation group"),
+    Action.ADD_EVIDENCE: _l("Add evidence"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -126,6 +140,7 @@ NOTIFICATION_KIND = {
     NotificationKind.SUPERVISE: _l("Supervision"),
     NotificationKind.RECTIFICATION: _l("Rectification order"),
     NotificationKind.COMPLAINANT_INFO: _l("Information from the complainant"),
+    NotificationKind.ASSIST: _l("Request to assist"),
 }
 DEADLINE_STATE = {
     DeadlineState.OK: _l("running"),
@@ -155,6 +170,14 @@ UNIT = {
 }
 
 # Every enum the book names, with its table: what label() and the completeness test read.
+GROUP_ROLE = {GroupRole.LEAD: _l("Group lead"), GroupRole.MEMBER: _l("Group member")}
+ATTACHMENT_SOURCE = {
+    AttachmentSource.INTAKE: _l("with the complaint"),
+    AttachmentSource.COMPLAINANT: _l("added by the complainant"),
+    AttachmentSource.EVIDENCE: _l("evidence from staff"),
+    AttachmentSource.ASSIST: _l("with an assisting unit's answer"),
+}
+
 BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Status: STATUS,
     Channel: CHANNEL,
@@ -169,6 +192,8 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Finding: FINDING,
     RemedyType: REMEDY_TYPE,
     Unit: UNIT,
+    GroupRole: GROUP_ROLE,
+    AttachmentSource: ATTACHMENT_SOURCE,
 }
 
 # The fields a history entry's before/after may name (its ``changes`` keys).
@@ -197,6 +222,11 @@ CHANGE_FIELD = {
     # A file the complainant added (补充材料): its name, and the row it is stored as.
     "attachment": _l("Attachments"),
     "attachment_id": _l("Attachment number"),
+    "assist_department": _l("Assisting unit"),
+    "answered": _l("Answered"),
+    "not_waiting_reason": _l("Why the result did not wait"),
+    "member": _l("Group member"),
+    "group_role": _l("Role in the group"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -206,6 +236,7 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "priority": Priority,
     "finding": Finding,
     "remedy_type": RemedyType,
+    "group_role": GroupRole,
 }
 # Change fields that hold a time, stored as naive UTC text.
 CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due"})

@@ -51,6 +51,7 @@ class Stage(enum.StrEnum):
     RECTIFICATION = "rectification"  # 整改 (CO-6)
     URGE_RESPONSE = "urge_response"  # 催办: the handler answers an urging notice
     SUPERVISION = "supervision"  # 督办: a supervised case must reach its result
+    ASSIST = "assist"  # 协办: an assisting unit answers its part (CO-3, ESTATE-2)
 
 
 class Priority(enum.StrEnum):
@@ -80,6 +81,11 @@ class Action(enum.StrEnum):
     SPECIAL_MEASURES = "special_measures"  # 特别措施 (PROP-12)
     ORDER_RECTIFICATION = "order_rectification"  # 整改通知 (CO-6)
     RECTIFIED = "rectified"  # 整改完成: the unit at fault reports it done
+    ASK_ASSIST = "ask_assist"  # 协办: the lead unit asks another department to assist
+    ANSWER_ASSIST = "answer_assist"  # 协办回复: the assisting unit answers its part
+    ADD_MEMBER = "add_member"  # 调查组: name a member of the investigation group (HOSP-5)
+    REMOVE_MEMBER = "remove_member"
+    ADD_EVIDENCE = "add_evidence"  # 调查取证: a statement, photo or document by staff
 
 
 class EventKind(enum.StrEnum):
@@ -107,6 +113,12 @@ class EventKind(enum.StrEnum):
     RECTIFICATION_ORDERED = "rectification_ordered"
     RECTIFIED = "rectified"
     COMPLAINANT_ADDED = "complainant_added"  # 补充材料: information or a file from the complainant
+    ASSIST_ASKED = "assist_asked"
+    ASSIST_ANSWERED = "assist_answered"
+    ASSIST_WITHDRAWN = "assist_withdrawn"  # closed unanswered when the result did not wait
+    MEMBER_ADDED = "member_added"
+    MEMBER_REMOVED = "member_removed"
+    EVIDENCE_ADDED = "evidence_added"
 
 
 # The kinds whose text is written for the complainant: a note staff marked public when they
@@ -184,6 +196,23 @@ class NotificationKind(enum.StrEnum):
     SUPERVISE = "supervise"  # 督办
     RECTIFICATION = "rectification"  # 整改通知
     COMPLAINANT_INFO = "complainant_info"  # the complainant added information (补充材料)
+    ASSIST = "assist"  # 协办: a unit is asked to assist
+
+
+class AttachmentSource(enum.StrEnum):
+    """Which step brought a file to a case."""
+
+    INTAKE = "intake"  # with the complaint
+    COMPLAINANT = "complainant"  # 补充材料, after the lookup
+    EVIDENCE = "evidence"  # 调查取证: staff during handling
+    ASSIST = "assist"  # with an assisting unit's answer
+
+
+class GroupRole(enum.StrEnum):
+    """A member's place in a case's investigation group (调查组, HOSP-5)."""
+
+    LEAD = "lead"  # 组长
+    MEMBER = "member"  # 组员
 
 
 class DeadlineState(enum.StrEnum):
@@ -258,6 +287,15 @@ TRANSITIONS: dict[Action, Transition] = {
         None,
         frozenset({Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN, Role.HANDLER}),
     ),
+    # 协办 (CO-3, ESTATE-2): the lead unit (handler or head) or a supervisor asks; the assisting
+    # unit's handler or head answers its part (the guards name which unit).
+    Action.ASK_ASSIST: Transition(_WORKING, None, _WORKERS),
+    Action.ANSWER_ASSIST: Transition(_WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})),
+    # The investigation group (调查组, HOSP-5): named by the lead unit or a supervisor; its
+    # members, and the lead unit, add evidence while the case is worked.
+    Action.ADD_MEMBER: Transition(_WORKING, None, _WORKERS),
+    Action.REMOVE_MEMBER: Transition(_WORKING, None, _WORKERS),
+    Action.ADD_EVIDENCE: Transition(_WORKING, None, _WORKERS),
 }
 
 

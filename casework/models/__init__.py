@@ -7,16 +7,19 @@ file is kept readable, not a second address.
 from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
 from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
+from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
     "Alert",
+    "Assist",
     "Attachment",
     "CalendarDay",
     "Case",
     "CaseCounter",
     "CaseEvent",
+    "CaseMember",
     "Category",
     "Cause",
     "Deadline",

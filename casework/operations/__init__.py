@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     guards,
     handling,
     intake,
+    investigation,
     oversight,
     rectification,
     repeats,
