@@ -14,6 +14,7 @@ from casework.operations import (
     extensions,
     guards,
     handling,
+    investigation,
     oversight,
     rectification,
     repeats,
@@ -160,6 +161,20 @@ def _rectifying(org) -> Case:
     return case
 
 
+def _assisting(org) -> Case:
+    # Customer Service is asked to assist although Operations leads the case (协办).
+    case = _dispatched(org)
+    cs = org.users["cs_zhou"].department_id
+    investigation.ask_assist(case, org.users["ops_li"], cs, "请核实服务台记录")
+    return case
+
+
+def _with_group(org) -> Case:
+    case = _dispatched(org)
+    investigation.add_member(case, org.users["ops_li"], org.users["cs_zhou"].id, "member")
+    return case
+
+
 SCENARIOS = {
     # (the case, the rightful actor, the call)
     Action.DISPATCH: (
@@ -205,6 +220,31 @@ SCENARIOS = {
     ),
     Action.ORDER_RECTIFICATION: (_dispatched, "ops_head", CALLS[Action.ORDER_RECTIFICATION]),
     Action.RECTIFIED: (_rectifying, "cs_zhou", CALLS[Action.RECTIFIED]),
+    Action.ASK_ASSIST: (
+        _dispatched,
+        "ops_li",
+        lambda c, u, o: investigation.ask_assist(c, u, o.users["cs_zhou"].department_id, "协办"),
+    ),
+    Action.ANSWER_ASSIST: (
+        _assisting,
+        "cs_zhou",
+        lambda c, u, o: investigation.answer_assist(c, u, "已核实"),
+    ),
+    Action.ADD_MEMBER: (
+        _dispatched,
+        "ops_li",
+        lambda c, u, o: investigation.add_member(c, u, o.users["cs_head"].id, "lead"),
+    ),
+    Action.REMOVE_MEMBER: (
+        _with_group,
+        "ops_li",
+        lambda c, u, o: investigation.remove_member(c, u, o.users["cs_zhou"].id),
+    ),
+    Action.ADD_EVIDENCE: (
+        _dispatched,
+        "ops_li",
+        lambda c, u, o: investigation.add_evidence(c, u, "证人陈述"),
+    ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not
 # named, and the head of another department. What the rules let them do anyway:
@@ -213,6 +253,8 @@ ALLOWED = {
     (Action.TAKE, "ops_wang"),  # a handler of the department takes an unassigned case
     (Action.RECTIFIED, "cs_zhou"),  # the unit ordered to rectify reports it done
     (Action.RECTIFIED, "cs_head"),
+    (Action.ANSWER_ASSIST, "cs_zhou"),  # the unit asked to assist answers its part
+    (Action.ANSWER_ASSIST, "cs_head"),
 }
 
 
