@@ -7,7 +7,7 @@ import re
 
 import sqlalchemy as sa
 
-from casework.models import Assist, Attachment, CaseMember
+from casework.models import Assist, Attachment, Case, CaseMember
 from casework.states import AttachmentSource
 from tenants.db import db, tenant_bound
 from tenants.models import Department
@@ -65,6 +65,9 @@ def test_asking_a_unit_with_bad_input_is_a_form_error_then_the_unit_answers(app,
         **{"ask_assist-department_id": str(_dept(org, "cs")), "ask_assist-instructions": "核实"},
     )
     assert r.status_code == 303
+    with tenant_bound(org.tenant.id):
+        number = db.session.scalars(sa.select(Case.number).where(Case.id == case_id)).one()
+    assert number in zhou.get(f"/t/{org.slug}/desk/?lang=en").text  # in the unit's queue
     page = zhou.get(f"{base}?lang=en")
     assert page.status_code == 200 and 'data-testid="assists"' in page.text
     assert 'data-action="answer_assist"' in page.text
