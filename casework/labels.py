@@ -227,6 +227,7 @@ CHANGE_FIELD = {
     "not_waiting_reason": _l("Why the result did not wait"),
     "member": _l("Group member"),
     "group_role": _l("Role in the group"),
+    "late": _l("Answered late"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -239,7 +240,7 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "group_role": GroupRole,
 }
 # Change fields that hold a time, stored as naive UTC text.
-CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due"})
+CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due", "answered"})
 
 
 def label(member: enum.Enum) -> str:
