@@ -28,7 +28,7 @@ from tenants.models import Tenant, User
 
 from . import restricted
 from .errors import InvalidInput, NotFound
-from .models import Case, Letter, LookupFailures, Rectification
+from .models import Assist, Case, CaseMember, Letter, LookupFailures, Rectification
 from .operations.intake import normalise_phone
 
 # Misses of one case number, from any address, after which its phone path locks; a
@@ -48,9 +48,11 @@ def sight(user: User) -> sa.ColumnElement[bool]:
     """The SQL condition on :class:`Case` "``user`` may see this case" (CO-8).
 
     Roles the tenant gives "all" (by default intake, supervisors and admins) see every case;
-    otherwise a person sees the cases named to them, their department's, and those whose
-    rectification order (open or done) names their department. On top of that, a restricted
-    case (PROP-3) is seen only by the managers the policy names (:mod:`casework.restricted`).
+    otherwise a person sees the cases named to them, their department's, those whose
+    rectification order (open or done) names their department, those their department is
+    asked to assist on (协办, :func:`_assisting`) and those whose investigation group they
+    belong to (调查组, :func:`_in_group`). On top of that, a restricted case (PROP-3) is
+    seen only by the managers the policy names (:mod:`casework.restricted`).
     """
     return sa.and_(_unit_sight(user), restricted.clause(user))
 
@@ -59,13 +61,27 @@ def _unit_sight(user: User) -> sa.ColumnElement[bool]:
     """Sight by role and unit, before restricted cases are taken out."""
     if sees_all(user):
         return sa.true()
-    own = [Case.handler_id == user.id]
+    own = [Case.handler_id == user.id, _in_group(user)]
     if user.department_id is not None:
         rectifying = sa.select(Rectification.case_id).where(
             Rectification.department_id == user.department_id
         )
-        own += [Case.department_id == user.department_id, Case.id.in_(rectifying)]
+        own += [
+            Case.department_id == user.department_id,
+            Case.id.in_(rectifying),
+            _assisting(user),
+        ]
     return sa.or_(*own)
+
+
+def _assisting(user: User) -> sa.ColumnElement[bool]:
+    """The cases the user's department is asked to assist on (协办), answered or not."""
+    return Case.id.in_(sa.select(Assist.case_id).where(Assist.department_id == user.department_id))
+
+
+def _in_group(user: User) -> sa.ColumnElement[bool]:
+    """The cases whose investigation group (调查组) names the user."""
+    return Case.id.in_(sa.select(CaseMember.case_id).where(CaseMember.user_id == user.id))
 
 
 def set_sight(tenant: Tenant, actor: User | None, sight: dict[str, str]) -> bool:

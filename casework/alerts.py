@@ -21,7 +21,7 @@ from tenants.models import Role, Tenant, User
 
 from . import notifications, outbox, restricted
 from .errors import InvalidInput
-from .models import Alert, Case, Deadline, Plan, Rectification
+from .models import Alert, Assist, Case, Deadline, Plan, Rectification
 from .states import NotificationKind, PlanState, Stage
 
 OVERDUE, SUPERVISORS = 3, 4
@@ -129,7 +129,10 @@ def _fire(deadline_id: int, now: dt.datetime) -> int:
         except IntegrityError:  # another sweep sent this level already
             continue
         notifications.tell(
-            recipients(case, deadline.stage, lv), case, alert.kind, alert_id=alert.id
+            recipients(case, deadline.stage, lv, deadline_id=deadline.id),
+            case,
+            alert.kind,
+            alert_id=alert.id,
         )
         outbox.after_commit("notify.alert", alert_id=alert.id)
         sent += 1
@@ -137,17 +140,24 @@ def _fire(deadline_id: int, now: dt.datetime) -> int:
     return sent
 
 
-def responsible(case: Case, stage: Stage) -> list[User]:
+def responsible(case: Case, stage: Stage, deadline_id: int | None = None) -> list[User]:
     """Who must act: the dispatchers before dispatch, then the handler, or the unit's head
-    while no active handler is named. Of a restricted case (PROP-3), only those who may see
-    it; when none of them may, the managers the policy names."""
-    people = _responsible(case, stage)
+    while no active handler is named. An assist's deadline (``deadline_id``) is the
+    assisting unit's: its head answers for it (协办). Of a restricted case (PROP-3), only
+    those who may see it; when none of them may, the managers the policy names."""
+    people = _responsible(case, stage, deadline_id)
     if case.restricted:
         people = [u for u in people if restricted.may_see(u, case)] or restricted.viewers(case)
     return people
 
 
-def _responsible(case: Case, stage: Stage) -> list[User]:
+def _responsible(case: Case, stage: Stage, deadline_id: int | None) -> list[User]:
+    if stage is Stage.ASSIST and deadline_id is not None:
+        unit = db.session.scalar(
+            sa.select(Assist.department_id).where(Assist.deadline_id == deadline_id).limit(1)
+        )
+        if unit is not None:
+            return _heads({unit}) or _supervisors()
     if stage is Stage.DISPATCH:
         return _users(sa.select(User).where(User.holding(Role.INTAKE)))
     if stage is Stage.RECTIFICATION:  # the unit ordered to rectify, whoever handles the case
@@ -173,9 +183,9 @@ def _responsible(case: Case, stage: Stage) -> list[User]:
     return _heads({case.department_id}) or _users(sa.select(User).where(User.holding(Role.INTAKE)))
 
 
-def recipients(case: Case, stage: Stage, level: int) -> list[User]:
+def recipients(case: Case, stage: Stage, level: int, deadline_id: int | None = None) -> list[User]:
     """Who hears of this level: the responsible, then their heads, then the supervisors."""
-    people = responsible(case, stage)
+    people = responsible(case, stage, deadline_id)
     if level == OVERDUE:
         # Before dispatch the dispatchers answer for the case, whichever unit intake routed
         # it to: their heads hear of it.

@@ -18,6 +18,7 @@ from tenants.models import Role
 from .deadlines import Unit
 from .states import (
     Action,
+    AttachmentSource,
     Channel,
     Closure,
     ContactMethod,
@@ -25,6 +26,7 @@ from .states import (
     DossierState,
     EventKind,
     Finding,
+    GroupRole,
     NotificationKind,
     Outcome,
     PlanState,
@@ -62,6 +64,7 @@ STAGE = {
     Stage.URGE_RESPONSE: _l("Answer the urging notice"),
     Stage.SUPERVISION: _l("Supervised result"),
     Stage.PLAN_APPROVAL: _l("Approve the handling plan"),
+    Stage.ASSIST: _l("Assisting unit's answer"),
 }
 # The policy's limit on extensions sits beside the stages' limits in the admin's form.
 EXTENSION_LIMIT = _l("Longest extension")
@@ -106,6 +109,12 @@ EVENT_KIND = {
     EventKind.REFERRED_UP: _l("Referred up"),
     EventKind.RESTRICTED: _l("Restricted to the named managers"),
     EventKind.RESTRICTION_LIFTED: _l("Restriction lifted"),
+    EventKind.ASSIST_ASKED: _l("Assisting unit asked"),
+    EventKind.ASSIST_ANSWERED: _l("Assisting unit answered"),
+    EventKind.ASSIST_WITHDRAWN: _l("Assist closed unanswered"),
+    EventKind.MEMBER_ADDED: _l("Investigation group member added"),
+    EventKind.MEMBER_REMOVED: _l("Investigation group member removed"),
+    EventKind.EVIDENCE_ADDED: _l("Evidence added"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -133,6 +142,11 @@ ACTION = {
     Action.REFER_UP: _l("Refer up"),
     Action.RESTRICT: _l("Mark sensitive"),
     Action.LIFT_RESTRICTION: _l("Lift the restriction"),
+    Action.ASK_ASSIST: _l("Ask another unit to assist"),
+    Action.ANSWER_ASSIST: _l("Answer as assisting unit"),
+    Action.ADD_MEMBER: _l("Add to the investigation group"),
+    Action.REMOVE_MEMBER: _l("Remove from the investigation group"),
+    Action.ADD_EVIDENCE: _l("Add evidence"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -151,6 +165,7 @@ NOTIFICATION_KIND = {
     NotificationKind.COMPLAINANT_INFO: _l("Information from the complainant"),
     NotificationKind.PLAN: _l("Handling plan"),
     NotificationKind.REFERRAL: _l("Case referred up to you"),
+    NotificationKind.ASSIST: _l("Request to assist"),
 }
 DEADLINE_STATE = {
     DeadlineState.OK: _l("running"),
@@ -201,6 +216,14 @@ DOSSIER_STATE = {
 }
 
 # Every enum the book names, with its table: what label() and the completeness test read.
+GROUP_ROLE = {GroupRole.LEAD: _l("Group lead"), GroupRole.MEMBER: _l("Group member")}
+ATTACHMENT_SOURCE = {
+    AttachmentSource.INTAKE: _l("with the complaint"),
+    AttachmentSource.COMPLAINANT: _l("added by the complainant"),
+    AttachmentSource.EVIDENCE: _l("evidence from staff"),
+    AttachmentSource.ASSIST: _l("with an assisting unit's answer"),
+}
+
 BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Status: STATUS,
     Channel: CHANNEL,
@@ -219,6 +242,8 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Outcome: OUTCOME,
     DossierState: DOSSIER_STATE,
     PlanState: PLAN_STATE,
+    GroupRole: GROUP_ROLE,
+    AttachmentSource: ATTACHMENT_SOURCE,
 }
 
 # The fields a history entry's before/after may name (its ``changes`` keys).
@@ -262,6 +287,12 @@ CHANGE_FIELD = {
     "subject": _l("About staff member"),
     "restricted_reason": _l("Reason for restriction"),
     "direct_manager": _l("Made directly to manager"),
+    "assist_department": _l("Assisting unit"),
+    "answered": _l("Answered"),
+    "not_waiting_reason": _l("Why the result did not wait"),
+    "member": _l("Group member"),
+    "group_role": _l("Role in the group"),
+    "late": _l("Answered late"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -274,9 +305,10 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "closure": Closure,
     "outcome": Outcome,
     "plan_state": PlanState,
+    "group_role": GroupRole,
 }
 # Change fields that hold a time, stored as naive UTC text.
-CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due"})
+CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due", "answered"})
 
 
 def label(member: enum.Enum) -> str:

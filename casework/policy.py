@@ -27,6 +27,8 @@ DEFAULTS = {
     Stage.URGE_RESPONSE: Target(1, Unit.WORKING_DAYS),
     Stage.SUPERVISION: Target(3, Unit.WORKING_DAYS),
     Stage.PLAN_APPROVAL: Target(1, Unit.WORKING_DAYS),
+    # 协办: no rule gives a number; an assisting unit answers its part within 3 working days.
+    Stage.ASSIST: Target(3, Unit.WORKING_DAYS),
 }
 
 

@@ -10,7 +10,17 @@ import sqlalchemy as sa
 
 from tenants.db import db
 
-from .models import Attachment, Case, CaseEvent, Extension, Plan, Rectification, Revisit
+from .models import (
+    Assist,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseMember,
+    Extension,
+    Plan,
+    Rectification,
+    Revisit,
+)
 
 
 def events(case: Case, *, public_only: bool = False) -> list[CaseEvent]:
@@ -85,3 +95,21 @@ def latest_plan(case: Case) -> Plan | None:
     return db.session.scalars(
         sa.select(Plan).where(Plan.case_id == case.id).order_by(Plan.version.desc()).limit(1)
     ).first()
+
+
+def assists(case: Case) -> list[Assist]:
+    """The units asked to assist on the case (协办), oldest first."""
+    return list(
+        db.session.scalars(sa.select(Assist).where(Assist.case_id == case.id).order_by(Assist.id))
+    )
+
+
+def members(case: Case) -> list[CaseMember]:
+    """The case's investigation group (调查组), its lead first."""
+    return list(
+        db.session.scalars(
+            sa.select(CaseMember)
+            .where(CaseMember.case_id == case.id)
+            .order_by(CaseMember.role, CaseMember.id)
+        )
+    )

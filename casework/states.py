@@ -52,6 +52,7 @@ class Stage(enum.StrEnum):
     URGE_RESPONSE = "urge_response"  # 催办: the handler answers an urging notice
     SUPERVISION = "supervision"  # 督办: a supervised case must reach its result
     PLAN_APPROVAL = "plan_approval"  # 方案审批: the approver decides a submitted plan
+    ASSIST = "assist"  # 协办: an assisting unit answers its part (CO-3, ESTATE-2)
 
 
 class Priority(enum.StrEnum):
@@ -89,6 +90,11 @@ class Action(enum.StrEnum):
     REFER_UP = "refer_up"  # 上报 (PROP-2): to the head, from a head to the manager
     RESTRICT = "restrict"  # 列为敏感件: only the managers the policy names see it (PROP-3)
     LIFT_RESTRICTION = "lift_restriction"  # 解除敏感件
+    ASK_ASSIST = "ask_assist"  # 协办: the lead unit asks another department to assist
+    ANSWER_ASSIST = "answer_assist"  # 协办回复: the assisting unit answers its part
+    ADD_MEMBER = "add_member"  # 调查组: name a member of the investigation group (HOSP-5)
+    REMOVE_MEMBER = "remove_member"
+    ADD_EVIDENCE = "add_evidence"  # 调查取证: a statement, photo or document by staff
 
 
 class EventKind(enum.StrEnum):
@@ -126,6 +132,12 @@ class EventKind(enum.StrEnum):
     REFERRED_UP = "referred_up"
     RESTRICTED = "restricted"  # 列为敏感件 / 针对员工的投诉: seen only by the named managers
     RESTRICTION_LIFTED = "restriction_lifted"  # 解除敏感件
+    ASSIST_ASKED = "assist_asked"
+    ASSIST_ANSWERED = "assist_answered"
+    ASSIST_WITHDRAWN = "assist_withdrawn"  # closed unanswered when the result did not wait
+    MEMBER_ADDED = "member_added"
+    MEMBER_REMOVED = "member_removed"
+    EVIDENCE_ADDED = "evidence_added"
 
 
 class Closure(enum.StrEnum):
@@ -219,6 +231,7 @@ class NotificationKind(enum.StrEnum):
     COMPLAINANT_INFO = "complainant_info"  # the complainant added information (补充材料)
     PLAN = "plan"  # a handling plan waiting for the approver, or returned to its drafter
     REFERRAL = "referral"  # a case referred up (上报) to the reader
+    ASSIST = "assist"  # 协办: a unit is asked to assist
 
 
 class PlanState(enum.StrEnum):
@@ -229,6 +242,22 @@ class PlanState(enum.StrEnum):
     APPROVED = "approved"  # 已批准 (or adopted where the policy asks no approval)
     RETURNED = "returned"  # 退回修改, with the approver's comment
     SUPERSEDED = "superseded"  # a draft replaced by a newer one before it was submitted
+
+
+class AttachmentSource(enum.StrEnum):
+    """Which step brought a file to a case."""
+
+    INTAKE = "intake"  # with the complaint
+    COMPLAINANT = "complainant"  # 补充材料, after the lookup
+    EVIDENCE = "evidence"  # 调查取证: staff during handling
+    ASSIST = "assist"  # with an assisting unit's answer
+
+
+class GroupRole(enum.StrEnum):
+    """A member's place in a case's investigation group (调查组, HOSP-5)."""
+
+    LEAD = "lead"  # 组长
+    MEMBER = "member"  # 组员
 
 
 class DeadlineState(enum.StrEnum):
@@ -328,6 +357,15 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.LIFT_RESTRICTION: Transition(
         OPEN_STATUSES, None, frozenset({Role.SUPERVISOR, Role.ADMIN})
     ),
+    # 协办 (CO-3, ESTATE-2): the lead unit (handler or head) or a supervisor asks; the assisting
+    # unit's handler or head answers its part (the guards name which unit).
+    Action.ASK_ASSIST: Transition(_WORKING, None, _WORKERS),
+    Action.ANSWER_ASSIST: Transition(_WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})),
+    # The investigation group (调查组, HOSP-5): named by the lead unit or a supervisor; its
+    # members, and the lead unit, add evidence while the case is worked.
+    Action.ADD_MEMBER: Transition(_WORKING, None, _WORKERS),
+    Action.REMOVE_MEMBER: Transition(_WORKING, None, _WORKERS),
+    Action.ADD_EVIDENCE: Transition(_WORKING, None, _WORKERS),
 }
 
 

@@ -8,17 +8,20 @@ from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
 from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
 from .dossiers import Dossier
+from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
 from .plans import Plan
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
     "Alert",
+    "Assist",
     "Attachment",
     "CalendarDay",
     "Case",
     "CaseCounter",
     "CaseEvent",
+    "CaseMember",
     "Category",
     "Cause",
     "Deadline",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from ..states import (
     TEXT_FOR_THE_COMPLAINANT,
+    AttachmentSource,
     Channel,
     Closure,
     ContactMethod,
@@ -278,6 +279,17 @@ class Attachment(TenantScoped, db.Model):
     size: orm.Mapped[int]
     data: orm.Mapped[bytes] = orm.mapped_column(sa.LargeBinary, deferred=True)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    # Which step brought it, and the member of staff who added it (none: the complainant).
+    source: orm.Mapped[AttachmentSource] = orm.mapped_column(
+        sa.Enum(AttachmentSource, native_enum=False, length=20, values_callable=enum_values),
+        default=AttachmentSource.INTAKE,
+        server_default=AttachmentSource.INTAKE.value,
+    )
+    added_by_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    added_by: orm.Mapped[User | None] = orm.relationship()
 
     @property
     def is_image(self) -> bool:

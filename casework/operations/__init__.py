@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     guards,
     handling,
     intake,
+    investigation,
     oversight,
     plans,
     rectification,

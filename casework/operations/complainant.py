@@ -18,7 +18,7 @@ from tenants.settings import UNIT_PLACEHOLDER
 from .. import alerts, history, notifications, outbox, uploads
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Attachment, Case, CaseEvent
-from ..states import EventKind, NotificationKind, Stage, Status
+from ..states import AttachmentSource, EventKind, NotificationKind, Stage, Status
 from .intake import MAX_ATTACHMENT_BYTES
 
 MAX_TEXT = 2000  # characters of one addition: a letter's worth, not a file pasted in
@@ -63,6 +63,7 @@ def add_information(
             content_type=content_type,
             size=len(attachment_data),
             data=attachment_data,
+            source=AttachmentSource.COMPLAINANT,
         )
         db.session.add(stored)
         db.session.flush()  # its id, which marks it as the complainant's in the history
@@ -73,7 +74,6 @@ def add_information(
         body=text,
         public=True,
         actor_label=case.complainant_name,
-        # The attachment row has no owner column: the entry that brought it names it.
         changes=({"attachment_id": stored.id, "attachment": stored.filename} if stored else {}),
     )
     # Whoever must act on the case now: the handler, else the unit's head, else intake.

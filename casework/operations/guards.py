@@ -20,7 +20,7 @@ from tenants.models import Role, User
 
 from .. import labels, queries, stages
 from ..errors import DomainError, Forbidden, InvalidTransition
-from ..models import Case, Deadline, Extension, Plan, Rectification
+from ..models import Assist, Case, CaseMember, Deadline, Extension, Plan, Rectification
 from ..states import TRANSITIONS, Action, Stage
 
 
@@ -53,6 +53,31 @@ class Facts:
     def plan(self) -> Plan | None:
         """The newest version of the case's handling plan, if any."""
         return queries.latest_plan(self.case)
+
+    @cached_property
+    def assists(self) -> list[Assist]:
+        """Every unit asked to assist (协办), oldest first."""
+        return queries.assists(self.case)
+
+    @property
+    def open_assists(self) -> list[Assist]:
+        """The assists neither answered nor withdrawn."""
+        return [a for a in self.assists if a.is_open]
+
+    def open_assist_of(self, department_id: int | None) -> Assist | None:
+        """The open assist asked of this department, if any."""
+        if department_id is None:
+            return None
+        return next((a for a in self.open_assists if a.department_id == department_id), None)
+
+    @cached_property
+    def members(self) -> list[CaseMember]:
+        """The investigation group (调查组), its lead first."""
+        return queries.members(self.case)
+
+    def in_group(self, user: User) -> bool:
+        """Whether ``user`` is a member of the case's investigation group."""
+        return any(m.user_id == user.id for m in self.members)
 
 
 Precondition = Callable[[Facts, User], None]
@@ -129,7 +154,17 @@ def _check_actor(facts: Facts, actor: User, role: Role, action: Action) -> None:
     rectify reports the rectification done, whoever handles the case (CO-6). Intake clerks,
     supervisors and admins act across the organisation, as far as their role reaches.
     ``role`` is the one of the actor's roles being tried.
+
+    Investigation (CO-3, HOSP-5): only a unit asked to assist answers its part (协办回复),
+    whatever its role; a member of the investigation group adds evidence, whatever unit
+    they belong to. Neither takes the lead unit's other actions.
     """
+    if action is Action.ANSWER_ASSIST:
+        if facts.open_assist_of(actor.department_id) is None:
+            raise Forbidden(_l("Only a unit asked to assist may answer its part."))
+        return
+    if action is Action.ADD_EVIDENCE and facts.in_group(actor):
+        return
     if role not in (Role.HANDLER, Role.DEPT_HEAD):
         return
     case = facts.case

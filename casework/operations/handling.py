@@ -23,7 +23,7 @@ from ..states import (
     Stage,
     Status,
 )
-from . import complainant
+from . import complainant, investigation
 from .guards import check
 
 
@@ -76,6 +76,7 @@ def record_result(
     remedy_type: RemedyType | str | None = None,
     remedy_amount: Decimal | str | int | None = None,
     remedy_approved_by: str = "",
+    not_waiting_reason: str = "",
 ) -> Case:
     """The handling result and any remedy or compensation (处理结果, CO-4, CO-5, POWER-1).
 
@@ -88,6 +89,9 @@ def record_result(
 
     The desk's form always sends a finding; callers from before findings existed pass none
     and record the result alone. Everything is checked before anything changes.
+
+    The result waits for every assisting unit (协办) to answer, or says why not
+    (``not_waiting_reason``): the open assists are then closed unanswered, each recorded.
     """
     check(case, actor, Action.RESULT)
     if not result.strip():
@@ -117,6 +121,7 @@ def record_result(
     elif not approver:
         approver = actor.name
 
+    investigation.close_open_assists(case, actor, not_waiting_reason, utcnow())
     before = _result_fields(case)
     case.result_text = result.strip()
     case.remedy_text = remedy.strip()

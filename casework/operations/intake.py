@@ -25,7 +25,7 @@ from .. import (
 )
 from ..errors import InvalidInput
 from ..models import Attachment, Case
-from ..states import Channel, ContactMethod, EventKind, Priority, Stage, Status
+from ..states import AttachmentSource, Channel, ContactMethod, EventKind, Priority, Stage, Status
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 # The largest file a complaint may carry; forms, the request limit and messages follow it.
@@ -206,6 +206,8 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
                 content_type=content_type,
                 size=len(complaint.attachment_data),
                 data=complaint.attachment_data,
+                source=AttachmentSource.INTAKE,
+                added_by_id=actor.id if actor is not None else None,  # the clerk at the desk
             )
         )
     history.record(

@@ -16,6 +16,7 @@ from casework.operations import (
     feedback,
     guards,
     handling,
+    investigation,
     oversight,
     plans,
     rectification,
@@ -182,6 +183,20 @@ def _sensitive(org) -> Case:
     return case
 
 
+def _assisting(org) -> Case:
+    # Customer Service is asked to assist although Operations leads the case (协办).
+    case = _dispatched(org)
+    cs = org.users["cs_zhou"].department_id
+    investigation.ask_assist(case, org.users["ops_li"], cs, "请核实服务台记录")
+    return case
+
+
+def _with_group(org) -> Case:
+    case = _dispatched(org)
+    investigation.add_member(case, org.users["ops_li"], org.users["cs_zhou"].id, "member")
+    return case
+
+
 SCENARIOS = {
     # (the case, the rightful actor, the call)
     Action.DISPATCH: (
@@ -255,6 +270,31 @@ SCENARIOS = {
         "super",
         lambda c, u, o: confidentiality.lift_restriction(c, u, "已调解"),
     ),
+    Action.ASK_ASSIST: (
+        _dispatched,
+        "ops_li",
+        lambda c, u, o: investigation.ask_assist(c, u, o.users["cs_zhou"].department_id, "协办"),
+    ),
+    Action.ANSWER_ASSIST: (
+        _assisting,
+        "cs_zhou",
+        lambda c, u, o: investigation.answer_assist(c, u, "已核实"),
+    ),
+    Action.ADD_MEMBER: (
+        _dispatched,
+        "ops_li",
+        lambda c, u, o: investigation.add_member(c, u, o.users["cs_head"].id, "lead"),
+    ),
+    Action.REMOVE_MEMBER: (
+        _with_group,
+        "ops_li",
+        lambda c, u, o: investigation.remove_member(c, u, o.users["cs_zhou"].id),
+    ),
+    Action.ADD_EVIDENCE: (
+        _dispatched,
+        "ops_li",
+        lambda c, u, o: investigation.add_evidence(c, u, "证人陈述"),
+    ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not
 # named, and the head of another department. What the rules let them do anyway:
@@ -263,6 +303,8 @@ ALLOWED = {
     (Action.TAKE, "ops_wang"),  # a handler of the department takes an unassigned case
     (Action.RECTIFIED, "cs_zhou"),  # the unit ordered to rectify reports it done
     (Action.RECTIFIED, "cs_head"),
+    (Action.ANSWER_ASSIST, "cs_zhou"),  # the unit asked to assist answers its part
+    (Action.ANSWER_ASSIST, "cs_head"),
 }
 
 

@@ -20,6 +20,7 @@ from casework.operations import (
     extensions,
     feedback,
     handling,
+    investigation,
     oversight,
     plans,
     rectification,
@@ -67,6 +68,12 @@ STATUS_PAGE = {
     EventKind.TEACHING: HIDDEN,
     EventKind.RESTRICTED: HIDDEN,
     EventKind.RESTRICTION_LIFTED: HIDDEN,
+    EventKind.ASSIST_ASKED: HIDDEN,
+    EventKind.ASSIST_ANSWERED: HIDDEN,
+    EventKind.ASSIST_WITHDRAWN: HIDDEN,
+    EventKind.MEMBER_ADDED: HIDDEN,
+    EventKind.MEMBER_REMOVED: HIDDEN,
+    EventKind.EVIDENCE_ADDED: HIDDEN,
 }
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
@@ -130,6 +137,10 @@ STAFF = {
     "lesson": "内部教学要点:收银须唱收唱付",
     "restrict": "内部敏感理由:涉及医疗纠纷",
     "lift": "内部解除理由:已核实不涉纠纷",
+    "assist": "内部协办要求:调取收银记录",
+    "assist_answer": "内部协办答复:记录显示重复扣款",
+    "not_waiting": "内部未等协办理由:事实已清楚",
+    "evidence": "内部取证:店员书面说明",
 }
 # Text written for the complainant.
 PUBLIC = {
@@ -172,6 +183,13 @@ def _work_through_every_action(org) -> int:
         repeats.record_special_measures(c, u["ops_li"], STAFF["measures"])
         rectification.order_rectification(c, u["ops_head"], ops, STAFF["rectify"])
         rectification.complete_rectification(c, u["ops_li"], STAFF["rectified"])
+        cs = u["cs_zhou"].department_id
+        investigation.ask_assist(c, u["ops_li"], cs, STAFF["assist"])
+        investigation.answer_assist(c, u["cs_zhou"], STAFF["assist_answer"])
+        investigation.ask_assist(c, u["ops_li"], cs, STAFF["assist"])  # withdrawn below
+        investigation.add_member(c, u["ops_li"], u["cs_zhou"].id)
+        investigation.add_evidence(c, u["cs_zhou"], STAFF["evidence"])
+        investigation.remove_member(c, u["ops_li"], u["cs_zhou"].id)
         plans.draft_plan(c, u["ops_li"], STAFF["plan"], note=STAFF["plan_note"])
         plans.submit_plan(c, u["ops_li"])
         plans.decide_plan(c, u["ops_head"], False, STAFF["plan_return"])
@@ -179,7 +197,13 @@ def _work_through_every_action(org) -> int:
         plans.submit_plan(c, u["ops_li"])
         plans.decide_plan(c, u["ops_head"], True, STAFF["plan_return"])
         plans.refer_up(c, u["ops_li"], u["ops_head"].id, STAFF["proposal"])
-        handling.record_result(c, u["ops_head"], PUBLIC["result"], PUBLIC["remedy"])
+        handling.record_result(
+            c,
+            u["ops_head"],
+            PUBLIC["result"],
+            PUBLIC["remedy"],
+            not_waiting_reason=STAFF["not_waiting"],
+        )
         handling.send_result(c, u["ops_head"])
         feedback.record_not_satisfied(c, u["desk"], STAFF["explanation"], STAFF["claim"], "reopen")
         handling.record_result(c, u["ops_head"], PUBLIC["result"], PUBLIC["remedy"])

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from casework import catalog, labels, routing
+from casework import catalog, labels, queries, routing
 from casework.models import Case
 from casework.operations import (
     confidentiality,
@@ -25,6 +25,7 @@ from casework.operations import (
     extensions,
     feedback,
     handling,
+    investigation,
     oversight,
     plans,
     rectification,
@@ -102,6 +103,7 @@ def _result(case: Case, user: User, f: forms.ResultForm) -> object:
         remedy_type=f.remedy_type.data or None,
         remedy_amount=f.remedy_amount.data,
         remedy_approved_by=f.remedy_approved_by.data or "",
+        not_waiting_reason=f.not_waiting_reason.data or "",
     )
 
 
@@ -125,6 +127,38 @@ def _prepare_plan(form: plan_forms.PlanForm, case: Case, _fresh: bool) -> None:
 def _prepare_refer(form: plan_forms.ReferUpForm, case: Case, _fresh: bool) -> None:
     targets = plans.refer_targets(case, current_user._get_current_object())
     form.to_id.choices = choices([(u.id, u.name) for u in targets])
+
+
+def _prepare_assist(form: forms.AskAssistForm, case: Case, _fresh: bool) -> None:
+    form.department_id.choices = choices(
+        (d.id, d.name) for d in routing.departments(active_only=True) if d.id != case.department_id
+    )
+
+
+def _prepare_add_member(form: forms.AddMemberForm, case: Case, _fresh: bool) -> None:
+    units = {d.id: d.name for d in routing.departments()}
+    form.user_id.choices = choices(
+        (u.id, f"{u.name} ({units[u.department_id]})" if u.department_id in units else u.name)
+        for u in investigation.candidates(case)
+    )
+
+
+def _prepare_remove_member(form: forms.RemoveMemberForm, case: Case, _fresh: bool) -> None:
+    form.user_id.choices = choices((m.user_id, m.user.name) for m in queries.members(case))
+
+
+def _file(f: Any) -> tuple[str, bytes]:
+    """The name and bytes of an action form's optional upload."""
+    upload = f.attachment.data
+    return (upload.filename or "", upload.read()) if upload else ("", b"")
+
+
+def _answer_assist(case: Case, user: User, f: forms.AnswerAssistForm) -> object:
+    return investigation.answer_assist(case, user, f.answer.data or "", *_file(f))
+
+
+def _add_evidence(case: Case, user: User, f: forms.EvidenceForm) -> object:
+    return investigation.add_evidence(case, user, f.body.data or "", *_file(f))
 
 
 ACTIONS: dict[Action, ActionView] = {
@@ -257,6 +291,28 @@ ACTIONS: dict[Action, ActionView] = {
         lambda case, user, f: confidentiality.lift_restriction(case, user, f.reason.data or ""),
         side=True,
     ),
+    Action.ASK_ASSIST: ActionView(
+        forms.AskAssistForm,
+        lambda case, user, f: investigation.ask_assist(
+            case, user, f.department_id.data, f.instructions.data or ""
+        ),
+        side=True,
+        prepare=_prepare_assist,
+    ),
+    Action.ANSWER_ASSIST: ActionView(forms.AnswerAssistForm, _answer_assist),
+    Action.ADD_MEMBER: ActionView(
+        forms.AddMemberForm,
+        lambda case, user, f: investigation.add_member(case, user, f.user_id.data, f.role.data),
+        side=True,
+        prepare=_prepare_add_member,
+    ),
+    Action.REMOVE_MEMBER: ActionView(
+        forms.RemoveMemberForm,
+        lambda case, user, f: investigation.remove_member(case, user, f.user_id.data),
+        side=True,
+        prepare=_prepare_remove_member,
+    ),
+    Action.ADD_EVIDENCE: ActionView(forms.EvidenceForm, _add_evidence, side=True),
 }
 
 
