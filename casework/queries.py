@@ -71,3 +71,11 @@ def open_rectification(case: Case) -> Rectification | None:
             Rectification.case_id == case.id, Rectification.done_at.is_(None)
         )
     ).first()
+
+
+def cases_by_id(case_ids) -> dict[int, Case]:
+    """The bound tenant's cases among ``case_ids``, by id: one query for a list's rows."""
+    ids = {i for i in case_ids if i is not None}
+    if not ids:
+        return {}
+    return {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_(ids)))}

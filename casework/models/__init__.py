@@ -7,6 +7,7 @@ file is kept readable, not a second address.
 from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
 from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
+from .disclosure import PersonalDataAccess
 from .lookups import LookupFailures
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
@@ -27,6 +28,7 @@ __all__ = [
     "Notification",
     "Oversight",
     "PendingJob",
+    "PersonalDataAccess",
     "Rectification",
     "Revisit",
     "RoutingRule",

@@ -38,3 +38,4 @@ def _menu() -> dict[str, list[Section]]:
 
 
 from . import staff, catalogue, routing, branding, letters, numbers, views, exchange, audit, sight  # noqa: E402,F401,I001
+from . import privacy  # noqa: E402,F401

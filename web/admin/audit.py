@@ -92,6 +92,7 @@ KINDS: dict[str, Any] = {
     "tenant.created": _l("Organisation created"),
     "tenant.suspended": _l("Service paused by the platform"),
     "tenant.resumed": _l("Service resumed by the platform"),
+    "privacy.roles": _l("Personal-data roles changed"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
@@ -108,6 +109,7 @@ AREAS: dict[str, Any] = {
     "policy": _l("Time limits"),
     "calendar": _l("Calendar"),
     "tenant": _l("Platform"),
+    "privacy": _l("Personal data"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.
@@ -143,6 +145,7 @@ FIELDS: dict[str, Any] = {
     "opening": _l("Opening"),
     "closing": _l("Closing"),
     "number": _l("Position"),
+    "roles": _l("Roles"),
 }
 
 
@@ -188,7 +191,7 @@ def show(value: Any, key: str = "", kind: str = "") -> str:
         return _word(Priority, value)
     if key == "unit":
         return _word(Unit, value)
-    if key == "role":
+    if key in ("role", "roles"):
         return _word(Role, value)
     if key == "stage" and value in policy.KEYS:
         return limit_label(value)
