@@ -158,7 +158,8 @@ def redact(text: str, case: Case) -> str:
         (plain.address, hidden.address),
         (plain.email, hidden.email),
     ):
-        if value and value.lower() in text.lower():
+        # A value too short to be anyone's (an address of "二楼") would mask common words.
+        if len(value) >= 4 and value.lower() in text.lower():
             text = re.sub(re.escape(value), mask, text, flags=re.IGNORECASE)
     if len(plain.phone) >= 5:
         text = _digits_pattern(plain.phone).sub(hidden.phone, text)

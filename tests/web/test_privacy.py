@@ -296,3 +296,21 @@ def test_templates_read_personal_data_only_through_the_mask():
         if p.relative_to(root).parts[0] not in ("letters", "emails") and raw.search(p.read_text())
     ]
     assert offenders == []
+
+
+def test_staff_mail_about_a_case_masks_for_a_handler_not_for_a_supervisor(world):
+    from casework.models import Message
+    from casework.operations import oversight
+
+    case_id = dispatched_case(world.a, **DETAILS)
+    with tenant_bound(world.a.tenant.id):
+        case = db.session.get(Case, case_id)
+        oversight.urge_case(case, world.a.users["super"], f"请回电 {FULL}")
+        db.session.commit()
+        to_handler = db.session.scalars(
+            sa.select(Message).where(Message.to == world.a.users["ops_li"].email)
+        ).all()
+    assert to_handler, "the urging reaches the handler by mail"
+    for message in to_handler:
+        _no_full_details(message.body)
+        assert MASKED in message.body
