@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from casework import access
+from casework import access, privacy
 from casework.letters import status_url
 from casework.models import (
     Alert,
@@ -219,6 +219,8 @@ def _email_notified(which, case: Case, dedupe: str, template: str, subject, **ct
         with force_locale(tenant.locale):
             body = render_template(template, tenant=tenant, case=case, user=user, **ctx)
             title = subject() if callable(subject) else subject
+        if not privacy.may_see(user):  # staff mail obeys the mask like the desk (CO-8)
+            body = privacy.redact(body, case)
         send_mail(f"{dedupe}:{user.id}", user.email, str(title), body, case_id=case.id)
 
 

@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import branding, errors, htmx, i18n, security, tenancy, transaction
+    from . import branding, errors, htmx, i18n, privacy, security, tenancy, transaction
     from .extensions import csrf, init_limiter, login_manager, migrate
 
     security.init_app(app)  # first: its response hooks then run last, on the final response
@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_limiter(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    privacy.init_app(app)
     htmx.init_app(app)
     tenancy.init_app(app)
     branding.init_app(app)

@@ -67,6 +67,7 @@ class ComplaintForm(FlaskForm):
         _l("Email"),
         validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=200)],
     )
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     preferred_contact = SelectField(
         _l("Preferred way to reach you"),
         choices=choices(
@@ -92,6 +93,7 @@ class ComplaintForm(FlaskForm):
         # Staff intake only; none asked (the portal, or left empty) is the category's default.
         asked = getattr(self, "priority", None)
         received = getattr(self, "received_at", None)
+        id_number = getattr(self, "id_number", None)
         return Complaint(
             channel=channel,
             priority=Priority(asked.data) if asked is not None and asked.data else None,
@@ -104,6 +106,9 @@ class ComplaintForm(FlaskForm):
             occurred_at=_utc(self.occurred_at.data, tz),
             received_at=_utc(received.data, tz) if received is not None else None,
             preferred_contact=self.preferred_contact.data,
+            address=self.address.data or "",
+            # Staff intake only: the portal does not ask for an ID number.
+            id_number=id_number.data or "" if id_number is not None else "",
             attachment_name=upload.filename if upload else "",
             attachment_data=upload.read() if upload else b"",
         )

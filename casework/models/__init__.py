@@ -7,6 +7,7 @@ file is kept readable, not a second address.
 from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
 from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
+from .disclosure import PersonalDataAccess
 from .dossiers import Dossier
 from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
@@ -34,6 +35,7 @@ __all__ = [
     "Oversight",
     "PendingJob",
     "Plan",
+    "PersonalDataAccess",
     "Rectification",
     "Revisit",
     "RoutingRule",

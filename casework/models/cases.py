@@ -107,6 +107,14 @@ class Case(TenantScoped, db.Model):
     complainant_name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
     complainant_phone: orm.Mapped[str] = orm.mapped_column(sa.String(40), default="")
     complainant_email: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
+    # Optional: where the complainant lives and their ID number (证件号码), for the cases
+    # that need them (a visit, a petition); masked like the phone (casework.privacy).
+    complainant_address: orm.Mapped[str] = orm.mapped_column(
+        sa.String(300), default="", server_default=""
+    )
+    complainant_id_number: orm.Mapped[str] = orm.mapped_column(
+        sa.String(18), default="", server_default=""
+    )
     preferred_contact: orm.Mapped[ContactMethod] = orm.mapped_column(
         sa.Enum(ContactMethod, native_enum=False, length=20, values_callable=enum_values),
         default=ContactMethod.PHONE,

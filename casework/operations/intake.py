@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -30,6 +31,10 @@ from ..states import AttachmentSource, Channel, ContactMethod, EventKind, Priori
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 # The largest file a complaint may carry; forms, the request limit and messages follow it.
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_ADDRESS = 300
+# A resident ID number (居民身份证号码): 18 characters, the last a check digit or X, or the
+# older 15 digits.
+ID_NUMBER = re.compile(r"\d{15}|\d{17}[\dX]")
 
 
 @dataclass
@@ -58,6 +63,9 @@ class Complaint:
     # directly, who then handles it (PROP-4).
     subject_user_id: int | None = None
     direct_manager_id: int | None = None
+    # Optional personal data, masked for staff without the right (casework.privacy).
+    address: str = ""
+    id_number: str = ""
 
 
 def normalise_phone(raw: str) -> str:
@@ -73,6 +81,17 @@ def normalise_phone(raw: str) -> str:
         # Short service numbers such as 96310 are fine for staff, never for a complainant.
         raise InvalidInput("phone", _l("Enter a valid phone number, e.g. 138 1234 5678."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_id_number(raw: str) -> str:
+    """An ID number (证件号码) without spaces, a final x as X, or InvalidInput."""
+    number = "".join(raw.split()).upper()
+    if number and not ID_NUMBER.fullmatch(number):
+        raise InvalidInput(
+            "id_number",
+            _l("An ID number has 18 characters (the last may be X) or 15 digits."),
+        )
+    return number
 
 
 def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -> Case:
@@ -92,6 +111,12 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
     phone = normalise_phone(complaint.phone)
     if not phone and not complaint.email.strip():
         raise InvalidInput("phone", _l("Leave a phone number or an email so we can reply."))
+    address = " ".join(complaint.address.split())
+    if len(address) > MAX_ADDRESS:
+        raise InvalidInput(
+            "address", _l("Keep the address under %(count)s characters.", count=MAX_ADDRESS)
+        )
+    id_number = normalise_id_number(complaint.id_number)
     category = None
     if complaint.category_id is not None:
         category = routing.category(tenant, complaint.category_id)
@@ -169,6 +194,8 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         complainant_name=complaint.name.strip(),
         complainant_phone=phone,
         complainant_email=complaint.email.strip(),
+        complainant_address=address,
+        complainant_id_number=id_number,
         preferred_contact=ContactMethod(complaint.preferred_contact),
         received_at=received,
         accepted_at=now,

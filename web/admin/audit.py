@@ -95,6 +95,7 @@ KINDS: dict[str, Any] = {
     "rules.set": _l("Handling rules changed"),
     "dossier.requested": _l("Case dossier requested"),
     "sight.restricted": _l("Who sees restricted cases changed"),
+    "privacy.roles": _l("Personal-data roles changed"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
@@ -113,6 +114,7 @@ AREAS: dict[str, Any] = {
     "tenant": _l("Platform"),
     "rules": _l("Handling rules"),
     "dossier": _l("Case dossiers"),
+    "privacy": _l("Personal data"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.
@@ -151,6 +153,7 @@ FIELDS: dict[str, Any] = {
     "not_satisfied": _l("After “not satisfied”"),
     "dispatch_notice": _l("Dispatch notice"),
     "masked": _l("Personal data masked"),
+    "roles": _l("Roles"),
 }
 
 
@@ -196,7 +199,7 @@ def show(value: Any, key: str = "", kind: str = "") -> str:
         return _word(Priority, value)
     if key == "unit":
         return _word(Unit, value)
-    if key == "role":
+    if key in ("role", "roles"):
         return _word(Role, value)
     if key == "stage" and value in policy.KEYS:
         return limit_label(value)

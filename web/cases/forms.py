@@ -8,15 +8,23 @@ from flask_wtf.file import FileField, FileSize
 from wtforms import (
     BooleanField,
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
-from casework import labels
+from casework import disclosure, labels
 from casework.operations.intake import MAX_ATTACHMENT_BYTES
 from casework.operations.revisits import REVISIT_METHODS
 from casework.states import ContactMethod, Finding, GroupRole
@@ -44,6 +52,24 @@ class QueueFilter(FlaskForm):
     mine = BooleanField(_l("Only mine"))
     unassigned = BooleanField(_l("My department, unassigned"))
     q = StringField(_l("Case number"), validators=[Optional(), Length(max=40)])
+
+
+class RevealForm(FlaskForm):
+    """Show the complainant's full details (查看完整信息): the reason goes to the access log."""
+
+    reason = StringField(
+        _l("Why do you need them?"),
+        validators=[
+            DataRequired(_l("Say why you need the complainant's full details.")),
+            Length(
+                max=disclosure.MAX_REASON,
+                message=_l(
+                    "Keep the reason under %(count)s characters.", count=disclosure.MAX_REASON
+                ),
+            ),
+        ],
+    )
+    page = HiddenField(default="case", validators=[AnyOf(disclosure.PAGES)])
 
 
 class DispatchForm(FlaskForm):

@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from casework import access, labels, policy, queries, routing, stages, uploads
+from casework import access, disclosure, labels, policy, privacy, queries, routing, stages, uploads
 from casework import queue as caseq
 from casework.models import Case
 from casework.operations import dossiers, guards, plans
@@ -30,11 +30,12 @@ from tenants.models import Role
 from ..forms import choices, query_id
 from ..htmx import is_htmx, render
 from ..letters import letter_response
+from ..privacy import forget, reader
 from ..tenancy import staff_required
 from ..transaction import Refused, attempt
 from . import bp
 from .actions import ACTIONS, make_form
-from .forms import QueueFilter
+from .forms import QueueFilter, RevealForm
 
 STAFF = tuple(Role)
 # How each deadline state looks in the case page's table of time limits.
@@ -104,7 +105,9 @@ def plan_context(case: Case, plan) -> dict:
     }
 
 
-def _case_context(case: Case, submitted: dict | None = None) -> dict:
+def _case_context(
+    case: Case, submitted: dict | None = None, reveal_form: RevealForm | None = None
+) -> dict:
     facts = guards.Facts(case)
     user = current_user._get_current_object()
     actions = guards.available_actions(case, user, facts)
@@ -144,6 +147,10 @@ def _case_context(case: Case, submitted: dict | None = None) -> dict:
         "deadlines": [(d, stages.state(d.due_at, now, done_at=d.done_at)) for d in facts.deadlines],
         "deadline_state": caseq.deadline_state(case, now),
         "DEADLINE_TAGS": DEADLINE_TAGS,
+        # Without the personal-data right the details are masked and a reveal is offered.
+        "reveal_form": reveal_form or (None if reader().holds else _reveal_form(submitted=False)),
+        "revealed": not reader().holds and reader().sees(case),
+        "reveal_minutes": privacy.REVEAL_MINUTES,
     }
 
 
@@ -211,8 +218,49 @@ def handler_options(case_id: int):
 @bp.get("/cases/<int:case_id>/letter.pdf")
 @staff_required(*STAFF)
 def letter(case_id: int):
-    """The acknowledgement letter of the case."""
-    return letter_response(_case(case_id), "ack")
+    """The acknowledgement letter of the case.
+
+    The letter is what the complainant received, unmasked (their name, their own words);
+    staff without the personal-data right open it by revealing, with a reason, like the
+    case page's details: a 403 with the reveal form until they do (CO-8).
+    """
+    case = _case(case_id)
+    if not reader().sees(case):
+        form = _reveal_form(submitted=False, page="letter")
+        return render_template("cases/letter_reveal.html", case=case, reveal_form=form), 403
+    return letter_response(case, "ack")
+
+
+def _reveal_form(*, submitted: bool, page: str = "case") -> RevealForm:
+    if submitted:
+        return RevealForm(prefix="reveal")
+    return RevealForm(formdata=None, prefix="reveal", page=page)
+
+
+@bp.post("/cases/<int:case_id>/reveal")
+@staff_required(*STAFF)
+def reveal(case_id: int):
+    """Show the complainant's full details (查看完整信息) for a while, with a reason that
+    goes to the access log; holders of the right have nothing to reveal."""
+    case = _case(case_id)
+    form = _reveal_form(submitted=True)
+    page = form.page.data if form.page.data in disclosure.PAGES else "case"
+    if reader().holds:
+        return redirect(url_for("cases.show", case_id=case_id), 303)
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        done = attempt(form, lambda: disclosure.reveal(case, user, form.reason.data, page))
+        if done is not None:
+            forget()  # the new window shows in this response already
+            if page == "letter":
+                return redirect(url_for("cases.letter", case_id=case_id), 303)
+            if is_htmx():
+                return render("cases/case.html", "cases/_case.html", **_case_context(case))
+            return redirect(url_for("cases.show", case_id=case_id), 303)
+    if page == "letter":
+        return render_template("cases/letter_reveal.html", case=case, reveal_form=form), 422
+    context = _case_context(case, reveal_form=form)
+    return render("cases/case.html", "cases/_case.html", status=422, **context)
 
 
 @bp.get("/cases/<int:case_id>/attachments/<int:attachment_id>")

@@ -57,6 +57,14 @@ class StaffIntakeForm(ComplaintForm):
         self.subject_user_id.choices = choices(none + [(u.id, u.name) for u in staff])
         self.direct_manager_id.choices = choices(none + [(u.id, u.name) for u in managers])
 
+    # Checked by the domain (15 digits, or 18 with a final X); the length here only keeps a
+    # pasted page out.
+    id_number = StringField(
+        _l("ID number"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Only when the case needs it, e.g. a petition."),
+    )
+
     def set_channels(self, channels: list[str]) -> None:
         """Offer the tenant's channels except the web form."""
         self.channel.choices = choices(

@@ -6,7 +6,7 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from casework import access
+from casework import access, queries
 from casework.models import Message
 from jobs import notify
 from tenants.db import utcnow
@@ -42,6 +42,13 @@ def log():
     messages = _in_sight(page)
     now = utcnow()
     states = {m.id: notify.delivery_state(m, now) for m in messages}
+    # Each message's case, so its complainant's address and details read masked (CO-8).
+    cases = queries.cases_by_id(m.case_id for m in messages)
     return render_template(
-        "mail/log.html", messages=messages, states=states, labels=MAIL_STATES, older=older
+        "mail/log.html",
+        messages=messages,
+        states=states,
+        labels=MAIL_STATES,
+        older=older,
+        cases=cases,
     )
