@@ -26,6 +26,19 @@ MAX_ID = 2**63 - 1  # the largest key the databases store
 UPLOAD_MB = MAX_ATTACHMENT_BYTES // (1024 * 1024)  # the attachment limit, as people say it
 
 
+def attachment_field() -> FileField:
+    """A file a complainant or staff attach: one label and one size limit everywhere."""
+    return FileField(
+        _l("Attachment (photo or document, up to %(size)s MB)", size=UPLOAD_MB),
+        validators=[
+            FileSize(
+                MAX_ATTACHMENT_BYTES,
+                message=_l("The attachment is larger than %(size)s MB.", size=UPLOAD_MB),
+            )
+        ],
+    )
+
+
 def query_id(value: str | None) -> int | None:
     """A positive id from a query string, or None for anything else (never a 500)."""
     if not value or not value.isascii() or not value.isdigit():
@@ -76,15 +89,7 @@ class ComplaintForm(FlaskForm):
             )
         ),
     )
-    attachment = FileField(
-        _l("Attachment (photo or document, up to %(size)s MB)", size=UPLOAD_MB),
-        validators=[
-            FileSize(
-                MAX_ATTACHMENT_BYTES,
-                message=_l("The attachment is larger than %(size)s MB.", size=UPLOAD_MB),
-            )
-        ],
-    )
+    attachment = attachment_field()
 
     def to_complaint(self, channel: Channel, tz: str) -> Complaint:
         """The validated form as the domain's intake record; times typed in the tenant's

@@ -37,7 +37,7 @@ from casework.states import Action, Outcome, RemedyType
 from tenants.models import User
 
 from ..forms import choices
-from . import forms, plan_forms
+from . import forms, investigation_forms, plan_forms
 
 Perform = Callable[[Case, User, Any], object]
 Prepare = Callable[[Any, Case, bool], None]
@@ -129,13 +129,13 @@ def _prepare_refer(form: plan_forms.ReferUpForm, case: Case, _fresh: bool) -> No
     form.to_id.choices = choices([(u.id, u.name) for u in targets])
 
 
-def _prepare_assist(form: forms.AskAssistForm, case: Case, _fresh: bool) -> None:
+def _prepare_assist(form: investigation_forms.AskAssistForm, case: Case, _fresh: bool) -> None:
     form.department_id.choices = choices(
         (d.id, d.name) for d in routing.departments(active_only=True) if d.id != case.department_id
     )
 
 
-def _prepare_add_member(form: forms.AddMemberForm, case: Case, _fresh: bool) -> None:
+def _prepare_add_member(form: investigation_forms.AddMemberForm, case: Case, _fresh: bool) -> None:
     units = {d.id: d.name for d in routing.departments()}
     form.user_id.choices = choices(
         (u.id, f"{u.name} ({units[u.department_id]})" if u.department_id in units else u.name)
@@ -143,7 +143,9 @@ def _prepare_add_member(form: forms.AddMemberForm, case: Case, _fresh: bool) -> 
     )
 
 
-def _prepare_remove_member(form: forms.RemoveMemberForm, case: Case, _fresh: bool) -> None:
+def _prepare_remove_member(
+    form: investigation_forms.RemoveMemberForm, case: Case, _fresh: bool
+) -> None:
     form.user_id.choices = choices((m.user_id, m.user.name) for m in queries.members(case))
 
 
@@ -153,11 +155,11 @@ def _file(f: Any) -> tuple[str, bytes]:
     return (upload.filename or "", upload.read()) if upload else ("", b"")
 
 
-def _answer_assist(case: Case, user: User, f: forms.AnswerAssistForm) -> object:
+def _answer_assist(case: Case, user: User, f: investigation_forms.AnswerAssistForm) -> object:
     return investigation.answer_assist(case, user, f.answer.data or "", *_file(f))
 
 
-def _add_evidence(case: Case, user: User, f: forms.EvidenceForm) -> object:
+def _add_evidence(case: Case, user: User, f: investigation_forms.EvidenceForm) -> object:
     return investigation.add_evidence(case, user, f.body.data or "", *_file(f))
 
 
@@ -292,27 +294,27 @@ ACTIONS: dict[Action, ActionView] = {
         side=True,
     ),
     Action.ASK_ASSIST: ActionView(
-        forms.AskAssistForm,
+        investigation_forms.AskAssistForm,
         lambda case, user, f: investigation.ask_assist(
             case, user, f.department_id.data, f.instructions.data or ""
         ),
         side=True,
         prepare=_prepare_assist,
     ),
-    Action.ANSWER_ASSIST: ActionView(forms.AnswerAssistForm, _answer_assist),
+    Action.ANSWER_ASSIST: ActionView(investigation_forms.AnswerAssistForm, _answer_assist),
     Action.ADD_MEMBER: ActionView(
-        forms.AddMemberForm,
+        investigation_forms.AddMemberForm,
         lambda case, user, f: investigation.add_member(case, user, f.user_id.data, f.role.data),
         side=True,
         prepare=_prepare_add_member,
     ),
     Action.REMOVE_MEMBER: ActionView(
-        forms.RemoveMemberForm,
+        investigation_forms.RemoveMemberForm,
         lambda case, user, f: investigation.remove_member(case, user, f.user_id.data),
         side=True,
         prepare=_prepare_remove_member,
     ),
-    Action.ADD_EVIDENCE: ActionView(forms.EvidenceForm, _add_evidence, side=True),
+    Action.ADD_EVIDENCE: ActionView(investigation_forms.EvidenceForm, _add_evidence, side=True),
 }
 
 

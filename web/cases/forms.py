@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileSize
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -25,9 +24,8 @@ from wtforms.validators import (
 )
 
 from casework import disclosure, labels
-from casework.operations.intake import MAX_ATTACHMENT_BYTES
 from casework.operations.revisits import REVISIT_METHODS
-from casework.states import ContactMethod, Finding, GroupRole
+from casework.states import ContactMethod, Finding
 
 from ..forms import choices, coerce_id
 
@@ -304,71 +302,3 @@ class LiftRestrictionForm(FlaskForm):
         validators=[DataRequired(), Length(max=500)],
         render_kw={"rows": 2},
     )
-
-
-UPLOAD_MB = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-
-
-def _attachment() -> FileField:
-    return FileField(
-        _l("File (photo or document, up to %(size)s MB)", size=UPLOAD_MB),
-        validators=[
-            FileSize(
-                MAX_ATTACHMENT_BYTES,
-                message=_l("The attachment is larger than %(size)s MB.", size=UPLOAD_MB),
-            )
-        ],
-    )
-
-
-class AskAssistForm(FlaskForm):
-    department_id = SelectField(
-        _l("Assisting unit"),
-        coerce=coerce_id,
-        validators=[InputRequired(_l("Choose a department from the list."))],
-    )
-    instructions = TextAreaField(
-        _l("What the unit should look into"),
-        validators=[DataRequired(), Length(max=5000)],
-        render_kw={"rows": 3},
-    )
-
-
-class AnswerAssistForm(FlaskForm):
-    answer = TextAreaField(
-        _l("The unit's answer"),
-        validators=[DataRequired(), Length(max=5000)],
-        render_kw={"rows": 3},
-    )
-    attachment = _attachment()
-
-
-class AddMemberForm(FlaskForm):
-    user_id = SelectField(
-        _l("Member of staff"),
-        coerce=coerce_id,
-        validators=[InputRequired(_l("Choose a member of staff from the list."))],
-    )
-    role = RadioField(
-        _l("Role in the group"),
-        choices=choices(labels.choices(GroupRole)),
-        default=GroupRole.MEMBER.value,
-        validators=[InputRequired(_l("Choose the member's role in the group."))],
-    )
-
-
-class RemoveMemberForm(FlaskForm):
-    user_id = SelectField(
-        _l("Member of the group"),
-        coerce=coerce_id,
-        validators=[InputRequired(_l("Choose a member of the group."))],
-    )
-
-
-class EvidenceForm(FlaskForm):
-    body = TextAreaField(
-        _l("Statement or description (internal)"),
-        validators=[Length(max=5000)],
-        render_kw={"rows": 3},
-    )
-    attachment = _attachment()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileSize
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from casework.operations.complainant import MAX_TEXT
-from casework.operations.intake import MAX_ATTACHMENT_BYTES
 
-from ..forms import UPLOAD_MB
+from ..forms import attachment_field
 
 
 class StatusForm(FlaskForm):
@@ -33,12 +31,4 @@ class AddInformationForm(FlaskForm):
             )
         ],
     )
-    attachment = FileField(
-        _l("Attachment (photo or document, up to %(size)s MB)", size=UPLOAD_MB),
-        validators=[
-            FileSize(
-                MAX_ATTACHMENT_BYTES,
-                message=_l("The attachment is larger than %(size)s MB.", size=UPLOAD_MB),
-            )
-        ],
-    )
+    attachment = attachment_field()
