@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -53,15 +52,6 @@ MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?\d{4}[\s-]?(\d{4})(
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-def national(phone: str) -> str:
-    """A stored E.164 number as people write it in China (13812345678); else as stored."""
-    try:
-        number = phonenumbers.parse(phone, "CN")
-    except phonenumbers.NumberParseException:
-        return phone
-    return str(number.national_number) if number.country_code == 86 else phone
-
-
 @dataclass
 class Reading:
     """The case as one dossier reads it: masked or not, times in the tenant's zone."""
@@ -75,12 +65,7 @@ class Reading:
 
     def __post_init__(self) -> None:
         c = self.case
-        self.contact = privacy.contact(
-            c.complainant_name,
-            national(c.complainant_phone),
-            c.complainant_email,
-            masked=self.masked,
-        )
+        self.contact = privacy.case_contact(c, masked=self.masked)
 
     def time(self, at: dt.datetime | None) -> str:
         if at is None:
@@ -92,12 +77,9 @@ class Reading:
         text = plaintext.printable("" if value is None else str(value))
         if not self.masked:
             return text
-        c = self.case
-        for raw in (c.complainant_phone, national(c.complainant_phone)):
-            if raw:
-                text = text.replace(raw, privacy.mask_phone(national(c.complainant_phone)))
-        if c.complainant_email:
-            text = text.replace(c.complainant_email, privacy.mask_email(c.complainant_email))
+        # The complainant's own details first, then anything else that reads as a mobile
+        # number or an email: a dossier leaves the desk, so it masks more than a page does.
+        text = privacy.redact(text, self.case)
         text = MOBILE.sub(lambda m: f"{m.group(1)}{privacy.MASK}{m.group(2)}", text)
         return EMAIL.sub(lambda m: privacy.mask_email(m.group(0)), text)
 

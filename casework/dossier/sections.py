@@ -40,6 +40,8 @@ def intake_record(r: Reading) -> Built:
         [str(_l("Complainant")), r.text(r.contact.name)],
         [str(_l("Phone")), r.contact.phone or "—"],
         [str(_l("Email")), r.contact.email or "—"],
+        [str(_l("Address")), r.contact.address or "—"],
+        [str(_l("ID number")), r.contact.id_number or "—"],
         [str(_l("Prefers")), labels.label(c.preferred_contact)],
         [str(_l("Reply due")), r.time(c.reply_due_at)],
     ]
@@ -78,6 +80,27 @@ def notes(r: Reading) -> Built:
     ]
     columns = _columns(_l("When"), _l("Who"), _l("For the complainant"), _l("Note"))
     return {"columns": columns, "rows": rows}
+
+
+@section("investigation", _l("Assisting units and the investigation group"))
+def investigation(r: Reading) -> Built:
+    rows = []
+    for a in queries.assists(r.case):
+        if a.answered_at:
+            outcome = f"{r.text(a.answer)} ({r.user(a.answered_by_id)} {r.time(a.answered_at)})"
+        elif a.withdrawn_at:
+            outcome = f"{_l('Not needed')}: {r.text(a.withdrawn_reason)}"
+        else:
+            outcome = str(_l("Not answered yet"))
+        rows.append(
+            [r.department(a.department_id), r.time(a.asked_at), r.text(a.instructions), outcome]
+        )
+    members = queries.members(r.case)
+    if not rows and not members:
+        return {}
+    facts = [[labels.label(m.role), r.user(m.user_id)] for m in members]
+    columns = _columns(_l("Assisting unit"), _l("Asked"), _l("Instructions"), _l("Answer"))
+    return {"facts": facts, "columns": columns, "rows": rows}
 
 
 @section("plan", _l("Handling plan and approval"))

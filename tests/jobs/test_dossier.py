@@ -352,3 +352,25 @@ def test_the_plan_section_holds_every_version_and_its_decision(app, world):
     section = _section(_context(app, org, case_id, masked=True), "plan")
     for fact in ("退还差价并书面致歉", "当日原路退还差价", "请写明退款时限", "60.00", "赵立新"):
         assert fact in section, fact
+
+
+def test_the_investigation_section_and_the_address_masked(app, world):
+    from casework.operations import investigation
+
+    org = world.a
+    u = org.users
+    case_id = dispatched_case(org, address="杭州市西湖区文三路100号3单元")
+    with tenant_bound(org.tenant.id):
+        c = db.session.get(Case, case_id)
+        cs = u["cs_zhou"].department_id
+        investigation.ask_assist(c, u["ops_li"], cs, "请调取收银记录")
+        investigation.answer_assist(c, u["cs_zhou"], "记录显示重复扣款")
+        investigation.add_member(c, u["ops_li"], u["cs_zhou"].id, "lead")
+        db.session.commit()
+    masked = _context(app, org, case_id, masked=True)
+    section = _section(masked, "investigation")
+    for fact in ("客服部", "请调取收银记录", "记录显示重复扣款", "组长"):
+        assert fact in section, fact
+    flat = _flat(masked)
+    assert "杭州市西湖区****" in flat and "文三路100号" not in flat
+    assert "文三路100号" in _section(_context(app, org, case_id, masked=False), "intake")
