@@ -21,7 +21,8 @@ from tenants.models import Role, User
 from .. import labels, queries, stages
 from ..errors import DomainError, Forbidden, InvalidTransition
 from ..models import Assist, Case, CaseMember, Deadline, Extension, Plan, Rectification
-from ..states import TRANSITIONS, Action, Stage
+from ..states import Action, Stage
+from ..transitions import TRANSITIONS
 
 
 class Facts:

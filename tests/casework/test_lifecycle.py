@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from casework.errors import Forbidden, InvalidInput, InvalidTransition
 from casework.models import CaseEvent, PendingJob
 from casework.operations import dispatch, handling, intake, revisits
-from casework.states import Action, Status, allowed_actions
+from casework.states import Action, Status
+from casework.transitions import allowed_actions
 from tenants.db import db, tenant_bound
 from tenants.models import Role
 from tests.conftest import open_case
