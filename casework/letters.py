@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from tenants import audit
 from tenants.db import utcnow
 from tenants.models import Tenant, User
-from tenants.settings import LETTER_LIMITS, LETTER_PARTS, Wording
+from tenants.wording import LETTER_LIMITS, LETTER_PARTS, Wording
 
 from . import calendar, deadlines, labels, numbering, plaintext, policy, routing
 from .errors import InvalidInput

@@ -24,7 +24,7 @@ from casework.letters import (
 from casework.models import Case, Letter
 from tenants.db import db
 from tenants.models import Tenant
-from tenants.settings import Wording
+from tenants.wording import Wording
 
 from . import notify, pdf
 from .runtime import job

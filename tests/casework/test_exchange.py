@@ -29,7 +29,7 @@ from tenants.presets import (
     load_preset,
     read_preset,
 )
-from tenants.settings import Letter
+from tenants.wording import Letter
 
 
 def test_every_preset_round_trips_through_a_tenant_and_a_file():

@@ -15,7 +15,8 @@ from jobs.letters import KINDS
 from tenants.audit import AuditEvent
 from tenants.db import db, tenant_bound, unscoped
 from tenants.models import Tenant
-from tenants.settings import LETTER_LIMITS, TenantSettings
+from tenants.settings import TenantSettings
+from tenants.wording import LETTER_LIMITS
 from tests.conftest import login, open_case
 
 URL = "/t/alpha/desk/admin/letters"
@@ -188,7 +189,7 @@ def test_the_longest_wording_keeps_the_letter_on_one_page(world):
     from casework.models import Case, Category
     from casework.states import Channel
     from jobs.letters import render_letter
-    from tenants.settings import Wording
+    from tenants.wording import Wording
 
     with tenant_bound(world.a.tenant.id):
         longest = max(db.session.scalars(sa.select(Category)), key=lambda c: len(c.name))

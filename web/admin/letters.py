@@ -25,7 +25,7 @@ from casework.errors import InvalidInput
 from casework.letters import set_wording, wording_from
 from jobs.letters import KINDS, preview_letter
 from tenants.models import Role
-from tenants.settings import LETTER_LIMITS, Wording
+from tenants.wording import LETTER_LIMITS, Wording
 
 from ..htmx import render
 from ..security import framed_by_own_pages
