@@ -15,11 +15,11 @@ from tenants.db import db
 from tenants.models import Tenant
 from tenants.settings import UNIT_PLACEHOLDER
 
-from .. import alerts, history, notifications, outbox, uploads
+from .. import alerts, history, notifications, outbox
 from ..errors import InvalidInput, InvalidTransition
-from ..models import Attachment, Case, CaseEvent
+from ..models import Case, CaseEvent
 from ..states import AttachmentSource, EventKind, NotificationKind, Stage, Status
-from .intake import MAX_ATTACHMENT_BYTES
+from . import intake
 
 MAX_TEXT = 2000  # characters of one addition: a letter's worth, not a file pasted in
 
@@ -48,25 +48,9 @@ def add_information(
         raise InvalidInput("text", _l("Write what you want to add, or choose a file."))
     stored = None
     if attachment_data:
-        if len(attachment_data) > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput(
-                "attachment",
-                _l(
-                    "The attachment is larger than %(size)s MB.",
-                    size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
-                ),
-            )
-        filename, content_type = uploads.accept(case.tenant, attachment_name, attachment_data)
-        stored = Attachment(
-            case_id=case.id,
-            filename=filename,
-            content_type=content_type,
-            size=len(attachment_data),
-            data=attachment_data,
-            source=AttachmentSource.COMPLAINANT,
-        )
-        db.session.add(stored)
-        db.session.flush()  # its id, which marks it as the complainant's in the history
+        checked = intake.check_file(case.tenant, attachment_name, attachment_data)
+        # Its id marks it as the complainant's in the history.
+        stored = intake.attach(case, checked, attachment_data, AttachmentSource.COMPLAINANT, None)
     history.record(
         case,
         EventKind.COMPLAINANT_ADDED,

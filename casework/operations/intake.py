@@ -129,16 +129,7 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
             )
     attachment = None
     if complaint.attachment_data:
-        if len(complaint.attachment_data) > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput(
-                "attachment",
-                _l(
-                    "The attachment is larger than %(size)s MB.",
-                    size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
-                ),
-            )
-        # The bytes say what the file is; the name and the browser's claim say nothing.
-        attachment = uploads.accept(tenant, complaint.attachment_name, complaint.attachment_data)
+        attachment = check_file(tenant, complaint.attachment_name, complaint.attachment_data)
 
     subject = confidentiality.staff_member(tenant, complaint.subject_user_id, "subject_user_id")
     direct = confidentiality.manager(tenant, complaint.direct_manager_id, "direct_manager_id")
@@ -224,19 +215,8 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
     db.session.flush()  # the case id, for the attachment, the deadlines and the outbox
     for deadline in planned:
         stages.attach(tenant, case, deadline)
-    if attachment is not None:
-        filename, content_type = attachment
-        db.session.add(
-            Attachment(
-                case_id=case.id,
-                filename=filename,
-                content_type=content_type,
-                size=len(complaint.attachment_data),
-                data=complaint.attachment_data,
-                source=AttachmentSource.INTAKE,
-                added_by_id=actor.id if actor is not None else None,  # the clerk at the desk
-            )
-        )
+    if attachment is not None:  # the clerk at the desk added it, or the complainant
+        attach(case, attachment, complaint.attachment_data, AttachmentSource.INTAKE, actor)
     history.record(
         case,
         EventKind.ACCEPTED,
@@ -264,3 +244,42 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
 
 def _department_name(tenant: Tenant, department_id: int) -> str | None:
     return next((d.name for d in routing.department_entries(tenant) if d.id == department_id), None)
+
+
+def check_file(tenant: Tenant, name: str, data: bytes) -> tuple[str, str]:
+    """A file's stored name and type, or InvalidInput: within the size limit, and of a type
+    the tenant takes, read from its bytes (the name and the browser's claim say nothing).
+    The one check of every file a case takes, at intake, from the complainant or from staff."""
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(
+            "attachment",
+            _l(
+                "The attachment is larger than %(size)s MB.",
+                size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            ),
+        )
+    return uploads.accept(tenant, name, data)
+
+
+def attach(
+    case: Case,
+    checked: tuple[str, str],
+    data: bytes,
+    source: AttachmentSource,
+    by: User | None,
+) -> Attachment:
+    """Store a file :func:`check_file` accepted on the case; flushed, so its id can be named
+    in the history entry that brings it."""
+    filename, content_type = checked
+    stored = Attachment(
+        case_id=case.id,
+        filename=filename,
+        content_type=content_type,
+        size=len(data),
+        data=data,
+        source=source,
+        added_by_id=by.id if by is not None else None,
+    )
+    db.session.add(stored)
+    db.session.flush()
+    return stored

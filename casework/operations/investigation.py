@@ -20,12 +20,12 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import Department, Role, User
 
-from .. import alerts, history, notifications, stages, uploads
+from .. import alerts, history, notifications, stages
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Assist, Attachment, Case, CaseMember, Deadline
 from ..states import Action, AttachmentSource, EventKind, GroupRole, NotificationKind, Stage
+from . import intake
 from .guards import Facts, check, precondition
-from .intake import MAX_ATTACHMENT_BYTES
 
 MAX_TEXT = 5000  # characters of instructions, an answer or a statement
 # Who may sit in an investigation group: staff who work cases.
@@ -251,27 +251,7 @@ def _store(
     """The file as an attachment, under the intake's rules (size, type from the bytes)."""
     if not data:
         return None
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(
-            "attachment",
-            _l(
-                "The attachment is larger than %(size)s MB.",
-                size=MAX_ATTACHMENT_BYTES // (1024 * 1024),
-            ),
-        )
-    filename, content_type = uploads.accept(case.tenant, name, data)
-    stored = Attachment(
-        case_id=case.id,
-        filename=filename,
-        content_type=content_type,
-        size=len(data),
-        data=data,
-        source=source,
-        added_by_id=actor.id,
-    )
-    db.session.add(stored)
-    db.session.flush()  # its id, which the history entry names
-    return stored
+    return intake.attach(case, intake.check_file(case.tenant, name, data), data, source, actor)
 
 
 def _text(value: str, field: str, empty: str) -> str:
