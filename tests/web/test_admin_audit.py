@@ -248,7 +248,7 @@ def test_the_other_areas_kinds_read_well(client, world):
 
 @pytest.mark.parametrize("cell", ["=1+1", " =1+1", "＝1+1", "\t=1", "@SUM(A1)", "-2", "＋1"])
 def test_a_cell_that_would_start_a_formula_is_quoted(cell):
-    from web.admin.audit import safe_cell
+    from web.exports import safe_cell
 
     assert safe_cell(cell) == "'" + cell
     assert safe_cell("平价 =1") == "平价 =1"

@@ -7,18 +7,14 @@ chunks, so neither ever loads the whole table.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, current_app, g, request, url_for
-from flask_babel import force_locale, get_locale
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,9 +26,10 @@ from casework.deadlines import Unit
 from casework.queue import decode_cursor
 from casework.states import Channel, Priority
 from tenants import audit
-from tenants.db import db, tenant_bound
+from tenants.db import db
 from tenants.models import Role, User
 
+from .. import exports
 from ..forms import choices, query_id
 from ..htmx import render
 from ..i18n import change_field, colon
@@ -339,22 +336,12 @@ def audit_log():
     )
 
 
-# What starts a formula in a spreadsheet, full-width forms included (Excel reads them too).
-_FORMULA = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a quote,
-    also behind leading spaces, which spreadsheets skip."""
-    return f"'{value}" if value.lstrip(" ")[:1] in _FORMULA else value
-
-
 @bp.get("/audit.csv")
 @staff_required(Role.ADMIN)
 def audit_csv():
     """The filtered log as CSV, streamed in chunks; UTF-8 with a BOM, so Excel reads Chinese."""
     _form, query = _filters()
-    tenant_id, tz = g.tenant.id, g.tenant.timezone
+    tz = g.tenant.timezone
     header = [
         _("Time (%(zone)s)", zone=tz),
         _("Changed by"),
@@ -366,27 +353,13 @@ def audit_csv():
         _("After"),
     ]
 
-    app, locale = current_app._get_current_object(), str(get_locale())
-
-    def lines() -> Iterator[str]:
-        # Runs as the server sends the body, after the request's contexts are gone: its own
-        # app context (so its own session), the user's language and the tenant bound again.
-        yield "\ufeff" + _line(header)
-        with app.app_context(), force_locale(locale), tenant_bound(tenant_id):
-            before = None
-            while True:
-                chunk = audit.events(**query.args(), before=before, limit=CSV_CHUNK)
-                out = [_line(_csv_row(e, tz)) for e in chunk]
-                db.session.rollback()  # nothing held between chunks
-                if out:
-                    yield "".join(out)
-                if len(chunk) < CSV_CHUNK:
-                    return
-                before = (chunk[-1].at, chunk[-1].id)
-
-    response = Response(lines(), content_type="text/csv; charset=utf-8")
-    response.headers.set("Content-Disposition", "attachment", filename=f"{g.tenant.slug}-audit.csv")
-    return response
+    return exports.streamed(
+        f"{g.tenant.slug}-audit.csv",
+        header,
+        lambda before: audit.events(**query.args(), before=before, limit=CSV_CHUNK),
+        lambda event: _csv_row(event, tz),
+        CSV_CHUNK,
+    )
 
 
 def _csv_row(event: audit.AuditEvent, tz: str) -> list[str]:
@@ -407,9 +380,3 @@ def _csv_row(event: audit.AuditEvent, tz: str) -> list[str]:
 
 def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=False)
-
-
-def _line(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([safe_cell(str(c)) for c in cells])
-    return buffer.getvalue()

@@ -9,11 +9,10 @@ same filtered list in chunks. Nothing here changes or removes a row of the log.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import sqlalchemy as sa
-from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,15 +23,15 @@ from wtforms.validators import Length, Optional
 from casework import deadlines, disclosure, labels
 from casework.models import PersonalDataAccess
 from casework.queue import decode_cursor
-from tenants.db import db, tenant_bound
+from tenants.db import db
 from tenants.models import Role, User
 
+from .. import exports
 from ..forms import choices, query_id
 from ..htmx import render
 from ..tenancy import staff_required
 from ..transaction import attempt
 from . import bp, section
-from .audit import _line
 
 section("admin.personal_data", _l("Personal data"))
 
@@ -141,7 +140,7 @@ def personal_data_csv():
     Every cell is quoted against spreadsheet formulas (a reason is typed by staff).
     """
     _form, query = _filters()
-    tenant_id, tz = g.tenant.id, g.tenant.timezone
+    tz = g.tenant.timezone
     header = [
         _("Time (%(zone)s)", zone=tz),
         _("Viewed by"),
@@ -150,40 +149,20 @@ def personal_data_csv():
         _("What was shown"),
         _("Where"),
     ]
-    app, locale = current_app._get_current_object(), str(get_locale())
-
-    def lines() -> Iterator[str]:
-        # Runs as the server sends the body: its own app context, language and tenant.
-        yield "\ufeff" + _line(header)
-        with app.app_context(), force_locale(locale), tenant_bound(tenant_id):
-            before = None
-            while True:
-                chunk = disclosure.accesses(**query, before=before, limit=CSV_CHUNK)
-                out = [
-                    _line(
-                        [
-                            deadlines.to_local(r.at, tz).strftime("%Y-%m-%d %H:%M:%S"),
-                            r.user_label,
-                            r.case_number,
-                            r.reason,
-                            fields_label(r),
-                            page_label(r),
-                        ]
-                    )
-                    for r in chunk
-                ]
-                db.session.rollback()  # nothing held between chunks
-                if out:
-                    yield "".join(out)
-                if len(chunk) < CSV_CHUNK:
-                    return
-                before = (chunk[-1].at, chunk[-1].id)
-
-    response = Response(lines(), content_type="text/csv; charset=utf-8")
-    response.headers.set(
-        "Content-Disposition", "attachment", filename=f"{g.tenant.slug}-personal-data-access.csv"
+    return exports.streamed(
+        f"{g.tenant.slug}-personal-data-access.csv",
+        header,
+        lambda before: disclosure.accesses(**query, before=before, limit=CSV_CHUNK),
+        lambda r: [
+            deadlines.to_local(r.at, tz).strftime("%Y-%m-%d %H:%M:%S"),
+            r.user_label,
+            r.case_number,
+            r.reason,
+            fields_label(r),
+            page_label(r),
+        ],
+        CSV_CHUNK,
     )
-    return response
 
 
 @bp.route("/personal-data/roles", methods=["GET", "POST"])
