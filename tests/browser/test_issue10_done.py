@@ -58,7 +58,8 @@ def _pdf(page, url: str, name: str) -> str:
     return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
 
 
-def test_issue_10_done_when(live_server, page, world):
+def test_issue_10_done_when(live_server, new_page, world):
+    page = new_page()
     base = live_server
     bootstrap.add_user(
         world.a.tenant, "fin_qian", "钱进", Role.HANDLER, PASSWORD, "finance", hash_method=TEST_HASH
@@ -178,6 +179,15 @@ def test_issue_10_done_when(live_server, page, world):
     assert MASKED in dossier and PHONE not in dossier
     _never_unmasked(page, "the handler's case page after sending")
     _logout(page)
+
+    # The case page with every new box, on a phone: nothing runs off the screen.
+    phone = new_page(width=375, height=740)
+    _login(phone, base, "cs_head")
+    phone.goto(case_url)
+    _checked(phone, "case-phone")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, width
+    _never_unmasked(phone, "the head's case page on a phone")
 
     # 9. The complainant opens the result letter from the status page.
     page.goto(f"{base}/t/alpha/status?number={number}")
