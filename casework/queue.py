@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tenants.db import db, utcnow
+from tenants.db import MAX_KEY, db, utcnow
 from tenants.models import User
 
 from . import access, stages
@@ -42,7 +42,7 @@ def encode_cursor(case: Case) -> str:
     return f"{case.created_at.isoformat()}_{case.id}"
 
 
-_MAX_ID = 2**63 - 1  # the largest id either database can compare against
+_MAX_ID = MAX_KEY  # the largest id either database can compare against
 
 
 def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:

@@ -55,6 +55,12 @@ def enum_values(enum_class: type) -> list[str]:
     return [member.value for member in enum_class]
 
 
+# The largest id a row can have: keys are INTEGER, which PostgreSQL keeps in 32 bits. A
+# bigger number from a URL, a form or a cursor is refused before it reaches the driver,
+# which would fail on it ("integer out of range", a 500) where SQLite would not.
+MAX_KEY = 2**31 - 1
+
+
 def utcnow() -> dt.datetime:
     """Naive UTC now; every stored timestamp is naive UTC, shown in the tenant's zone."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from tenants.db import db
+from tenants.db import MAX_KEY, db
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -55,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         """URL ids the databases can hold: a bigger one is a 404, not an overflow (500)."""
 
         def __init__(self, url_map, **kwargs) -> None:
-            kwargs.setdefault("max", 2**63 - 1)
+            kwargs.setdefault("max", MAX_KEY)
             super().__init__(url_map, **kwargs)
 
     app.url_map.converters["int"] = IdConverter

@@ -21,8 +21,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from casework import deadlines, labels
 from casework.operations.intake import MAX_ATTACHMENT_BYTES, Complaint
 from casework.states import Channel, ContactMethod, Priority
+from tenants.db import MAX_KEY
 
-MAX_ID = 2**63 - 1  # the largest key the databases store
+MAX_ID = MAX_KEY  # the largest key the databases store
 UPLOAD_MB = MAX_ATTACHMENT_BYTES // (1024 * 1024)  # the attachment limit, as people say it
 
 

@@ -7,7 +7,30 @@ import pytest
 from casework.states import Action
 from tests.conftest import PASSWORD, login, open_case
 
-GARBAGE = ["abc", "-1", "99999999999999999999", "'; DROP TABLE cases;--", "😀" * 50, ""]
+# Past INTEGER (PostgreSQL's int4 keys) but inside a 64-bit number: SQLite takes these, the
+# PostgreSQL driver fails on them, so they must be refused before any query.
+PAST_INTEGER = ["2147483648", "99999999999999"]
+GARBAGE = [
+    "abc",
+    "-1",
+    "99999999999999999999",
+    *PAST_INTEGER,
+    "'; DROP TABLE cases;--",
+    "😀" * 50,
+    "",
+]
+
+
+@pytest.mark.parametrize("value", PAST_INTEGER)
+def test_ids_past_integer_in_urls_are_404(client, world, value):
+    case = open_case(world.a)
+    login(client, world.a, "admin")
+    base = f"/t/{world.a.slug}/desk"
+    assert client.get(f"{base}/cases/{value}").status_code == 404
+    assert client.get(f"{base}/cases/{case.id}/attachments/{value}").status_code == 404
+    assert client.get(f"{base}/cases/{case.id}/dossiers/{value}").status_code == 404
+    after = {"after": f"2026-01-01T00:00:00_{value}"}
+    assert client.get(f"{base}/", query_string=after).status_code == 200
 
 
 @pytest.mark.parametrize("value", GARBAGE)
