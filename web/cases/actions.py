@@ -55,7 +55,7 @@ class ActionView:
 
 def _prepare_dispatch(form: forms.DispatchForm, case: Case, fresh: bool) -> None:
     form.department_id.choices = choices(
-        (d.id, d.name) for d in routing.departments(active_only=True)
+        (d.id, d.name) for d in routing.department_entries(case.tenant) if d.active
     )
     if fresh and form.department_id.data is None:
         suggested = case.department or routing.suggest_department(case)
@@ -70,7 +70,7 @@ def _prepare_dispatch(form: forms.DispatchForm, case: Case, fresh: bool) -> None
 
 def _prepare_rectify(form: forms.RectifyForm, case: Case, _fresh: bool) -> None:
     form.department_id.choices = choices(
-        (d.id, d.name) for d in routing.departments(active_only=True)
+        (d.id, d.name) for d in routing.department_entries(case.tenant) if d.active
     )
     if form.department_id.data is None and case.department_id:
         form.department_id.data = case.department_id
@@ -131,12 +131,14 @@ def _prepare_refer(form: plan_forms.ReferUpForm, case: Case, _fresh: bool) -> No
 
 def _prepare_assist(form: investigation_forms.AskAssistForm, case: Case, _fresh: bool) -> None:
     form.department_id.choices = choices(
-        (d.id, d.name) for d in routing.departments(active_only=True) if d.id != case.department_id
+        (d.id, d.name)
+        for d in routing.department_entries(case.tenant)
+        if d.active and d.id != case.department_id
     )
 
 
 def _prepare_add_member(form: investigation_forms.AddMemberForm, case: Case, _fresh: bool) -> None:
-    units = {d.id: d.name for d in routing.departments()}
+    units = {d.id: d.name for d in routing.department_entries(case.tenant)}
     form.user_id.choices = choices(
         (u.id, f"{u.name} ({units[u.department_id]})" if u.department_id in units else u.name)
         for u in investigation.candidates(case)

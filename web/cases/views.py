@@ -58,7 +58,9 @@ def queue():
     form.category.choices = choices(
         any_ + [(str(c.id), c.name) for c in routing.categories(g.tenant)]
     )
-    form.department.choices = choices(any_ + [(str(d.id), d.name) for d in routing.departments()])
+    form.department.choices = choices(
+        any_ + [(str(d.id), d.name) for d in routing.department_entries(g.tenant)]
+    )
     channels = g.tenant.config.channels
     form.channel.choices = choices(any_ + labels.choices(Channel, [Channel(c) for c in channels]))
     filters = caseq.Filters(
@@ -136,7 +138,7 @@ def _case_context(
         "open_assists": facts.open_assists,
         "assist_for_me": facts.open_assist_of(current_user.department_id),
         "members": facts.members,
-        "department_names": {d.id: d.name for d in routing.departments()},
+        "department_names": {d.id: d.name for d in routing.department_entries(case.tenant)},
         "events": queries.events(case),
         "attachments": queries.attachments(case),
         "revisits": queries.revisits(case),
