@@ -49,7 +49,7 @@ class Lesson:
     """One teaching case as the training list shows it (HOSP-12).
 
     The lesson is written for every department's staff; the case itself (its number and
-    link) only for those who may see it (CO-8).
+    link) only for those who may see it (CO-8), and a restricted case's lesson only for them.
     """
 
     id: int
@@ -72,7 +72,8 @@ def teaching_cases(viewer: User, before: int | None = None) -> tuple[list[Lesson
         sa.select(Case.id, Case.number, Category.name, Case.finding, Case.lesson, in_sight)
         .outerjoin(Category, Category.id == Case.category_id)
         .add_columns(Case.updated_at)
-        .where(Case.teaching.is_(True))
+        # A restricted case's lesson stays with those who may see the case (PROP-3).
+        .where(Case.teaching.is_(True), sa.or_(Case.restricted.is_(False), in_sight))
         .order_by(Case.id.desc())
         .limit(TEACHING_PAGE + 1)
     )

@@ -66,3 +66,20 @@ def test_the_training_list_shows_lessons_to_all_staff_and_links_only_in_sight(cl
     login(client, org, "ops_li")
     page = client.get(f"/t/{org.slug}/desk/teaching").text
     assert "收银须唱收唱付" in page and f"/cases/{case_id}" in page
+
+
+def test_a_restricted_cases_lesson_stays_with_those_who_see_it(client, world):
+    from casework.operations import confidentiality
+
+    org = world.a
+    case_id = dispatched_case(org)
+    with tenant_bound(org.tenant.id):
+        case = db.session.get(Case, case_id)
+        teaching.mark_teaching(case, org.users["super"], True, "医疗纠纷沟通要点")
+        confidentiality.restrict_case(case, org.users["super"], "医疗纠纷")
+        db.session.commit()
+    login(client, org, "desk")  # sees every case, but not a restricted one
+    assert "医疗纠纷沟通要点" not in client.get(f"/t/{org.slug}/desk/teaching").text
+    client.post(f"/t/{org.slug}/desk/logout")
+    login(client, org, "super")
+    assert "医疗纠纷沟通要点" in client.get(f"/t/{org.slug}/desk/teaching").text
