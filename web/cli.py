@@ -12,7 +12,16 @@ from flask.cli import AppGroup
 
 from casework import exchange, provisioning
 from casework.models import Case, Category
-from casework.operations import dispatch, handling, intake, rectification, repeats, revisits
+from casework.operations import (
+    dispatch,
+    handling,
+    intake,
+    investigation,
+    rectification,
+    repeats,
+    revisits,
+    teaching,
+)
 from casework.states import Channel, Status
 from tenants import bootstrap, passwords, presets
 from tenants.db import db, tenant_bound, unscoped, utcnow
@@ -185,6 +194,12 @@ def _advance(case: Case, sample: DemoCase, users: dict[str, User]) -> None:
         case, handler, "phone", "已电话联系投诉人，核实了事发经过，约定现场查看。"
     )
     handling.add_note(case, handler, "已到现场核查，情况属实，正在协调相关部门处理。", public=True)
+    if sample.assist_by is not None:
+        helper = users[sample.assist_by]
+        investigation.ask_assist(case, handler, helper.department_id, "请协助核实相关记录。")
+        investigation.answer_assist(case, helper, "经核查记录，情况属实，已提供相关材料。")
+    if sample.lesson:
+        teaching.mark_teaching(case, _first(users, Role.SUPERVISOR), True, sample.lesson)
     if stage is Status.IN_PROGRESS:
         return
     handling.record_result(

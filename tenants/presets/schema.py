@@ -186,6 +186,10 @@ class DemoCase(_Frozen):
     remedy: str = ""
     # The position, in this file's cases, of an earlier case this one repeats.
     repeat_of: int | None = Field(default=None, ge=0)
+    # A member of staff of another unit whose unit is asked to assist (协办) and answers.
+    assist_by: str | None = None
+    # The lesson of a teaching case (教学案例, HOSP-12); empty for none.
+    lesson: str = Field(default="", max_length=1000)
 
 
 class Demo(_Frozen):
@@ -216,6 +220,8 @@ class Demo(_Frozen):
                 raise ValueError(f"case {i}: no category {case.category!r}")
             if case.handler is not None and case.handler not in users:
                 raise ValueError(f"case {i}: no user {case.handler!r} to handle it")
+            if case.assist_by is not None and case.assist_by not in users:
+                raise ValueError(f"case {i}: no user {case.assist_by!r} to assist")
             if case.repeat_of is not None and case.repeat_of >= i:
                 raise ValueError(f"case {i}: repeat_of must name an earlier case")
             if (

@@ -247,3 +247,27 @@ def test_plan_approval_names_only_the_preset_s_categories(tmp_path):
     with pytest.raises(PresetError) as refused:
         _preset(tmp_path, text)
     assert "lingerie" in str(refused.value)
+
+
+def test_the_demo_seeds_every_organisation_with_an_assist_and_a_teaching_case():
+    import sqlalchemy as sa
+
+    from casework.models import Assist, Case
+    from tenants.db import db, unscoped
+    from tenants.models import Tenant
+    from tests.conftest import TEST_HASH
+    from web.cli import seed_demo
+
+    made = seed_demo(TEST_HASH)
+    assert {t.slug for t in made} == {presets.load_demo(p).slug for p in presets.demos()}
+    with unscoped():
+        mall = db.session.scalar(sa.select(Tenant.id).where(Tenant.slug == "mall"))
+        lessons = db.session.scalars(
+            sa.select(Case.lesson).where(Case.tenant_id == mall, Case.teaching.is_(True))
+        ).all()
+        answered = db.session.scalars(
+            sa.select(Assist.answered_at).where(Assist.tenant_id == mall)
+        ).all()
+    assert len(lessons) == 1 and lessons[0]
+    assert len(answered) == 1 and answered[0] is not None
+    assert seed_demo(TEST_HASH) == []  # idempotent
