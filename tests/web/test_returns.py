@@ -1,0 +1,62 @@
+"""Returning a case (退单) from the case page, and the returns per unit on the board."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from casework.models import Case
+from casework.states import Status
+from tenants.db import db, tenant_bound
+from tests.conftest import dispatched_case, login
+
+
+def test_the_handler_returns_a_case_from_its_page(client, world):
+    org = world.a
+    case_id = dispatched_case(org)
+    login(client, org, "ops_li")
+    page = client.get(f"/t/{org.slug}/desk/cases/{case_id}?lang=en").text
+    assert 'data-action="return_case"' in page
+    url = f"/t/{org.slug}/desk/cases/{case_id}/return_case?lang=en"
+    empty = client.post(url, data={"return_case-basis": "  "})
+    assert empty.status_code == 422  # the basis is required: nothing saved
+    long = client.post(url, data={"return_case-basis": "x" * 501})
+    assert long.status_code == 422
+    with tenant_bound(org.tenant.id):
+        assert db.session.get(Case, case_id).status is Status.DISPATCHED
+    done = client.post(url, data={"return_case-basis": "属物业公司职责"})
+    assert done.status_code == 303
+    with tenant_bound(org.tenant.id):
+        case = db.session.get(Case, case_id)
+        assert case.status is Status.ACCEPTED and case.department_id is None
+
+
+def test_a_late_return_is_said_not_a_500(client, world):
+    org = world.a
+    case_id = dispatched_case(org)
+    with tenant_bound(org.tenant.id):
+        db.session.get(Case, case_id).dispatched_at -= dt.timedelta(days=21)
+        db.session.commit()
+    login(client, org, "ops_li")
+    page = client.get(f"/t/{org.slug}/desk/cases/{case_id}").text
+    assert 'data-action="return_case"' not in page
+    response = client.post(
+        f"/t/{org.slug}/desk/cases/{case_id}/return_case?lang=en",
+        data={"return_case-basis": "属物业公司职责"},
+    )
+    assert response.status_code == 422
+    assert "The time to return this case has passed" in response.text
+
+
+def test_the_board_counts_returns_per_unit(client, world):
+    org = world.a
+    case_id = dispatched_case(org)
+    login(client, org, "ops_li")
+    client.post(
+        f"/t/{org.slug}/desk/cases/{case_id}/return_case",
+        data={"return_case-basis": "属物业公司职责"},
+    )
+    client.post(f"/t/{org.slug}/desk/logout")
+    login(client, org, "super")
+    page = client.get(f"/t/{org.slug}/desk/overdue?lang=en").text
+    board = page.split('data-testid="returns-by-unit"', 1)[1].split("</table>", 1)[0]
+    assert "<td>1</td>" in board
