@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casework.models import Case
+import sqlalchemy as sa
+
+from casework.models import Case, Category
 from casework.states import Status
 from tenants.db import db, tenant_bound
-from tests.conftest import dispatched_case, login
+from tenants.models import Role
+from tests.conftest import dispatched_case, login, open_case
 
 
 def test_the_handler_returns_a_case_from_its_page(client, world):
@@ -60,3 +63,33 @@ def test_the_board_counts_returns_per_unit(client, world):
     page = client.get(f"/t/{org.slug}/desk/overdue?lang=en").text
     board = page.split('data-testid="returns-by-unit"', 1)[1].split("</table>", 1)[0]
     assert "<td>1</td>" in board
+
+
+def test_the_unit_that_returned_it_is_not_suggested_again(client, world):
+    from casework import routing
+    from casework.operations import dispatch, returns
+
+    org = world.a
+    with tenant_bound(org.tenant.id):
+        product = db.session.scalar(sa.select(Category.id).where(Category.code == "product"))
+    case_id = open_case(org, category_id=product).id
+    with tenant_bound(org.tenant.id):
+        case = db.session.get(Case, case_id)
+        unit = routing.suggest_department(case)
+        assert unit is not None  # the mall routes product complaints to Operations
+        head = next(
+            u
+            for u in org.users.values()
+            if u.department_id == unit.id and u.has_role(Role.DEPT_HEAD)
+        )
+        dispatch.dispatch_case(case, org.users["desk"], unit.id, None)
+        db.session.commit()
+    login(client, org, "desk")
+    form = client.get(f"/t/{org.slug}/desk/cases/{case_id}").text
+    assert f'<option selected value="{unit.id}">' in form
+    with tenant_bound(org.tenant.id):
+        returns.return_case(db.session.get(Case, case_id), head, "属物业公司职责")
+        db.session.commit()
+    form = client.get(f"/t/{org.slug}/desk/cases/{case_id}").text
+    assert 'data-action="dispatch"' in form
+    assert "<option selected" not in form.split('data-action="dispatch"', 1)[1]

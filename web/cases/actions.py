@@ -60,6 +60,8 @@ def _prepare_dispatch(form: forms.DispatchForm, case: Case, fresh: bool) -> None
     )
     if fresh and form.department_id.data is None:
         suggested = case.department or routing.suggest_department(case)
+        if suggested is not None and suggested.name in queries.returned_by(case):
+            suggested = None  # the unit returned it (退单): the dispatcher chooses again
         form.department_id.data = suggested.id if suggested else None
     if fresh and form.handler_id.data is None and case.handler_id:
         form.handler_id.data = case.handler_id
