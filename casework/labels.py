@@ -68,6 +68,7 @@ STAGE = {
 }
 # The policy's limit on extensions sits beside the stages' limits in the admin's form.
 EXTENSION_LIMIT = _l("Longest extension")
+RETURN_LIMIT = _l("Time to return a misrouted case")
 PRIORITY = {Priority.NORMAL: _l("Normal"), Priority.URGENT: _l("Urgent")}
 ROLE = {
     Role.INTAKE: _l("Intake clerk"),
@@ -115,6 +116,7 @@ EVENT_KIND = {
     EventKind.MEMBER_ADDED: _l("Investigation group member added"),
     EventKind.MEMBER_REMOVED: _l("Investigation group member removed"),
     EventKind.EVIDENCE_ADDED: _l("Evidence added"),
+    EventKind.RETURNED: _l("Returned to dispatch"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -147,6 +149,7 @@ ACTION = {
     Action.ADD_MEMBER: _l("Add to the investigation group"),
     Action.REMOVE_MEMBER: _l("Remove from the investigation group"),
     Action.ADD_EVIDENCE: _l("Add evidence"),
+    Action.RETURN_CASE: _l("Return to dispatch"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -166,6 +169,7 @@ NOTIFICATION_KIND = {
     NotificationKind.PLAN: _l("Handling plan"),
     NotificationKind.REFERRAL: _l("Case referred up to you"),
     NotificationKind.ASSIST: _l("Request to assist"),
+    NotificationKind.RETURNED: _l("Case returned for re-dispatch"),
 }
 DEADLINE_STATE = {
     DeadlineState.OK: _l("running"),

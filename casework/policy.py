@@ -57,6 +57,15 @@ def extension_limit(tenant: Tenant, case: Case) -> Target:
     return _target(limit) if limit else DEFAULT_EXTENSION_LIMIT
 
 
+def return_limit(tenant: Tenant, case: Case) -> Target:
+    """How long after its dispatch the unit may return the case to the dispatchers (退单)."""
+    special = _special_rule(tenant, RETURN, case)
+    if special is not None:
+        return special
+    limit = tenant.config.deadlines.get(RETURN)
+    return _target(limit) if limit else DEFAULT_RETURN_LIMIT
+
+
 def _special_rule(tenant: Tenant, key: str, case: Case) -> Target | None:
     """The most specific special rule for ``key`` that matches the case, if any."""
     facts = {
@@ -85,8 +94,12 @@ def extension_approver(tenant: Tenant) -> str:
 # channel, category or priority under the key "extension" (petitions: 30 calendar days).
 EXTENSION = "extension"
 DEFAULT_EXTENSION_LIMIT = Target(30, Unit.WORKING_DAYS)
-# What the tenant admin sets: a limit per stage, and the longest extension.
-KEYS = (*(s.value for s in Stage), EXTENSION)
+# How long after its dispatch a unit may return a case outside its remit (退单); no rule
+# gives a number, so 1 working day. Special rules may set it under the key "return".
+RETURN = "return"
+DEFAULT_RETURN_LIMIT = Target(1, Unit.WORKING_DAYS)
+# What the tenant admin sets: a limit per stage, the longest extension, the time to return.
+KEYS = (*(s.value for s in Stage), EXTENSION, RETURN)
 
 
 def limits(tenant: Tenant) -> dict[str, Target | None]:
@@ -94,6 +107,7 @@ def limits(tenant: Tenant) -> dict[str, Target | None]:
     configured = tenant.config.deadlines
     defaults: dict[str, Target] = {s.value: t for s, t in DEFAULTS.items()}
     defaults[EXTENSION] = DEFAULT_EXTENSION_LIMIT
+    defaults[RETURN] = DEFAULT_RETURN_LIMIT
     out: dict[str, Target | None] = {}
     for key in KEYS:
         limit = configured.get(key)

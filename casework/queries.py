@@ -21,6 +21,7 @@ from .models import (
     Rectification,
     Revisit,
 )
+from .states import EventKind
 
 
 def events(case: Case, *, public_only: bool = False) -> list[CaseEvent]:
@@ -29,6 +30,16 @@ def events(case: Case, *, public_only: bool = False) -> list[CaseEvent]:
     if public_only:
         stmt = stmt.where(CaseEvent.public.is_(True))
     return list(db.session.scalars(stmt.order_by(CaseEvent.id)))
+
+
+def returned_by(case: Case) -> set[str]:
+    """The units (by name, as then) that returned the case to dispatch (退单)."""
+    changes = db.session.scalars(
+        sa.select(CaseEvent.changes).where(
+            CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.RETURNED
+        )
+    )
+    return {c["department"][0] for c in changes if (c.get("department") or [None])[0]}
 
 
 def attachments(case: Case) -> list[Attachment]:

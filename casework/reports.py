@@ -17,8 +17,8 @@ from tenants.db import db, utcnow
 from tenants.models import User
 
 from . import access
-from .models import Case, Category
-from .states import Finding
+from .models import Case, CaseEvent, Category
+from .states import EventKind, Finding
 
 
 def deadline_board(now: dt.datetime | None = None) -> list[tuple[int | None, int, int]]:
@@ -94,3 +94,30 @@ def teaching_cases(viewer: User, before: int | None = None) -> tuple[list[Lesson
     ]
     more = len(rows) > TEACHING_PAGE
     return page, (page[-1].id if more else None)
+
+
+def returns_by_unit(
+    viewer: User, since: dt.datetime, until: dt.datetime | None = None
+) -> list[tuple[str, int]]:
+    """Per unit: (its name when it returned the case, returns) in [since, until), most first.
+
+    Counts the returned entries (退单) of the cases ``viewer`` may see; the unit is the one the
+    entry's before/after names, as it was called then. A case returned twice counts twice.
+    """
+    until = until or utcnow()
+    changes = db.session.scalars(
+        sa.select(CaseEvent.changes)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(
+            CaseEvent.kind == EventKind.RETURNED,
+            CaseEvent.at >= since,
+            CaseEvent.at < until,
+            access.sight(viewer),
+        )
+    )
+    counts: dict[str, int] = {}
+    for change in changes:
+        unit = (change.get("department") or [None])[0]
+        if unit:
+            counts[unit] = counts.get(unit, 0) + 1
+    return sorted(counts.items(), key=lambda row: (-row[1], row[0]))

@@ -92,6 +92,7 @@ class Action(enum.StrEnum):
     ADD_MEMBER = "add_member"  # 调查组: name a member of the investigation group (HOSP-5)
     REMOVE_MEMBER = "remove_member"
     ADD_EVIDENCE = "add_evidence"  # 调查取证: a statement, photo or document by staff
+    RETURN_CASE = "return_case"  # 退单: the unit sends a case outside its remit back to dispatch
 
 
 class EventKind(enum.StrEnum):
@@ -135,6 +136,7 @@ class EventKind(enum.StrEnum):
     MEMBER_ADDED = "member_added"
     MEMBER_REMOVED = "member_removed"
     EVIDENCE_ADDED = "evidence_added"
+    RETURNED = "returned"  # 退单: back to the dispatchers, with the unit's basis
 
 
 class Closure(enum.StrEnum):
@@ -229,6 +231,7 @@ class NotificationKind(enum.StrEnum):
     PLAN = "plan"  # a handling plan waiting for the approver, or returned to its drafter
     REFERRAL = "referral"  # a case referred up (上报) to the reader
     ASSIST = "assist"  # 协办: a unit is asked to assist
+    RETURNED = "returned"  # 退单: a case came back to the dispatchers to re-route
 
 
 class PlanState(enum.StrEnum):

@@ -109,6 +109,11 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.ADD_MEMBER: Transition(_WORKING, None, _WORKERS),
     Action.REMOVE_MEMBER: Transition(_WORKING, None, _WORKERS),
     Action.ADD_EVIDENCE: Transition(_WORKING, None, _WORKERS),
+    # 退单: the unit a case was sent to (its handler, or its head) sends it back to the
+    # dispatchers when it is outside its remit, within the policy's limit (the guards).
+    Action.RETURN_CASE: Transition(
+        _WORKING, Status.ACCEPTED, frozenset({Role.HANDLER, Role.DEPT_HEAD})
+    ),
 }
 
 

@@ -23,5 +23,6 @@ from . import (  # noqa: F401
     plans,
     rectification,
     repeats,
+    returns,
     revisits,
 )

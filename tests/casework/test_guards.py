@@ -21,6 +21,7 @@ from casework.operations import (
     plans,
     rectification,
     repeats,
+    returns,
     revisits,
     teaching,
 )
@@ -294,6 +295,11 @@ SCENARIOS = {
         _dispatched,
         "ops_li",
         lambda c, u, o: investigation.add_evidence(c, u, "证人陈述"),
+    ),
+    Action.RETURN_CASE: (
+        _dispatched,
+        "ops_li",
+        lambda c, u, o: returns.return_case(c, u, "属物业公司职责"),
     ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not

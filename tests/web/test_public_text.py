@@ -25,6 +25,7 @@ from casework.operations import (
     plans,
     rectification,
     repeats,
+    returns,
     revisits,
     teaching,
 )
@@ -74,6 +75,7 @@ STATUS_PAGE = {
     EventKind.MEMBER_ADDED: HIDDEN,
     EventKind.MEMBER_REMOVED: HIDDEN,
     EventKind.EVIDENCE_ADDED: HIDDEN,
+    EventKind.RETURNED: HIDDEN,  # 退单: the unit's basis is the staff's; the case just waits
 }
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
@@ -115,6 +117,7 @@ EMAIL_DIR = pathlib.Path(__file__).resolve().parents[2] / "templates" / "emails"
 
 # Staff text written at each step; none of it may reach the complainant.
 STAFF = {
+    "return": "内部退单依据:此事属物业公司职责",
     "dispatch": "内部派单说明:收银员王某有前科",
     "note": "内部调查记录:监控显示店员推搡",
     "contact": "内部联系记录:投诉人情绪激动",
@@ -165,6 +168,9 @@ def _work_through_every_action(org) -> int:
     ops = u["ops_li"].department_id
     with tenant_bound(org.tenant.id):
         c = db.session.get(Case, case_id)
+        dispatch.dispatch_case(c, u["desk"], ops, None, STAFF["dispatch"])
+        dispatch.take_case(c, u["ops_li"])
+        returns.return_case(c, u["ops_li"], STAFF["return"])  # 退单, then routed again
         dispatch.dispatch_case(c, u["desk"], ops, None, STAFF["dispatch"])
         dispatch.take_case(c, u["ops_li"])
         handling.add_note(c, u["ops_li"], STAFF["note"])

@@ -29,6 +29,8 @@ def limit_label(key: str) -> str:
     """A key of the policy (a stage, or the longest extension) in the user's words."""
     if key == policy.EXTENSION:
         return str(labels.EXTENSION_LIMIT)
+    if key == policy.RETURN:
+        return str(labels.RETURN_LIMIT)
     return labels.label(Stage(key))
 
 

@@ -164,7 +164,7 @@ def _preview(form) -> list[tuple[str, dt.datetime, deadlines.Due]]:
     cal = calendar.for_tenant(g.tenant)
     rows = []
     for key, target in targets_from(form).items():
-        if target is None or key == policy.EXTENSION:
+        if target is None or key in (policy.EXTENSION, policy.RETURN):
             continue
         rows.append((limit_label(key), start, deadlines.compute(start, target, tz, cal)))
     return rows

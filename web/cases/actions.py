@@ -30,6 +30,7 @@ from casework.operations import (
     plans,
     rectification,
     repeats,
+    returns,
     revisits,
     teaching,
 )
@@ -37,7 +38,7 @@ from casework.states import Action, Outcome, RemedyType
 from tenants.models import User
 
 from ..forms import choices
-from . import forms, investigation_forms, plan_forms
+from . import dispatch_forms, forms, investigation_forms, plan_forms
 
 Perform = Callable[[Case, User, Any], object]
 Prepare = Callable[[Any, Case, bool], None]
@@ -59,6 +60,8 @@ def _prepare_dispatch(form: forms.DispatchForm, case: Case, fresh: bool) -> None
     )
     if fresh and form.department_id.data is None:
         suggested = case.department or routing.suggest_department(case)
+        if suggested is not None and suggested.name in queries.returned_by(case):
+            suggested = None  # the unit returned it (退单): the dispatcher chooses again
         form.department_id.data = suggested.id if suggested else None
     if fresh and form.handler_id.data is None and case.handler_id:
         form.handler_id.data = case.handler_id
@@ -317,6 +320,11 @@ ACTIONS: dict[Action, ActionView] = {
         prepare=_prepare_remove_member,
     ),
     Action.ADD_EVIDENCE: ActionView(investigation_forms.EvidenceForm, _add_evidence, side=True),
+    Action.RETURN_CASE: ActionView(
+        dispatch_forms.ReturnForm,
+        lambda case, user, f: returns.return_case(case, user, f.basis.data or ""),
+        side=True,
+    ),
 }
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import render_template, request, url_for
 from flask_login import current_user
 
 from casework import reports, routing
+from tenants.db import utcnow
 from tenants.models import Role
 
 from ..forms import query_id
@@ -14,6 +17,7 @@ from ..tenancy import staff_required
 from . import bp
 
 STAFF = tuple(Role)
+RETURNS_DAYS = 30  # the returns (退单) per unit shown beside the board: the last 30 days
 
 
 @bp.get("/overdue")
@@ -22,7 +26,11 @@ def overdue():
     """Overdue and due-soon cases per department, each a link into the queue."""
     names = {d.id: d.name for d in routing.departments()}
     board = [(dept, names.get(dept), o, s) for dept, o, s in reports.deadline_board()]
-    return render_template("reports/overdue.html", board=board)
+    since = utcnow() - dt.timedelta(days=RETURNS_DAYS)
+    returned = reports.returns_by_unit(current_user._get_current_object(), since)
+    return render_template(
+        "reports/overdue.html", board=board, returned=returned, returns_days=RETURNS_DAYS
+    )
 
 
 @bp.get("/teaching")
