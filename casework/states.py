@@ -271,8 +271,9 @@ class DeadlineState(enum.StrEnum):
 
 
 # Tenant settings name stages, channels and priorities; the schema checks them against these.
-# "extension" is the policy's key for the longest extension, set beside the stages' limits.
-define_words("stage", [*Stage, "extension"])
+# "extension" is the policy's key for the longest extension and "return" for how long a unit
+# may return a misrouted case (退单), both set beside the stages' limits.
+define_words("stage", [*Stage, "extension", "return"])
 define_words("channel", Channel)
 define_words("priority", Priority)
 define_words("status", Status)
