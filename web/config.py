@@ -30,6 +30,8 @@ def from_env(instance_path: str) -> dict:
     limiter_uri = os.environ.get("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
+        # Seals tenants' stored credentials (tenants/secrets.py); derived from SECRET_KEY if unset.
+        "SECRETS_KEY": os.environ.get("SECRETS_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url or "redis://127.0.0.1:6379/0",
