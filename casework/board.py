@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from tenants.db import db
 from tenants.models import User
@@ -41,6 +42,7 @@ def waiting(viewer: User, limit: int = BOARD_SIZE) -> tuple[list[Waiting], bool]
     rows = list(
         db.session.scalars(
             sa.select(Case)
+            .options(orm.joinedload(Case.category))
             .where(Case.status == Status.ACCEPTED, Case.dispatched_at.is_(None))
             .where(access.sight(viewer))
             .order_by(Case.created_at, Case.id)

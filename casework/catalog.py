@@ -281,7 +281,8 @@ def _category_values(row: Category) -> dict[str, Any]:
         "department": department,
         "default_priority": Priority(row.default_priority).value,
         "active": row.active,
-        "field_work": bool(row.field_work),
+        # Said only when set, so the entries of the many categories without it stay as they were.
+        **({"field_work": True} if row.field_work else {}),
     }
 
 
