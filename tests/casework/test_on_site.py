@@ -132,7 +132,8 @@ def test_a_late_arrival_is_marked_and_the_overdue_notice_goes_to_the_handler(wor
         _to(city, case_id)
         (clock,) = _on_site(case_id)
         due, clock_id = clock.due_at, clock.id
-    # Overdue: the sweep tells the handler and the unit's head, once.
+    # Overdue: the sweep tells the handler, the unit's head and the dispatchers, who follow
+    # up that the handler reaches the scene (CITY-4).
     assert alerts.sweep(due + dt.timedelta(seconds=5)) >= 1
     with tenant_bound(city.tenant.id):
         told = db.session.scalars(
@@ -140,7 +141,7 @@ def test_a_late_arrival_is_marked_and_the_overdue_notice_goes_to_the_handler(wor
             .join(Alert, Alert.id == Notification.alert_id)
             .where(Alert.deadline_id == clock_id, Alert.level == alerts.OVERDUE)
         ).all()
-        assert sorted(told) == sorted([u["ld_zhang"].id, u["ld_head"].id])
+        assert sorted(told) == sorted([u["ld_zhang"].id, u["ld_head"].id, u["desk"].id])
     late = due + dt.timedelta(minutes=10)
     set_domain_clock(monkeypatch, lambda: late)
     with tenant_bound(city.tenant.id):
