@@ -3,7 +3,9 @@ its dispatch clock and the unit routing suggests.
 
 Dispatchers keep it open all day and it polls every few seconds, so a read costs three
 statements however many cases wait (the cases through the queue index, their running
-dispatch deadlines, their returns), none per row, and at most :data:`BOARD_SIZE` rows.
+dispatch deadlines, their returns), none per row, and at most :data:`BOARD_SIZE` rows. Below
+them, field work dispatched whose handler is not on the scene yet (one more statement), so
+the dispatcher can follow up (CITY-4).
 """
 
 from __future__ import annotations
@@ -78,6 +80,34 @@ def waiting(viewer: User, limit: int = BOARD_SIZE) -> tuple[list[Waiting], bool]
         units = frozenset(returned.get(case.id, ()))
         board.append(Waiting(case, started, due, suggestion(case, units), units))
     return board, more
+
+
+@dataclass(frozen=True)
+class Arriving:
+    """Field work dispatched whose handler has not reached the scene yet (CITY-4, CITY-8)."""
+
+    case: Case
+    started_at: dt.datetime
+    due_at: dt.datetime
+
+
+def awaiting_arrival(viewer: User, limit: int = BOARD_SIZE) -> tuple[list[Arriving], bool]:
+    """The cases in ``viewer``'s sight whose on-site clock runs, the nearest due first, and
+    whether more run beyond ``limit``: the dispatcher follows up that the handler gets there.
+
+    One statement, through the index on open deadlines by stage.
+    """
+    rows = db.session.execute(
+        sa.select(Case, Deadline.started_at, Deadline.due_at)
+        .join(Deadline, Deadline.case_id == Case.id)
+        .options(orm.joinedload(Case.department), orm.joinedload(Case.handler))
+        .where(Deadline.stage == Stage.ON_SITE, Deadline.done_at.is_(None))
+        .where(Case.arrived_at.is_(None), access.sight(viewer))
+        .order_by(Deadline.due_at, Deadline.id)
+        .limit(limit + 1)
+    ).all()
+    items = [Arriving(case, started, due) for case, started, due in rows[:limit]]
+    return items, len(rows) > limit
 
 
 def suggestion(case: Case, returned_by: frozenset[str] = frozenset()) -> DepartmentEntry | None:

@@ -1,7 +1,8 @@
 """categories field_work, cases arrived_at: arrival on site (CITY-8)
 
 A category marked as needing field work has its handler record reaching the scene; the case
-keeps when. No new table: the on-site limit is a Stage, stored like every deadline.
+keeps when. No new table: the on-site limit is a Stage, stored like every deadline; the
+dispatch board lists the running ones through a new index on open deadlines by stage.
 
 Revision ID: 7ba82d0bfeb6
 Revises: f904f33667cb
@@ -26,8 +27,14 @@ def upgrade():
     with op.batch_alter_table('categories', schema=None) as batch_op:
         batch_op.add_column(sa.Column('field_work', sa.Boolean(), server_default=sa.false(), nullable=False))
 
+    with op.batch_alter_table('deadlines', schema=None) as batch_op:
+        batch_op.create_index('ix_deadlines_open_stage', ['tenant_id', 'stage', 'done_at', 'due_at'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('deadlines', schema=None) as batch_op:
+        batch_op.drop_index('ix_deadlines_open_stage')
+
     with op.batch_alter_table('categories', schema=None) as batch_op:
         batch_op.drop_column('field_work')
 

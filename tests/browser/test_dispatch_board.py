@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from casework.models import Case, Deadline
+from casework.operations import dispatch
 from casework.states import Channel, Stage, Status
 from tenants.db import db, tenant_bound
 from tests.browser.helpers import axe_violations, login, shot
@@ -90,3 +91,16 @@ def test_a_new_case_appears_and_is_dispatched_from_the_board_within_its_clock(
     with tenant_bound(city.tenant.id):
         db.session.expire_all()
         assert db.session.get(Case, waiting.id).status is Status.ACCEPTED
+
+    # Sent to a named handler elsewhere (the case page): it leaves the waiting list and shows
+    # below, its on-site clock running, for the dispatcher to follow up (CITY-4, CITY-8).
+    with tenant_bound(city.tenant.id):
+        case = db.session.get(Case, waiting.id)
+        san = city.users["san_lu"]
+        dispatch.dispatch_case(case, city.users["desk"], san.department_id, san.id)
+        db.session.commit()
+    arriving = f"tr.arriving-row[data-case='{waiting.number}']"
+    page.wait_for_selector(arriving, timeout=POLL_MS + 3000)
+    assert page.is_hidden(_row(waiting.number))
+    assert page.inner_text(f"{arriving} [data-testid=arrival-clock]").startswith("剩余 ")
+    assert axe_violations(page) == [], "board with field work to follow up"

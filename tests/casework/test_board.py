@@ -119,3 +119,27 @@ def test_another_tenants_cases_are_never_on_the_board(world):
     mine = open_case(world.a, actor="desk").id
     with tenant_bound(world.a.tenant.id):
         assert [r.case.id for r in board.waiting(world.a.users["desk"])[0]] == [mine]
+
+
+def test_field_work_not_yet_reached_is_followed_up_below(world):
+    from casework.operations import site
+
+    city = _city()
+    u = city.users
+    noise, advice = _hotline(city), _hotline(city, "advice")
+    sanitation = _hotline(city, "sanitation")
+    with tenant_bound(city.tenant.id):
+        for case_id, who in ((noise, "ld_zhang"), (advice, "ld_zhang"), (sanitation, "san_lu")):
+            person = u[who]
+            case = db.session.get(Case, case_id)
+            dispatch.dispatch_case(case, u["desk"], person.department_id, person.id)
+        db.session.commit()
+        # Advice needs no field work; the others wait for their handlers, nearest due first.
+        rows, more = board.awaiting_arrival(u["desk"])
+        assert [r.case.id for r in rows] == [noise, sanitation] and not more
+        assert rows[0].due_at - rows[0].started_at == dt.timedelta(hours=1)
+        assert [r.case.id for r in board.awaiting_arrival(u["desk"], limit=1)[0]] == [noise]
+        assert [r.case.id for r in board.awaiting_arrival(u["ld_head"])[0]] == [noise]  # sight
+        site.record_arrival(db.session.get(Case, noise), u["ld_zhang"], "")
+        db.session.commit()
+        assert [r.case.id for r in board.awaiting_arrival(u["desk"])[0]] == [sanitation]

@@ -60,8 +60,8 @@ def test_the_poll_gets_the_rows_alone(client, world):
     assert "HX-Request" in empty.headers["Vary"]
     case = open_case(org, actor="desk")
     rows = client.get(f"/t/{org.slug}/desk/board", headers=HTMX).text
-    assert "<html" not in rows and "<thead" not in rows
-    assert rows.lstrip().startswith("<tr") and case.number in rows and "hx-preserve" in rows
+    assert "<html" not in rows and "<h1" not in rows and 'id="board-live"' not in rows
+    assert 'id="board-rows"' in rows and case.number in rows and "hx-preserve" in rows
 
 
 def test_a_case_is_dispatched_from_its_row(client, world):
@@ -132,3 +132,23 @@ def test_non_dispatchers_are_refused_and_unseen_cases_are_404(client, world):
     foreign = open_case(world.b, actor="desk")
     url = f"/t/{org.slug}/desk/board/{foreign.id}/dispatch"
     assert client.post(url, data={f"case{foreign.id}-department_id": 1}).status_code == 404
+
+
+def test_the_board_follows_up_field_work_not_yet_reached(client, world):
+    from casework.operations import dispatch
+    from casework.states import Channel
+    from tests.conftest import make_org
+
+    city = make_org("city-e", "city")
+    u = city.users
+    case = open_case(
+        city, actor="desk", channel=Channel.HOTLINE, category_id=city.category("roads").id
+    )
+    with tenant_bound(city.tenant.id):
+        row = db.session.get(Case, case.id)
+        dispatch.dispatch_case(row, u["desk"], u["ld_zhang"].department_id, u["ld_zhang"].id)
+        db.session.commit()
+    login(client, city, "desk")
+    page = client.get(f"/t/{city.slug}/desk/board?lang=en", headers=HTMX).text
+    part = page.split('data-testid="awaiting-arrival"', 1)[1]
+    assert case.number in part and "章志远" in part and "left" in part

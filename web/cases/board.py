@@ -1,6 +1,7 @@
 """The dispatch board (派单台, CITY-4): the cases waiting for dispatch with their clocks, each
-dispatched from its row; the rows poll every few seconds, so new cases appear and dispatched
-ones go without a reload.
+dispatched from its row, and below them the field work whose handler is not on the scene yet;
+the board polls every few seconds, so new cases appear and dispatched ones go without a
+reload.
 
 Rows carry ``hx-preserve``: a poll adds the new rows and drops the dispatched ones but leaves
 a row already shown as it is, so a dispatcher choosing a unit is never interrupted. Its
@@ -82,17 +83,28 @@ def _row(item: board.Waiting, now: dt.datetime, form: BoardDispatchForm | None =
 
 
 def _rows_context() -> dict:
-    items, more = board.waiting(current_user._get_current_object())
+    viewer = current_user._get_current_object()
+    items, more = board.waiting(viewer)
+    arriving, more_arriving = board.awaiting_arrival(viewer)
     now = utcnow()
-    return {"rows": [_row(i, now) for i in items], "more": more, "limit": board.BOARD_SIZE}
+    return {
+        "rows": [_row(i, now) for i in items],
+        "more": more,
+        "limit": board.BOARD_SIZE,
+        "arriving": [
+            (a, (a.due_at - now).total_seconds(), countdown((a.due_at - now).total_seconds()))
+            for a in arriving
+        ],
+        "more_arriving": more_arriving,
+    }
 
 
 @bp.get("/board")
 @staff_required(*DISPATCHERS)
 def dispatch_board():
-    """The dispatch board: full page, or its rows alone for the poll (htmx)."""
+    """The dispatch board: full page, or its live part alone for the poll (htmx)."""
     return render(
-        "cases/board.html", "cases/_board_rows.html", poll=POLL_SECONDS, **_rows_context()
+        "cases/board.html", "cases/_board_live.html", poll=POLL_SECONDS, **_rows_context()
     )
 
 
@@ -140,7 +152,7 @@ def board_dispatch(case_id: int):
     rows["rows"] = [row] + [r for r in rows["rows"] if r["case"].id != case.id]
     return render(
         "cases/board.html",
-        "cases/_board_rows.html",
+        "cases/_board_live.html",
         status=422,
         refusal=refusal,
         refused_id=case.id,
