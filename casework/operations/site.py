@@ -19,7 +19,8 @@ from tenants.models import User
 from .. import history, routing, stages
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Case
-from ..states import Action, EventKind, Stage, Status
+from ..states import Action, EventKind, Stage
+from . import handling
 from .guards import Facts, check, precondition
 
 NOTE_MAX = 500
@@ -59,7 +60,8 @@ def record_arrival(case: Case, actor: User, note: str = "") -> Case:
     """Record that the handler reached the scene now (CITY-8), with what they found.
 
     The on-site clock stops (met or late, as the case page's table says); the entry in the
-    history carries the time and whether it was late. The note is staff text.
+    history carries the time and whether it was late; the complainant's status page shows that
+the handler arrived, never the note, which is staff text.
     """
     check(case, actor, Action.ARRIVE)
     note = note.strip()
@@ -72,8 +74,7 @@ def record_arrival(case: Case, actor: User, note: str = "") -> Case:
     changes: dict[str, object] = {"arrived": [None, now.isoformat(timespec="seconds")]}
     if running is not None and now > running.due_at:
         changes["on_site_late"] = True
-    if case.status is Status.DISPATCHED:
-        changes["status"] = [Status.DISPATCHED.value, Status.IN_PROGRESS.value]
-        case.status = Status.IN_PROGRESS
-    history.record(case, EventKind.ARRIVED, actor, body=note, changes=changes)
+    handling.start_work(case, actor)  # reaching the scene is work: handling has started
+    # Public: the complainant sees that someone is on the scene; the note stays the staff's.
+    history.record(case, EventKind.ARRIVED, actor, body=note, public=True, changes=changes)
     return case

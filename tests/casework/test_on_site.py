@@ -77,7 +77,7 @@ def test_dispatch_to_the_handler_starts_the_clock_and_arrival_meets_it(world):
                 CaseEvent.case_id == case_id, CaseEvent.kind == EventKind.ARRIVED
             )
         ).one()
-        assert event.body == "摊贩已劝离" and not event.public
+        assert event.body == "摊贩已劝离" and event.public  # the note is not shown: staff text
         assert event.changes["arrived"][1].startswith(case.arrived_at.isoformat()[:16])
         assert "on_site_late" not in event.changes
         assert Action.ARRIVE not in guards.available_actions(case, u["ld_zhang"])

@@ -23,6 +23,8 @@ from wtforms.validators import InputRequired
 from casework import access, board, routing
 from casework.models import Case
 from casework.operations import dispatch
+from casework.states import Action
+from casework.transitions import TRANSITIONS
 from tenants.db import utcnow
 from tenants.models import Role
 
@@ -32,8 +34,8 @@ from ..tenancy import staff_required
 from ..transaction import Refused, attempt
 from . import bp
 
-# Who may dispatch a waiting case: the dispatch transition's roles (casework.transitions).
-DISPATCHERS = (Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN)
+# Who may dispatch, and so open the board: the dispatch transition's roles, in one place.
+DISPATCHERS = tuple(r for r in Role if r in TRANSITIONS[Action.DISPATCH].roles)
 POLL_SECONDS = 5
 
 
@@ -82,6 +84,10 @@ def _row(item: board.Waiting, now: dt.datetime, form: BoardDispatchForm | None =
     }
 
 
+def _clock(item: board.Arriving, remaining: float) -> tuple[board.Arriving, float, str]:
+    return item, remaining, countdown(remaining)
+
+
 def _rows_context() -> dict:
     viewer = current_user._get_current_object()
     items, more = board.waiting(viewer)
@@ -91,10 +97,7 @@ def _rows_context() -> dict:
         "rows": [_row(i, now) for i in items],
         "more": more,
         "limit": board.BOARD_SIZE,
-        "arriving": [
-            (a, (a.due_at - now).total_seconds(), countdown((a.due_at - now).total_seconds()))
-            for a in arriving
-        ],
+        "arriving": [_clock(a, (a.due_at - now).total_seconds()) for a in arriving],
         "more_arriving": more_arriving,
     }
 
