@@ -61,7 +61,7 @@ def record_arrival(case: Case, actor: User, note: str = "") -> Case:
 
     The on-site clock stops (met or late, as the case page's table says); the entry in the
     history carries the time and whether it was late; the complainant's status page shows that
-the handler arrived, never the note, which is staff text.
+    the handler arrived, never the note, which is staff text.
     """
     check(case, actor, Action.ARRIVE)
     note = note.strip()
