@@ -192,6 +192,8 @@ def recipients(case: Case, stage: Stage, level: int, deadline_id: int | None = N
         unit = case.department_id if stage is not Stage.DISPATCH else None
         units = {unit} if unit else {u.department_id for u in people}
         people += _heads(units) or _supervisors()
+        if stage is Stage.ON_SITE:  # the dispatchers follow up that the handler got there (CITY-4)
+            people += _users(sa.select(User).where(User.holding(Role.INTAKE)))
     elif level == SUPERVISORS:
         people = _supervisors()
     unique = {u.id: u for u in people if u.active}

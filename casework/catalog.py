@@ -281,6 +281,8 @@ def _category_values(row: Category) -> dict[str, Any]:
         "department": department,
         "default_priority": Priority(row.default_priority).value,
         "active": row.active,
+        # Said only when set, so the entries of the many categories without it stay as they were.
+        **({"field_work": True} if row.field_work else {}),
     }
 
 
@@ -290,8 +292,10 @@ def add_category(
     name: str,
     department_id: int | None,
     default_priority: Priority | str = Priority.NORMAL,
+    field_work: bool = False,
 ) -> Category:
-    """Add a complaint category routed to an active department, offered at once."""
+    """Add a complaint category routed to an active department, offered at once; with
+    ``field_work`` its cases need the handler on the scene (CITY-8)."""
     with tenant_bound(tenant.id):
         name = _unique_name(Category, name)
         department = active_department(department_id)
@@ -302,6 +306,7 @@ def add_category(
             position=_next_position(Category),
             default_priority=_priority(default_priority),
             active=True,
+            field_work=bool(field_work),
         )
         db.session.add(row)
         _record(actor, "category.added", name, None, _category_values(row))
@@ -315,9 +320,11 @@ def edit_category(
     name: str,
     department_id: int | None,
     default_priority: Priority | str,
+    field_work: bool | None = None,
 ) -> Category:
-    """Rename a category, route it to another active department or change its default
-    priority; cases already filed keep theirs."""
+    """Rename a category, route it to another active department, change its default
+    priority or whether it needs field work (None keeps it); cases already filed keep
+    their department and priority."""
     with tenant_bound(tenant.id):
         row = _get(Category, category_id)
         name = _unique_name(Category, name, current=row.id)
@@ -325,6 +332,8 @@ def edit_category(
         priority = _priority(default_priority)
         before = _category_values(row)
         row.name, row.department_id, row.default_priority = name, department.id, priority
+        if field_work is not None:
+            row.field_work = bool(field_work)
         after = _category_values(row)
         if after != before:
             _record(actor, "category.edited", name, before, after)

@@ -91,6 +91,7 @@ def export_config(tenant: Tenant) -> Preset:
                 "department": codes[c.department_id],
                 "default_priority": c.default_priority.value,
                 "active": c.active,
+                "field_work": c.field_work,
             }
             for c in categories
         ],

@@ -65,6 +65,7 @@ STAGE = {
     Stage.SUPERVISION: _l("Supervised result"),
     Stage.PLAN_APPROVAL: _l("Approve the handling plan"),
     Stage.ASSIST: _l("Assisting unit's answer"),
+    Stage.ON_SITE: _l("Arrival on site"),
 }
 # The policy's limit on extensions sits beside the stages' limits in the admin's form.
 EXTENSION_LIMIT = _l("Longest extension")
@@ -117,6 +118,7 @@ EVENT_KIND = {
     EventKind.MEMBER_REMOVED: _l("Investigation group member removed"),
     EventKind.EVIDENCE_ADDED: _l("Evidence added"),
     EventKind.RETURNED: _l("Returned to dispatch"),
+    EventKind.ARRIVED: _l("Arrived on site"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -150,6 +152,7 @@ ACTION = {
     Action.REMOVE_MEMBER: _l("Remove from the investigation group"),
     Action.ADD_EVIDENCE: _l("Add evidence"),
     Action.RETURN_CASE: _l("Return to dispatch"),
+    Action.ARRIVE: _l("Record arrival on site"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -297,6 +300,9 @@ CHANGE_FIELD = {
     "member": _l("Group member"),
     "group_role": _l("Role in the group"),
     "late": _l("Answered late"),
+    # 到达现场 (CITY-8): when the handler reached the scene, and whether within the limit.
+    "arrived": _l("Arrived on site"),
+    "on_site_late": _l("Arrived late"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -312,7 +318,9 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "group_role": GroupRole,
 }
 # Change fields that hold a time, stored as naive UTC text.
-CHANGE_TIMES = frozenset({"due", "reply_due", "received", "special_measures_due", "answered"})
+CHANGE_TIMES = frozenset(
+    {"due", "reply_due", "received", "special_measures_due", "answered", "arrived"}
+)
 
 
 def label(member: enum.Enum) -> str:

@@ -29,6 +29,9 @@ DEFAULTS = {
     Stage.PLAN_APPROVAL: Target(1, Unit.WORKING_DAYS),
     # 协办: no rule gives a number; an assisting unit answers its part within 3 working days.
     Stage.ASSIST: Target(3, Unit.WORKING_DAYS),
+    # 到达现场 (CITY-8): "within the set time", no number given; the handler is on the scene
+    # within 1 hour of being named, unless the admin sets another.
+    Stage.ON_SITE: Target(1, Unit.HOURS),
 }
 
 

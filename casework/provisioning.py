@@ -47,6 +47,7 @@ def install_categories(tenant: Tenant, categories: Iterable[PresetCategory]) -> 
                     position=start + pos,
                     default_priority=Priority(c.default_priority),
                     active=c.active,
+                    field_work=c.field_work,
                 )
             )
         db.session.add_all(rows)

@@ -94,6 +94,8 @@ class CategoryEntry:
     # Deactivated categories stay here so cases filed under them still show their name;
     # intake offers and accepts only active ones (:func:`active_categories`).
     active: bool = True
+    # Its cases need field work: arrival on site is recorded against a limit (CITY-8).
+    field_work: bool = False
 
 
 def categories(tenant: Tenant) -> tuple[CategoryEntry, ...]:
@@ -110,11 +112,12 @@ def categories(tenant: Tenant) -> tuple[CategoryEntry, ...]:
                     Category.department_id,
                     Category.default_priority,
                     Category.active,
+                    Category.field_work,
                 ).order_by(Category.position, Category.id)
             )
             return tuple(
-                CategoryEntry(i, code, name, dept, Priority(prio), bool(active))
-                for i, code, name, dept, prio, active in rows
+                CategoryEntry(i, code, name, dept, Priority(prio), bool(active), bool(field))
+                for i, code, name, dept, prio, active, field in rows
             )
 
     return tenant_cached(tenant, "categories", load)

@@ -50,6 +50,7 @@ class Stage(enum.StrEnum):
     SUPERVISION = "supervision"  # 督办: a supervised case must reach its result
     PLAN_APPROVAL = "plan_approval"  # 方案审批: the approver decides a submitted plan
     ASSIST = "assist"  # 协办: an assisting unit answers its part (CO-3, ESTATE-2)
+    ON_SITE = "on_site"  # 到达现场: the handler reaches the scene of field work (CITY-8)
 
 
 class Priority(enum.StrEnum):
@@ -93,6 +94,7 @@ class Action(enum.StrEnum):
     REMOVE_MEMBER = "remove_member"
     ADD_EVIDENCE = "add_evidence"  # 调查取证: a statement, photo or document by staff
     RETURN_CASE = "return_case"  # 退单: the unit sends a case outside its remit back to dispatch
+    ARRIVE = "arrive"  # 到达现场: the handler records reaching the scene (CITY-8)
 
 
 class EventKind(enum.StrEnum):
@@ -137,6 +139,7 @@ class EventKind(enum.StrEnum):
     MEMBER_REMOVED = "member_removed"
     EVIDENCE_ADDED = "evidence_added"
     RETURNED = "returned"  # 退单: back to the dispatchers, with the unit's basis
+    ARRIVED = "arrived"  # 到达现场: the handler reached the scene, with a note (CITY-8)
 
 
 class Closure(enum.StrEnum):

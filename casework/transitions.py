@@ -34,6 +34,12 @@ TRANSITIONS: dict[Action, Transition] = {
     ),
     # A case dispatched to a department without a named handler is taken by one of its own.
     Action.TAKE: Transition(_WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})),
+    # 到达现场 (CITY-8): the handler (or the unit's head) records reaching the scene of a case
+    # whose category needs field work (the guards check it); first in the handler's work, so
+    # the case page offers it first.
+    Action.ARRIVE: Transition(
+        _WORKING, Status.IN_PROGRESS, frozenset({Role.HANDLER, Role.DEPT_HEAD})
+    ),
     Action.NOTE: Transition(_WORKING, Status.IN_PROGRESS, _WORKERS),
     Action.CONTACT: Transition(_WORKING, Status.IN_PROGRESS, _WORKERS),
     Action.RESULT: Transition(_WORKING, Status.RESOLVED, _WORKERS),

@@ -51,6 +51,9 @@ class Category(TenantConfig, db.Model):
     )
     # Deactivated rather than deleted: cases keep pointing at it; intake no longer offers it.
     active: orm.Mapped[bool] = orm.mapped_column(default=True, server_default=sa.true())
+    # Its cases need field work (CITY-4, CITY-8): the handler records reaching the scene,
+    # within the policy's on-site limit from being named.
+    field_work: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
 
     department: orm.Mapped[Department | None] = orm.relationship()
 
@@ -137,6 +140,8 @@ class Case(TenantScoped, db.Model):
     result_at: orm.Mapped[dt.datetime | None]
     result_sent_at: orm.Mapped[dt.datetime | None]
     closed_at: orm.Mapped[dt.datetime | None]
+    # When the handler recorded reaching the scene (到达现场, CITY-8), for field work.
+    arrived_at: orm.Mapped[dt.datetime | None]
 
     # A repeat complaint (重复投诉, CITY-6, PROP-12) points at the earlier case it repeats.
     repeat_of_id: orm.Mapped[int | None] = orm.mapped_column(

@@ -30,6 +30,8 @@ class Deadline(TenantScoped, db.Model):
         sa.Index("ix_deadlines_case", "tenant_id", "case_id"),
         # The sweep's query: open deadlines whose next alert is due, oldest first.
         sa.Index("ix_deadlines_alert", "next_alert_at"),
+        # The dispatch board's follow-up: the open deadlines of one stage, nearest due first.
+        sa.Index("ix_deadlines_open_stage", "tenant_id", "stage", "done_at", "due_at"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from .. import history, restricted, stages
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Case
 from ..states import Action, EventKind, Stage, Status
-from . import complainant
+from . import complainant, site
 from .guards import Facts, check, precondition
 
 
@@ -81,6 +81,7 @@ def _route(
         case.dispatched_at = now
         stages.finish(case, now, Stage.DISPATCH)
         stages.start(case.tenant, case, Stage.FIRST_CONTACT, now)
+    site.start_clock(case, utcnow())  # field work: the handler heads for the scene (CITY-8)
     dispatched = history.record(
         case,
         EventKind.DISPATCHED,
@@ -113,6 +114,7 @@ def take_case(case: Case, actor: User) -> Case:
     """
     check(case, actor, Action.TAKE)
     case.handler, case.handler_id = actor, actor.id
+    site.start_clock(case, utcnow())  # field work: the handler heads for the scene (CITY-8)
     history.record(
         case,
         EventKind.TAKEN,
@@ -124,3 +126,15 @@ def take_case(case: Case, actor: User) -> Case:
 
 def _name(obj: Department | User | None) -> str | None:
     return obj.name if obj is not None else None
+
+
+def dispatch_waiting(case: Case, actor: User, department_id: int, note: str = "") -> Case:
+    """Dispatch, from the dispatch board, a case still waiting for it (CITY-4): to a unit,
+    nobody named yet (its handlers take it, or its head names one).
+
+    The board shows a case for a few seconds after someone else dispatched it; acting on that
+    row must not re-route a case already on its way, so only a waiting case is accepted.
+    """
+    if case.status is not Status.ACCEPTED or case.dispatched_at is not None:
+        raise InvalidTransition(_l("This case has been dispatched already."))
+    return dispatch_case(case, actor, department_id, None, note)

@@ -73,7 +73,7 @@ def return_case(case: Case, actor: User, basis: str) -> Case:
     case.handler, case.handler_id = None, None
     case.status = Status.ACCEPTED
     case.dispatched_at = None
-    stages.finish(case, now, Stage.FIRST_CONTACT, Stage.DISPATCH)
+    stages.finish(case, now, Stage.FIRST_CONTACT, Stage.DISPATCH, Stage.ON_SITE)
     stages.start(case.tenant, case, Stage.DISPATCH, now)
     history.record(
         case,

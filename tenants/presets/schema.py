@@ -51,6 +51,8 @@ class PresetCategory(_Frozen):
     department: Code
     default_priority: PriorityWord = "normal"
     active: bool = True
+    # Its cases need field work: the handler records reaching the scene (CITY-4, CITY-8).
+    field_work: bool = False
 
 
 class PresetCause(_Frozen):

@@ -23,6 +23,7 @@ from casework.operations import (
     repeats,
     returns,
     revisits,
+    site,
     teaching,
 )
 from casework.states import Action, Status
@@ -198,6 +199,25 @@ def _with_group(org) -> Case:
     return case
 
 
+def _field_work(org) -> Case:
+    # The case's category needs field work (CITY-8): its handler records reaching the scene.
+    from casework import catalog
+    from casework.models import Category
+
+    category = db.session.get(Category, db.session.get(Case, open_case(org).id).category_id)
+    catalog.edit_category(
+        org.tenant,
+        org.users["admin"],
+        category.id,
+        category.name,
+        category.department_id,
+        category.default_priority,
+        field_work=True,
+    )
+    db.session.commit()
+    return _dispatched(org)
+
+
 SCENARIOS = {
     # (the case, the rightful actor, the call)
     Action.DISPATCH: (
@@ -301,6 +321,7 @@ SCENARIOS = {
         "ops_li",
         lambda c, u, o: returns.return_case(c, u, "属物业公司职责"),
     ),
+    Action.ARRIVE: (_field_work, "ops_li", lambda c, u, o: site.record_arrival(c, u, "已到场")),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not
 # named, and the head of another department. What the rules let them do anyway:

@@ -11,6 +11,7 @@ import pathlib
 
 import sqlalchemy as sa
 
+from casework import catalog
 from casework.letters import acknowledgement_context
 from casework.models import Case, CaseEvent, Message
 from casework.operations import (
@@ -27,6 +28,7 @@ from casework.operations import (
     repeats,
     returns,
     revisits,
+    site,
     teaching,
 )
 from casework.states import TEXT_FOR_THE_COMPLAINANT, EventKind
@@ -76,6 +78,7 @@ STATUS_PAGE = {
     EventKind.MEMBER_REMOVED: HIDDEN,
     EventKind.EVIDENCE_ADDED: HIDDEN,
     EventKind.RETURNED: HIDDEN,  # 退单: the unit's basis is the staff's; the case just waits
+    EventKind.ARRIVED: LABEL,  # 到达现场: that the handler reached the scene, not their note
 }
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
@@ -144,6 +147,7 @@ STAFF = {
     "assist_answer": "内部协办答复:记录显示重复扣款",
     "not_waiting": "内部未等协办理由:事实已清楚",
     "evidence": "内部取证:店员书面说明",
+    "arrival": "内部现场记录:店长不在",
 }
 # Text written for the complainant.
 PUBLIC = {
@@ -168,11 +172,16 @@ def _work_through_every_action(org) -> int:
     ops = u["ops_li"].department_id
     with tenant_bound(org.tenant.id):
         c = db.session.get(Case, case_id)
+        kind = c.category
+        catalog.edit_category(
+            org.tenant, u["admin"], kind.id, kind.name, kind.department_id, "normal", True
+        )
         dispatch.dispatch_case(c, u["desk"], ops, None, STAFF["dispatch"])
         dispatch.take_case(c, u["ops_li"])
         returns.return_case(c, u["ops_li"], STAFF["return"])  # 退单, then routed again
         dispatch.dispatch_case(c, u["desk"], ops, None, STAFF["dispatch"])
         dispatch.take_case(c, u["ops_li"])
+        site.record_arrival(c, u["ops_li"], STAFF["arrival"])  # its category needs field work
         handling.add_note(c, u["ops_li"], STAFF["note"])
         handling.add_note(c, u["ops_li"], PUBLIC["note"], public=True)
         handling.record_contact(c, u["ops_li"], "phone", STAFF["contact"])

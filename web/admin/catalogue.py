@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import orm
 from werkzeug.wrappers import Response
-from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length
 
 from casework import catalog, labels, routing
@@ -65,6 +65,8 @@ class CategoryForm(FlaskForm):
         choices=choices(labels.choices(Priority)),
         default=Priority.NORMAL.value,
     )
+    # CITY-8: the handler records reaching the scene, within the on-site time limit.
+    field_work = BooleanField(_l("Needs field work (arrival on site recorded)"))
 
     def fill(self, current: int | None = None) -> CategoryForm:
         """Offer the active departments (and the one the category routes to now)."""
@@ -234,6 +236,7 @@ def category_add():
             form.name.data,
             form.department_id.data,
             form.default_priority.data,
+            bool(form.field_work.data),
         ),
     ):
         return _done("categories", _("Category added."))
@@ -249,6 +252,7 @@ def category_edit(category_id: int):
         "name": row.name,
         "department_id": row.department_id,
         "default_priority": Priority(row.default_priority).value,
+        "field_work": row.field_work,
     }
     form = CategoryForm(prefix="category", data=data).fill(row.department_id)
     if form.validate_on_submit() and attempt(
@@ -260,6 +264,7 @@ def category_edit(category_id: int):
             form.name.data,
             form.department_id.data,
             form.default_priority.data,
+            bool(form.field_work.data),
         ),
     ):
         flash(_("Saved. Cases already filed keep their department and priority."), "success")

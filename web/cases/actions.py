@@ -32,6 +32,7 @@ from casework.operations import (
     repeats,
     returns,
     revisits,
+    site,
     teaching,
 )
 from casework.states import Action, Outcome, RemedyType
@@ -324,6 +325,10 @@ ACTIONS: dict[Action, ActionView] = {
         dispatch_forms.ReturnForm,
         lambda case, user, f: returns.return_case(case, user, f.basis.data or ""),
         side=True,
+    ),
+    Action.ARRIVE: ActionView(
+        dispatch_forms.ArriveForm,
+        lambda case, user, f: site.record_arrival(case, user, f.note.data or ""),
     ),
 }
 
