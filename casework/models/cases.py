@@ -197,9 +197,7 @@ class Case(TenantScoped, db.Model):
 
     # Answered or solved during the call or visit (当场答复, CITY-3, PROP-1): closed at intake.
     # Kept apart from ``closure`` so statistics still count it if the case is reopened.
-    answered_at_once: orm.Mapped[bool] = orm.mapped_column(
-        default=False, server_default=sa.false()
-    )
+    answered_at_once: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
 
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)

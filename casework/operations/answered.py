@@ -60,8 +60,10 @@ def answer_at_once(
     case = intake.open_case(tenant, complaint, actor, receipt=receipt)
     now = case.accepted_at
     stages.finish(case, now, *_MET_AT_INTAKE)
+    # The answer is the result, told already; no result letter follows (result_sent_at is
+    # the sending of that letter, and stays empty).
     case.result_text = answer
-    case.result_at = case.result_sent_at = now
+    case.result_at = now
     case.answered_at_once = True
     history.record(
         case,

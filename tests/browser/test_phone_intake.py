@@ -67,9 +67,9 @@ def test_the_phone_screen_on_a_phone(live_server, new_page, world):
     page.goto(f"{live_server}/t/alpha/desk/intake/phone?channel=walk_in")
     page.locator("#phone").press_sequentially("13812345678")
     page.locator("[data-testid=caller-case]").first.wait_for()
-    assert page.locator("#channel-1").is_checked() or page.locator(
-        "input[value=walk_in]"
-    ).is_checked()
+    assert (
+        page.locator("#channel-1").is_checked() or page.locator("input[value=walk_in]").is_checked()
+    )
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 375, f"the page scrolls sideways ({wide}px)"
     shot(page, "phone-intake-375")

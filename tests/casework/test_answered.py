@@ -58,7 +58,8 @@ def test_answered_at_once_is_a_numbered_closed_case_with_its_events(world):
         assert case.status is Status.CLOSED
         assert case.closure is Closure.ANSWERED_AT_ONCE
         assert case.answered_at_once is True
-        assert case.closed_at == case.accepted_at == case.result_sent_at
+        assert case.closed_at == case.accepted_at == case.result_at
+        assert case.result_sent_at is None  # no result letter: the answer was told at once
         assert case.result_text == ANSWER
         assert case.complainant_phone == "+8613900001111"
         assert _kinds(case.id) == [

@@ -161,9 +161,7 @@ def test_answered_at_once_from_the_phone_screen(client, world):
     assert "已告知营业时间。" in page.text
 
 
-def test_answered_at_once_needs_the_answer_and_other_errors_speak_the_users_language(
-    client, world
-):
+def test_answered_at_once_needs_the_answer_and_other_errors_speak_the_users_language(client, world):
     client.post("/t/alpha/desk/login?lang=en")
     login(client, world.a, "desk")
     category = world.a.category("price").id
@@ -199,3 +197,49 @@ def test_answered_at_once_on_the_ordinary_intake_with_its_receipt(client, world)
     with tenant_bound(world.a.tenant.id):
         jobs = [(j.name, j.args) for j in db.session.scalars(sa.select(PendingJob))]
     assert ("letters.acknowledge", {"case_id": case.id}) in jobs
+
+
+def test_the_revisit_of_a_case_answered_at_once_from_its_page(client, world):
+    login(client, world.a, "desk")
+    data = _call(category_id=world.a.category("price").id, answered="y", answer="已答复。")
+    case_url = client.post(BASE, data=data).headers["Location"]
+    page = client.get(case_url + "?lang=en")
+    assert "Answered at once and closed at intake; its revisit is still due." in page.text
+    assert 'data-action="revisit"' in page.text
+    r = client.post(
+        f"{case_url}/revisit",
+        data={
+            "revisit-method": "phone",
+            "revisit-reached": "yes",
+            "revisit-satisfaction": "4",
+            "revisit-comments": "满意",
+        },
+    )
+    assert r.status_code == 303
+    case = _cases(world.a)[-1]
+    assert case.status is Status.CLOSED and case.satisfaction == 4
+    assert case.closure is Closure.ANSWERED_AT_ONCE and case.next_due_at is None
+    page = client.get(case_url + "?lang=en")
+    assert 'data-action="revisit"' not in page.text
+    assert "it can no longer be changed" in page.text
+
+
+def test_no_receipt_link_for_a_case_answered_without_one(client, world):
+    login(client, world.a, "desk")
+    data = _call(category_id=world.a.category("price").id, answered="y", answer="已答复。")
+    case_url = client.post(BASE, data=data).headers["Location"]
+    page = client.get(case_url)
+    assert 'data-testid="no-receipt"' in page.text
+    assert f'href="{case_url.removeprefix("http://localhost")}/letter"' not in page.text
+    case = _cases(world.a)[-1]
+    with tenant_bound(world.a.tenant.id):
+        db.session.add(case)
+        number = case.number
+    # Nor on the complainant's status page (reached with the number and the phone).
+    client.post("/t/alpha/desk/logout")
+    status = client.post(
+        "/t/alpha/status", data={"number": number, "factor": "13900001111"}, follow_redirects=True
+    )
+    assert status.status_code == 200 and number in status.text
+    assert "receipt.pdf" not in status.text
+    assert "已答复。" in status.text  # the answer given is the complainant's to read
