@@ -74,3 +74,11 @@ def test_the_phone_screen_on_a_phone(live_server, new_page, world):
     assert wide <= 375, f"the page scrolls sideways ({wide}px)"
     shot(page, "phone-intake-375")
     assert axe_violations(page) == [], "phone intake at 375px"
+    # A wrong number says why, in the user's language, in place of the list.
+    page.fill("#phone", "")
+    page.locator("#phone").press_sequentially("123 4567 8901")
+    error = page.locator("[data-testid=caller-phone-error]")
+    error.wait_for()
+    assert "请输入有效的电话号码" in error.inner_text()
+    assert page.locator("[data-testid=caller-case]").count() == 0
+    assert axe_violations(page) == [], "phone intake with a wrong number"
