@@ -119,6 +119,7 @@ EVENT_KIND = {
     EventKind.EVIDENCE_ADDED: _l("Evidence added"),
     EventKind.RETURNED: _l("Returned to dispatch"),
     EventKind.ARRIVED: _l("Arrived on site"),
+    EventKind.ANSWERED_AT_ONCE: _l("Answered at once"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -197,6 +198,7 @@ REMEDY_TYPE = {
 CLOSURE = {
     Closure.REVISITED: _l("Closed after the revisit"),
     Closure.EXPLAINED: _l("Closed as explained"),
+    Closure.ANSWERED_AT_ONCE: _l("Answered at once"),
 }
 OUTCOME = {
     Outcome.REOPEN: _l("Back to handling for a new result"),

@@ -140,6 +140,7 @@ class EventKind(enum.StrEnum):
     EVIDENCE_ADDED = "evidence_added"
     RETURNED = "returned"  # 退单: back to the dispatchers, with the unit's basis
     ARRIVED = "arrived"  # 到达现场: the handler reached the scene, with a note (CITY-8)
+    ANSWERED_AT_ONCE = "answered_at_once"  # 当场答复 (CITY-3, PROP-1): the answer given at intake
 
 
 class Closure(enum.StrEnum):
@@ -147,6 +148,7 @@ class Closure(enum.StrEnum):
 
     REVISITED = "revisited"  # the revisit reached the complainant (CO-7)
     EXPLAINED = "explained"  # not satisfied, explained, and closed as the policy allows (MALL-6)
+    ANSWERED_AT_ONCE = "answered_at_once"  # answered or solved during the call (CITY-3, PROP-1)
 
 
 class Outcome(enum.StrEnum):
@@ -162,7 +164,12 @@ class Outcome(enum.StrEnum):
 # and stays internal even where the event itself is shown to the complainant.
 # The complainant's own addition is their text: it is shown back to them.
 TEXT_FOR_THE_COMPLAINANT = frozenset(
-    {EventKind.NOTE, EventKind.RESULT_SENT, EventKind.COMPLAINANT_ADDED}
+    {
+        EventKind.NOTE,
+        EventKind.RESULT_SENT,
+        EventKind.COMPLAINANT_ADDED,
+        EventKind.ANSWERED_AT_ONCE,  # the answer the complainant was given during the call
+    }
 )
 
 

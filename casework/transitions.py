@@ -95,8 +95,9 @@ TRANSITIONS: dict[Action, Transition] = {
     ),
     Action.REFER_UP: Transition(_WORKING, None, frozenset({Role.HANDLER, Role.DEPT_HEAD})),
     # A revisit that reaches the complainant closes the case; one that does not keeps it waiting.
+    # A case answered at once (closed at intake) is revisited too while its revisit is due.
     Action.REVISIT: Transition(
-        frozenset({Status.AWAITING_REVISIT}),
+        frozenset({Status.AWAITING_REVISIT, Status.CLOSED}),
         None,
         frozenset({Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADMIN, Role.HANDLER}),
     ),

@@ -75,6 +75,10 @@ class Case(TenantScoped, db.Model):
         sa.Index("ix_cases_teaching", "tenant_id", "teaching", "id"),
         # The few restricted cases, which sight() keeps from everyone but the named managers.
         sa.Index("ix_cases_restricted", "tenant_id", "restricted"),
+        # The caller's earlier cases, listed as the clerk types the number (phone intake).
+        sa.Index("ix_cases_phone", "tenant_id", "complainant_phone", "created_at"),
+        # Cases answered at intake (CITY-3, PROP-1), which statistics count apart.
+        sa.Index("ix_cases_answered", "tenant_id", "answered_at_once", "created_at"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -195,6 +199,10 @@ class Case(TenantScoped, db.Model):
     direct_manager_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+
+    # Answered or solved during the call or visit (当场答复, CITY-3, PROP-1): closed at intake.
+    # Kept apart from ``closure`` so statistics still count it if the case is reopened.
+    answered_at_once: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
 
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)

@@ -94,11 +94,15 @@ def normalise_id_number(raw: str) -> str:
     return number
 
 
-def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -> Case:
+def open_case(
+    tenant: Tenant, complaint: Complaint, actor: User | None = None, *, receipt: bool = True
+) -> Case:
     """Accept a complaint (受理): number it, promise a reply date, ask for the receipt.
 
     From staff, it may name the member of staff it is about (restricted, PROP-3) and the
-    manager it was made to directly, who is then its handler (PROP-4).
+    manager it was made to directly, who is then its handler (PROP-4). ``receipt`` False
+    leaves the acknowledgement letter out: only a case answered at once, whose complainant
+    did not ask for one, goes without it (:func:`answer_at_once`).
     """
     # Dispatch reaches back into intake through the complainant's module: read at call time.
     from . import confidentiality, dispatch
@@ -238,7 +242,8 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
         confidentiality.record_subject(case, actor, subject)
     if direct is not None:
         dispatch.dispatch_to_manager(case, actor, direct)
-    outbox.after_commit("letters.acknowledge", case_id=case.id)
+    if receipt:
+        outbox.after_commit("letters.acknowledge", case_id=case.id)
     return case
 
 

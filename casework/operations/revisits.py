@@ -57,7 +57,11 @@ def record_revisit(
             "satisfaction": satisfaction,
         },
     )
-    if reached:
+    if reached and case.status is Status.CLOSED:
+        # Answered at once (CITY-3): closed at intake, its revisit now made.
+        case.satisfaction = satisfaction
+        stages.finish(case, utcnow(), Stage.REVISIT)
+    elif reached:
         case.satisfaction = satisfaction
         case.status = Status.CLOSED
         case.closure = Closure.REVISITED

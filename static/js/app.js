@@ -25,3 +25,17 @@ document.addEventListener("htmx:afterRequest", (e) => {
     window.location.reload();
   }
 });
+// Category shortcuts (phone intake, [data-shortcuts]): a digit picks the choice keyed with it
+// while the focus is not in a text field, e.g. on the category list after Tab.
+document.addEventListener("keydown", (e) => {
+  const form = e.target.closest && e.target.closest("[data-shortcuts]");
+  if (!form || e.ctrlKey || e.metaKey || !/^[0-9]$/.test(e.key)) return;
+  const typing = e.target.matches("textarea, input:not([type=radio]):not([type=checkbox]), select");
+  if (typing && !e.altKey) return;
+  const choice = form.querySelector(`input[data-key="${e.key}"]`);
+  if (!choice) return;
+  e.preventDefault();
+  choice.checked = true;
+  choice.focus();
+  choice.dispatchEvent(new Event("change", { bubbles: true }));
+});

@@ -165,6 +165,11 @@ def test_allowed_actions_by_role():
     assert Action.DISPATCH in allowed_actions(Status.ACCEPTED, Role.INTAKE)
     assert Action.DISPATCH not in allowed_actions(Status.ACCEPTED, Role.HANDLER)
     # An archived case takes nothing but the report of a rectification still open (CO-6)
-    # and the teaching-case mark, an annotation for training (HOSP-12).
-    assert allowed_actions(Status.CLOSED, Role.ADMIN) == [Action.RECTIFIED, Action.MARK_TEACHING]
-    assert allowed_actions(Status.CLOSED, Role.INTAKE) == []
+    # and the teaching-case mark, an annotation for training (HOSP-12); and the revisit of a
+    # case answered at once, whose precondition admits only those (tests/casework/test_answered).
+    assert allowed_actions(Status.CLOSED, Role.ADMIN) == [
+        Action.RECTIFIED,
+        Action.MARK_TEACHING,
+        Action.REVISIT,
+    ]
+    assert allowed_actions(Status.CLOSED, Role.INTAKE) == [Action.REVISIT]

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("intake", __name__, url_prefix="/t/<slug>/desk/intake")
 
-from . import views  # noqa: E402,F401
+from . import phone, views  # noqa: E402,F401

@@ -109,6 +109,8 @@ def _status_page(case, form: AddInformationForm):
             for event_id, unit in complainant.units_told(case).items()
         },
         add_form=form,
+        # A case answered at once has a receipt only when the complainant asked for one.
+        receipt=not case.answered_at_once or access.get_letter(case, "ack") is not None,
     )
 
 
