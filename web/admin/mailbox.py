@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, StringField
@@ -132,11 +131,7 @@ def _test(form: MailboxForm, box) -> int:
         )
         return 422
     flash(
-        ngettext(
-            "Connected: the folder holds %(num)d mail. Nothing was saved yet.",
-            "Connected: the folder holds %(num)d mails. Nothing was saved yet.",
-            count,
-        ),
+        _("Connected. Mails in the folder: %(count)s. Nothing was saved yet.", count=count),
         "success",
     )
     return 200
