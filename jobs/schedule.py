@@ -8,7 +8,7 @@ import time
 
 from flask import Flask
 
-from . import dispatch, sweep
+from . import dispatch, inbound, sweep
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 SCHEDULE = (
     ("sweep-deadlines", 20, sweep.run),
     ("redrive-outbox", 20, dispatch.redrive),
+    # Each enabled mailbox, once a minute: a complaint by mail is no call to answer at once.
+    ("fetch-mailboxes", 60, inbound.poll),
 )
 TICK = 5.0  # how often the clock wakes to see what is due
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything Closeloop needs on a fresh Debian machine, installing only what is missing:
 # system packages (CJK fonts, HarfBuzz subsetting for WeasyPrint; with --test, Chromium for
-# the browser test and redis-server, which the tests start privately on a free port),
+# the browser test, and redis-server and dovecot-imapd, which the tests start privately
+# on free ports),
 # the virtual environment, Python packages, translations, the schema and the letter fonts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ if command -v dpkg >/dev/null 2>&1; then
   if [ "$with_test" = 1 ]; then
     need chromium
     command -v redis-server >/dev/null 2>&1 || need redis-server
+    need dovecot-imapd  # the mailbox tests start a private dovecot (never the system one)
   fi
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "==> installing system packages: ${missing[*]}"

@@ -347,3 +347,16 @@ def dispatched_case(org: Org, handler: str = "ops_li", by: str = "super", **over
         dispatch.dispatch_case(case, org.users[by], person.department_id, person.id)
         db.session.commit()
     return case_id
+
+
+@pytest.fixture(scope="session")
+def dovecot_server():
+    """The run's own dovecot IMAP server (tests/dovecot.py), shared; one account per test."""
+    from tests.dovecot import DovecotServer, dovecot_binary
+
+    binary = dovecot_binary()
+    if not binary:
+        service_missing("dovecot (apt install dovecot-imapd)")
+    server = DovecotServer(binary).start()
+    yield server
+    server.remove()

@@ -32,6 +32,9 @@ def from_env(instance_path: str) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
         # Seals tenants' stored credentials (tenants/secrets.py); derived from SECRET_KEY if unset.
         "SECRETS_KEY": os.environ.get("SECRETS_KEY", ""),
+        # Extra CA certificates to trust for tenants' IMAP mailboxes (PEM file); empty: the
+        # system's CAs. Certificates are always verified (jobs/imap.py).
+        "MAILBOX_CA_FILE": os.environ.get("MAILBOX_CA_FILE", ""),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url or "redis://127.0.0.1:6379/0",

@@ -9,6 +9,7 @@ from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
 from .disclosure import PersonalDataAccess
 from .dossiers import Dossier
+from .inbound import InboundMail, Mailbox, MailOutcome
 from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
 from .plans import Plan
@@ -28,8 +29,11 @@ __all__ = [
     "Deadline",
     "Dossier",
     "Extension",
+    "InboundMail",
     "Letter",
     "LookupFailures",
+    "MailOutcome",
+    "Mailbox",
     "Message",
     "Notification",
     "Oversight",

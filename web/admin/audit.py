@@ -93,6 +93,7 @@ KINDS: dict[str, Any] = {
     "dossier.requested": _l("Case dossier requested"),
     "sight.restricted": _l("Who sees restricted cases changed"),
     "privacy.roles": _l("Personal-data roles changed"),
+    "mailbox.set": _l("Mailbox settings changed"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
@@ -112,6 +113,7 @@ AREAS: dict[str, Any] = {
     "rules": _l("Handling rules"),
     "dossier": _l("Case dossiers"),
     "privacy": _l("Personal data"),
+    "mailbox": _l("Mailbox"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.
