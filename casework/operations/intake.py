@@ -22,6 +22,7 @@ from .. import (
     restricted,
     routing,
     stages,
+    texting,
     uploads,
 )
 from ..errors import InvalidInput
@@ -239,6 +240,7 @@ def open_case(tenant: Tenant, complaint: Complaint, actor: User | None = None) -
     if direct is not None:
         dispatch.dispatch_to_manager(case, actor, direct)
     outbox.after_commit("letters.acknowledge", case_id=case.id)
+    texting.ask(case, "sms.receipt")  # the number and the lookup link, by text if chosen
     return case
 
 
