@@ -18,11 +18,14 @@ from casework import catalog, texting
 from casework.models import Case, Letter, Message, PendingJob
 from casework.operations import dispatch, handling
 from casework.states import ContactMethod, Finding
-from jobs import runtime, sms
+from jobs import dispatch as handover
+from jobs import queues, runtime, sms
 from tenants import secrets
 from tenants.audit import AuditEvent
 from tenants.db import db, tenant_bound, unscoped
 from tests.conftest import dispatched_case, open_case
+from tests.jobs import test_redis_queue
+from tests.jobs.test_redis_queue import DEAD_REDIS, _age, _work
 
 SMS = ContactMethod.SMS.value
 
@@ -203,9 +206,7 @@ def test_a_note_for_the_complainant_the_dispatch_and_the_result_are_texted(world
         db.session.commit()
         unit = case.department.name
         number = case.number
-        assert db.session.scalar(
-            sa.select(sa.func.count(Letter.id)).where(Letter.kind == "result")
-        )
+        assert db.session.scalar(sa.select(sa.func.count(Letter.id)).where(Letter.kind == "result"))
     texts = {t.dedupe_key.split(":")[1]: t for t in _texts(org)}
     assert set(texts) == {"receipt", "dispatched", "result", "progress"}
     assert f"您的投诉已由{unit}负责办理。" in texts["dispatched"].body  # HOSP-4, their words
@@ -392,3 +393,49 @@ def test_a_failed_test_text_says_why_and_is_not_retried(world, gateway):
         last = sms.last_test()
     assert last.status == "failed" and "quota exhausted" in last.error
     assert _jobs("sms.test")[0].done_at is not None
+
+
+# --- through Redis and a worker, as in production (tests/jobs/test_redis_queue.py) ---------
+
+production = pytest.fixture(test_redis_queue.rq_mode.__wrapped__, name="production")
+
+
+@pytest.mark.redis
+def test_redis_down_delays_the_text_and_duplicates_send_it_once(
+    app, world, production, redis_server, gateway
+):
+    _use_gateway(world.a, gateway.url)
+    app.config["REDIS_URL"] = DEAD_REDIS
+    case = open_case(world.a, preferred_contact=SMS)  # accepted all the same
+    [pending] = _jobs("sms.receipt")
+    assert pending.done_at is None and gateway.requests == []
+    _age(pending.id)
+    _age(_jobs("letters.acknowledge")[0].id)
+    assert handover.redrive() == 0  # Redis still down: the text waits
+    app.config["REDIS_URL"] = redis_server.url  # Redis is back
+    assert handover.redrive() == 2  # the letter's job and the text's
+    # The same job enqueued again (a sweep racing a slow worker).
+    queues.queue().enqueue(runtime.run_pending, pending.id)
+    _work(app)
+    assert _jobs("sms.receipt")[0].done_at is not None
+    assert [r["json"]["reference"] for r in gateway.requests] == [f"sms:receipt:{case.id}"]
+    _run_again(pending.id)
+    assert len(gateway.requests) == 1
+
+
+@pytest.mark.redis
+def test_a_gateway_error_is_retried_by_rq_and_sent_once(app, world, production, gateway):
+    gateway.replies.append((502, "bad gateway"))
+    _use_gateway(world.a, gateway.url)
+    open_case(world.a, preferred_contact=SMS)
+    _work(app)  # the first attempt fails; RQ schedules its retry
+    [text] = _texts(world.a)
+    assert text.status == "retry"
+    [pending] = _jobs("sms.receipt")
+    assert pending.done_at is None
+    # RQ's retry comes due: run the job as its scheduler would hand it back.
+    queues.queue().enqueue(runtime.run_pending, pending.id)
+    _work(app)
+    [text] = _texts(world.a)
+    assert text.status == "sent"
+    assert len(gateway.requests) == 2
