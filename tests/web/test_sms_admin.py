@@ -57,6 +57,8 @@ def test_saving_the_gateway_seals_the_key_and_never_shows_it(client, world):
     assert client.post(_page(world.a), data={**data, "api_key": ""}).status_code == 303
     db.session.refresh(tenant)
     assert tenant.config.sms.api_key
+    audit = client.get(f"/t/{world.a.slug}/desk/admin/audit").text
+    assert "短信设置已更改" in audit and "k-very-secret-42" not in audit
 
 
 def test_bad_settings_are_refused_in_the_users_language(client, world):
