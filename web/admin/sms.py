@@ -20,7 +20,7 @@ from tenants.models import Role
 from tenants.settings import SMS_PROVIDERS, SMS_SIGN_LENGTH
 
 from ..forms import choices
-from ..mail.views import MAIL_STATES
+from ..mail.views import TEXT_STATES
 from ..tenancy import staff_required
 from ..transaction import attempt
 from . import bp, section
@@ -64,7 +64,7 @@ def _page(form: GatewayForm, test_form: TestForm, status: int = 200):
             sign=texting.sign_name(g.tenant),
             last=last,
             last_state=notify.delivery_state(last, utcnow()) if last else "",
-            states=MAIL_STATES,
+            states=TEXT_STATES,
         ),
         status,
     )

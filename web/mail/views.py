@@ -30,6 +30,8 @@ MAIL_STATES = {
     "retry": (_l("Failed; it will be tried again"), "is-warning is-light"),
     "skipped": (_l("Not sent"), "is-light"),
 }
+# A text's states where they differ from a mail's: kept here because no gateway is set.
+TEXT_STATES = {**MAIL_STATES, "logged": (_l("Kept here (no text gateway)"), "is-light")}
 # Each channel's badge: what reached the person, mail or text message.
 CHANNELS = {
     "email": labels.CONTACT_METHOD[ContactMethod.EMAIL],
@@ -60,6 +62,7 @@ def log():
         messages=messages,
         states=states,
         labels=MAIL_STATES,
+        text_labels=TEXT_STATES,
         channels=CHANNELS,
         older=older,
         cases=cases,
