@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 # How long the gateway has to answer; the job is retried, so a slow gateway costs little.
 TIMEOUT = 10
 # The most of a note a text carries; the rest is on the status page its link opens.
-NOTE_CHARS = 30
+NOTE_CHARS = 24
 # The most of a gateway's answer kept as the reason of a refusal.
 REASON_CHARS = 300
 

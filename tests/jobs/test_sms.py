@@ -215,6 +215,11 @@ def test_a_note_for_the_complainant_the_dispatch_and_the_result_are_texted(world
     assert "我们已联系商户" in progress and "内部" not in progress
     assert len(progress) < 130  # the note is shortened; the rest is on the status page
     assert all(t.status == "logged" for t in texts.values())
+    # One text's length (70 Chinese characters) apart from the link, with a 12-character sign.
+    link = f"http://closeloop.test/t/{org.slug}/status?number={number}"
+    assert {k: len(t.body.replace(link, "")) <= 70 for k, t in texts.items()} == dict.fromkeys(
+        texts, True
+    )
 
 
 def test_a_second_dispatch_to_the_same_unit_texts_nothing_new(world):
