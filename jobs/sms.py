@@ -200,10 +200,11 @@ def _claim(message: Message) -> Message | None:
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:  # already sent, or another run has it now
-        db.session.rollback()
         return None
     return db.session.scalars(
-        sa.select(Message).where(Message.dedupe_key == message.dedupe_key)
+        sa.select(Message)
+        .where(Message.dedupe_key == message.dedupe_key)
+        .execution_options(populate_existing=True)
     ).one()
 
 
