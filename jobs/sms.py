@@ -236,6 +236,7 @@ def send_text(
     )
     if message is None:
         return None
+    message.to, message.body, message.subject = to, body, subject  # as sent, if taken back
     db.session.commit()  # the claim is durable before anything leaves the building
     try:
         message.status = (sender or sender_for(tenant)).send(Text(to, body, dedupe_key))
