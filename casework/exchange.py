@@ -82,7 +82,10 @@ def export_config(tenant: Tenant) -> Preset:
         "duty_contact_name": tenant.duty_contact_name or "",
         "duty_contact_phone": tenant.duty_contact_phone or "",
         "case_prefix": tenant.case_prefix,
-        "settings": tenant.config,
+        # The gateway key is sealed under this install's key: useless elsewhere, so left out.
+        "settings": tenant.config.model_copy(
+            update={"sms": tenant.config.sms.model_copy(update={"api_key": ""})}
+        ),
         "departments": [{"code": d.code, "name": d.name, "active": d.active} for d in departments],
         "categories": [
             {

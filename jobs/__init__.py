@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import accounts, dispatch, dossiers, inbound, letters, notify  # noqa: F401  (registers the jobs)
+from . import accounts, dispatch, dossiers, inbound, letters, notify, sms  # noqa: F401  (registers the jobs)
 from .cli import jobs_cli
 
 

@@ -168,8 +168,8 @@ def result(case_id: int) -> None:
 def progress(case_id: int, event_id: int) -> None:
     """Email a note staff wrote for the complainant (进展告知, ESTATE-3), once per note.
 
-    Only email is sent: there is no text-message channel yet. The note is on the status page
-    whichever way the complainant prefers to be reached.
+    A complainant who chose texts is also texted the note (``sms.progress``, jobs.sms). The
+    note is on the status page whichever way the complainant prefers to be reached.
     """
     case = access.get_case(case_id)
     event = db.session.get(CaseEvent, event_id)

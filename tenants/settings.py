@@ -251,6 +251,39 @@ def _viewer_roles(value: Any) -> tuple[str, ...]:
     return roles
 
 
+# The text-message gateway (短信): the built-in log, or an HTTP gateway of the tenant's own.
+SMS_PROVIDERS = ("log", "http")
+SMS_SIGN_LENGTH = 12
+
+
+def _gateway_url(url: str) -> str:
+    url = url.strip()
+    if url and not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", url):
+        raise ValueError(f"sms.url {url!r} must be an http:// or https:// address")
+    return url
+
+
+class Sms(_Frozen):
+    """How the tenant's texts leave: kept in the desk's message log, or posted to a gateway.
+
+    ``api_key`` is the gateway's key sealed with :func:`tenants.secrets.seal`, never plain;
+    read it through casework.texting. ``sign_name`` is the 签名 every text starts with
+    (the tenant's name when empty).
+    """
+
+    provider: Literal["log", "http"] = "log"
+    url: Annotated[str, AfterValidator(_gateway_url), Field(max_length=300)] = ""
+    sign_name: Annotated[str, Field(max_length=SMS_SIGN_LENGTH)] = ""
+    account: Annotated[str, Field(max_length=100)] = ""
+    api_key: Annotated[str, Field(max_length=1000)] = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Sms:
+        if self.provider == "http" and not self.url:
+            raise ValueError("sms.url is needed for the http provider")
+        return self
+
+
 class TenantSettings(_Frozen):
     """Everything a tenant tunes that has no column of its own, with its defaults."""
 
@@ -292,6 +325,9 @@ class TenantSettings(_Frozen):
     restricted_case_viewers: Annotated[tuple[str, ...], BeforeValidator(_viewer_roles)] = (
         DEFAULT_RESTRICTED_CASE_VIEWERS
     )
+
+    # Text messages (短信): which provider sends them, and the gateway's details.
+    sms: Sms = Sms()
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

@@ -60,7 +60,8 @@ class Letter(TenantScoped, db.Model):
 
 
 class Message(TenantScoped, db.Model):
-    """An email to a complainant or staff member; also the mail log when no SMTP is set.
+    """An email or text message to a complainant or staff member; also the mail log when no
+    SMTP server (or no text gateway) is set.
 
     ``dedupe_key`` is unique per tenant: a retried or duplicated job that tries to send the
     same message again hits the constraint and sends nothing.
@@ -87,6 +88,11 @@ class Message(TenantScoped, db.Model):
     error: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     sent_at: orm.Mapped[dt.datetime | None]
+    # "email", or "sms" for a text message (``to`` is then a number in E.164 form): texts
+    # go through the same outbox and the same once-per-key claim as mail (jobs.sms).
+    channel: orm.Mapped[str] = orm.mapped_column(
+        sa.String(10), default="email", server_default="email"
+    )
 
 
 class PendingJob(TenantScoped, db.Model):

@@ -15,7 +15,7 @@ from tenants.db import db
 from tenants.models import Tenant
 from tenants.settings import UNIT_PLACEHOLDER
 
-from .. import alerts, history, notifications, outbox
+from .. import alerts, history, notifications, outbox, texting
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Case, CaseEvent
 from ..states import AttachmentSource, EventKind, NotificationKind, Stage, Status
@@ -67,24 +67,29 @@ def add_information(
 
 
 def tell(event: CaseEvent) -> None:
-    """After commit, email the complainant about a public entry meant for them.
+    """After commit, email (and text) the complainant about a public entry meant for them.
 
     A note staff wrote for the complainant goes out as written (进展告知, ESTATE-3); a
     dispatch names the unit that now handles the case (HOSP-4). Each entry is mailed once
-    (the job's key is the entry). Only email exists as yet: a complainant who prefers a text
-    message or a call reads the same entry on the status page.
+    (the job's key is the entry), and texted once when the complainant chose 短信
+    (casework.texting). A complainant who prefers a call reads the same entry on the status
+    page.
     """
     case = event.case
-    if not event.public or not case.complainant_email:
+    if not event.public:
         return
     if event.kind is EventKind.NOTE:
-        name = "notify.progress"
+        kind = "progress"
     elif event.kind is EventKind.DISPATCHED:
-        name = "notify.dispatched"
+        kind = "dispatched"
     else:
         return
-    db.session.flush()  # the entry's id, the key of its one email
-    outbox.after_commit(name, case_id=case.id, event_id=event.id)
+    if not case.complainant_email and not texting.wants_texts(case):
+        return
+    db.session.flush()  # the entry's id, the key of its one email and its one text
+    if case.complainant_email:
+        outbox.after_commit(f"notify.{kind}", case_id=case.id, event_id=event.id)
+    texting.ask(case, f"sms.{kind}", event_id=event.id)
 
 
 def units_told(case: Case) -> dict[int, str]:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, utcnow
 from tenants.models import User
 
-from .. import catalog, history, outbox, stages
+from .. import catalog, history, outbox, stages, texting
 from ..errors import InvalidInput
 from ..models import Case, Cause
 from ..states import (
@@ -237,6 +237,7 @@ def send_result(case: Case, actor: User) -> Case:
     # The result letter is rendered for the status page whether or not there is an address
     # to mail it to; the job mails it where there is.
     outbox.after_commit("letters.result", case_id=case.id, round=case.result_round)
+    texting.ask(case, "sms.result", round=case.result_round)  # the link to the letter, by text
     return case
 
 

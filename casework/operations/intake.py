@@ -22,6 +22,7 @@ from .. import (
     restricted,
     routing,
     stages,
+    texting,
     uploads,
 )
 from ..errors import InvalidInput
@@ -244,6 +245,7 @@ def open_case(
         dispatch.dispatch_to_manager(case, actor, direct)
     if receipt:
         outbox.after_commit("letters.acknowledge", case_id=case.id)
+        texting.ask(case, "sms.receipt")  # the number and the lookup link, by text if chosen
     return case
 
 

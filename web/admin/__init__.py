@@ -42,3 +42,4 @@ from . import staff, catalogue, routing, branding, letters, numbers, views  # no
 from . import exchange, audit, sight, rules  # noqa: E402,F401,I001
 from . import privacy  # noqa: E402,F401
 from . import mailbox  # noqa: E402,F401
+from . import sms  # noqa: E402,F401

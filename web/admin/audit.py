@@ -94,6 +94,7 @@ KINDS: dict[str, Any] = {
     "sight.restricted": _l("Who sees restricted cases changed"),
     "privacy.roles": _l("Personal-data roles changed"),
     "mailbox.set": _l("Mailbox settings changed"),
+    "sms.set": _l("Text message settings changed"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
@@ -114,6 +115,7 @@ AREAS: dict[str, Any] = {
     "dossier": _l("Case dossiers"),
     "privacy": _l("Personal data"),
     "mailbox": _l("Mailbox"),
+    "sms": _l("Text messages"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.
@@ -153,6 +155,11 @@ FIELDS: dict[str, Any] = {
     "dispatch_notice": _l("Dispatch notice"),
     "masked": _l("Personal data masked"),
     "roles": _l("Roles"),
+    "provider": _l("How texts are sent"),
+    "url": _l("Gateway address (URL)"),
+    "sign_name": _l("Sign name"),
+    "account": _l("Account"),
+    "api_key": _l("API key"),
 }
 
 
@@ -192,6 +199,8 @@ def show(value: Any, key: str = "", kind: str = "") -> str:
         return f"{round(value * 100)}%"
     if key == "date_part":
         return str(DATE_PART_NAMES.get(value, value))
+    if kind == "sms.set" and key == "api_key":  # the key itself is never recorded
+        return str(_l("Replaced") if value == "replaced" else _l("Stored"))
     if key in ("channel", "channels"):
         return _word(Channel, value)
     if key in ("priority", "default_priority"):

@@ -6,8 +6,9 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from casework import access, queries
+from casework import access, labels, queries
 from casework.models import Message
+from casework.states import ContactMethod
 from jobs import notify
 from tenants.db import utcnow
 from tenants.models import Role
@@ -24,6 +25,17 @@ MAIL_STATES = {
     "sent": (_l("Sent"), "is-success is-light"),
     "failed": (_l("Failed"), "is-danger is-light"),
     "unknown": (_l("Delivery unknown: the sender stopped mid-send"), "is-warning"),
+    # Text messages (jobs.sms): the gateway failed and the job will try again; a number
+    # that cannot take a text (a landline), with the reason beside it.
+    "retry": (_l("Failed; it will be tried again"), "is-warning is-light"),
+    "skipped": (_l("Not sent"), "is-light"),
+}
+# A text's states where they differ from a mail's: kept here because no gateway is set.
+TEXT_STATES = {**MAIL_STATES, "logged": (_l("Kept here (no text gateway)"), "is-light")}
+# Each channel's badge: what reached the person, mail or text message.
+CHANNELS = {
+    "email": labels.CONTACT_METHOD[ContactMethod.EMAIL],
+    "sms": labels.CONTACT_METHOD[ContactMethod.SMS],
 }
 
 
@@ -36,7 +48,8 @@ def _in_sight(messages: list[Message]) -> list[Message]:
 @bp.get("")
 @staff_required(Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
 def log():
-    """Outgoing mail, including what was only logged because no SMTP server is set."""
+    """Outgoing mail and texts, including what was only logged because no SMTP server (or
+    no text gateway) is set."""
     page = notify.mail_log(PAGE, query_id(request.args.get("before")))
     older = page[-1].id if len(page) == PAGE else None  # before hiding: the page went on
     messages = _in_sight(page)
@@ -49,6 +62,8 @@ def log():
         messages=messages,
         states=states,
         labels=MAIL_STATES,
+        text_labels=TEXT_STATES,
+        channels=CHANNELS,
         older=older,
         cases=cases,
     )
