@@ -117,6 +117,9 @@ EVENT_KIND = {
     EventKind.MEMBER_REMOVED: _l("Investigation group member removed"),
     EventKind.EVIDENCE_ADDED: _l("Evidence added"),
     EventKind.RETURNED: _l("Returned to dispatch"),
+    EventKind.REPEAT_CONTACT: _l("Repeat contact"),
+    EventKind.MERGED: _l("Merged into another case"),
+    EventKind.MERGED_IN: _l("Another case merged into this one"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -150,6 +153,8 @@ ACTION = {
     Action.REMOVE_MEMBER: _l("Remove from the investigation group"),
     Action.ADD_EVIDENCE: _l("Add evidence"),
     Action.RETURN_CASE: _l("Return to dispatch"),
+    Action.REPEAT_CONTACT: _l("Add a repeat contact"),
+    Action.MERGE: _l("Merge into another case"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -170,6 +175,7 @@ NOTIFICATION_KIND = {
     NotificationKind.REFERRAL: _l("Case referred up to you"),
     NotificationKind.ASSIST: _l("Request to assist"),
     NotificationKind.RETURNED: _l("Case returned for re-dispatch"),
+    NotificationKind.REPEAT_CONTACT: _l("Repeat contact: call the complainant back"),
 }
 DEADLINE_STATE = {
     DeadlineState.OK: _l("running"),
@@ -194,6 +200,7 @@ REMEDY_TYPE = {
 CLOSURE = {
     Closure.REVISITED: _l("Closed after the revisit"),
     Closure.EXPLAINED: _l("Closed as explained"),
+    Closure.MERGED: _l("Closed as merged into another case"),
 }
 OUTCOME = {
     Outcome.REOPEN: _l("Back to handling for a new result"),
@@ -297,6 +304,12 @@ CHANGE_FIELD = {
     "member": _l("Group member"),
     "group_role": _l("Role in the group"),
     "late": _l("Answered late"),
+    # Repeat contacts and merges (CITY-6): the count, the cases joined, the defect still there.
+    "repeat_count": _l("Repeat contacts"),
+    "merged_into": _l("Merged into"),
+    "merged_from": _l("Merged from"),
+    "defect": _l("Defect still there"),
+    "reopened": _l("Reopened"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {

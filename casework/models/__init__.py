@@ -12,6 +12,7 @@ from .dossiers import Dossier
 from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
 from .plans import Plan
+from .repeats import RepeatContact
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Plan",
     "PersonalDataAccess",
     "Rectification",
+    "RepeatContact",
     "Revisit",
     "RoutingRule",
 ]
