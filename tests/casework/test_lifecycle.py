@@ -164,7 +164,12 @@ def test_phone_numbers_are_normalised():
 def test_allowed_actions_by_role():
     assert Action.DISPATCH in allowed_actions(Status.ACCEPTED, Role.INTAKE)
     assert Action.DISPATCH not in allowed_actions(Status.ACCEPTED, Role.HANDLER)
-    # An archived case takes nothing but the report of a rectification still open (CO-6)
-    # and the teaching-case mark, an annotation for training (HOSP-12).
-    assert allowed_actions(Status.CLOSED, Role.ADMIN) == [Action.RECTIFIED, Action.MARK_TEACHING]
-    assert allowed_actions(Status.CLOSED, Role.INTAKE) == []
+    # An archived case takes nothing but the report of a rectification still open (CO-6),
+    # the teaching-case mark, an annotation for training (HOSP-12), and a repeat contact
+    # saying the defect is still there, which reopens it (CITY-6, PROP-12).
+    assert allowed_actions(Status.CLOSED, Role.ADMIN) == [
+        Action.RECTIFIED,
+        Action.MARK_TEACHING,
+        Action.REPEAT_CONTACT,
+    ]
+    assert allowed_actions(Status.CLOSED, Role.INTAKE) == [Action.REPEAT_CONTACT]

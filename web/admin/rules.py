@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, StringField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from casework.handling_rules import NOT_SATISFIED, set_rules
 from casework.operations.complainant import unit_notice
@@ -39,7 +39,8 @@ class RulesForm(FlaskForm):
     dispatch_notice = StringField(_l("What the complainant is told when a unit takes the case"))
     repeat_window = IntegerField(
         _l("Offer a case as repeated by a new contact for (days)"),
-        validators=[InputRequired(), NumberRange(min=1, max=366)],
+        # Left out of a post, it stays as it is.
+        validators=[Optional(), NumberRange(min=1, max=366)],
     )
 
 

@@ -48,7 +48,7 @@ def offer_form(case: Case, **prefill: str) -> RepeatContactForm:
     """
     form = RepeatContactForm(formdata=None, prefix=PREFIX, data=prefill)
     form.set_channels(case.tenant)
-    if form.channel.data not in {v for v, _label in form.channel.choices}:
+    if form.channel.data not in {choice.value for choice in form.channel.choices}:
         form.channel.data = Channel.PHONE.value
     for f in form:
         f.id = f"{f.id}-{case.id}"
