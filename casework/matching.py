@@ -73,29 +73,14 @@ def find_matches(
     since = window_start(tenant, now)
     key = phone_key(phone)
     place = location.strip()[:300]
-    same_phone = Case.complainant_phone == key
-    same_place = sa.and_(
-        Case.category_id == category_id, Case.location == place, Case.created_at >= since
-    )
-    branches = []
-    if key:
-        branches.append(same_phone)
-    if place and category_id:
-        branches.append(same_place)
-    if not branches:
-        return []
-    closed = sa.case((Case.status == Status.CLOSED, 1), else_=0)
-    rows = db.session.scalars(
-        sa.select(Case)
-        .where(
-            sa.or_(*branches),
-            sa.or_(Case.status != Status.CLOSED, Case.closed_at >= since),
-            Case.merged_into_id.is_(None),
-            access.sight(viewer),
-        )
-        .order_by(closed, Case.created_at.desc(), Case.id.desc())
-        .limit(LIMIT)
-    ).all()
+    found: dict[int, Case] = {}
+    for stmt in queries(tenant, viewer, key, place, category_id, since):
+        for case in db.session.scalars(stmt):
+            found[case.id] = case
+    rows = sorted(
+        found.values(),
+        key=lambda c: (c.status is Status.CLOSED, -c.created_at.timestamp(), -c.id),
+    )[:LIMIT]
     return [
         Match(
             case=c,
@@ -106,4 +91,39 @@ def find_matches(
             and c.created_at >= since,
         )
         for c in rows
+    ]
+
+
+def queries(
+    tenant: Tenant,
+    viewer: User,
+    key: str,
+    place: str,
+    category_id: int | None,
+    since: dt.datetime,
+) -> list[sa.Select]:
+    """One bounded query per way of matching, each on its own index (``ix_cases_phone``,
+    ``ix_cases_place``): an OR of the two would leave the planner to a scan of the tenant's
+    cases. :func:`find_matches` merges and sorts what they find."""
+    branches = []
+    if key:
+        branches.append(Case.complainant_phone == key)
+    if place and category_id:
+        branches.append(
+            sa.and_(
+                Case.category_id == category_id, Case.location == place, Case.created_at >= since
+            )
+        )
+    return [
+        sa.select(Case)
+        .where(
+            Case.tenant_id == tenant.id,  # also added by the scoping; here for the index
+            branch,
+            sa.or_(Case.status != Status.CLOSED, Case.closed_at >= since),
+            Case.merged_into_id.is_(None),
+            access.sight(viewer),
+        )
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(LIMIT)
+        for branch in branches
     ]

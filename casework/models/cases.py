@@ -74,7 +74,7 @@ class Case(TenantScoped, db.Model):
         sa.Index("ix_cases_restricted", "tenant_id", "restricted"),
         # Repeat contacts (CITY-6): intake's matches by the caller's phone (stored in E.164),
         # and by the same place and category within the tenant's repeat window.
-        sa.Index("ix_cases_phone", "tenant_id", "complainant_phone"),
+        sa.Index("ix_cases_phone", "tenant_id", "complainant_phone", "created_at"),
         sa.Index("ix_cases_place", "tenant_id", "category_id", "location", "created_at"),
     )
 

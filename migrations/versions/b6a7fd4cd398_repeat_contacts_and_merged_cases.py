@@ -46,7 +46,7 @@ def upgrade():
         batch_op.add_column(sa.Column('repeat_count', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_cases_merged_into_id'), ['merged_into_id'], unique=False)
-        batch_op.create_index('ix_cases_phone', ['tenant_id', 'complainant_phone'], unique=False)
+        batch_op.create_index('ix_cases_phone', ['tenant_id', 'complainant_phone', 'created_at'], unique=False)
         batch_op.create_index('ix_cases_place', ['tenant_id', 'category_id', 'location', 'created_at'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_cases_merged_into_id_cases'), 'cases', ['merged_into_id'], ['id'], ondelete='SET NULL')
 
