@@ -128,15 +128,39 @@ def get_case(case_id: int, viewer: User | None = None) -> Case:
     return case
 
 
-def get_case_by_number(number: str, viewer: User | None = None) -> Case:
+def get_case_by_number(
+    number: str, viewer: User | None = None, *, follow_merges: bool = True
+) -> Case:
     """The bound tenant's case with this case number, or NotFound; a ``viewer`` as in
-    :func:`get_case`."""
-    stmt = sa.select(Case).where(Case.number == number.strip().upper())
-    if viewer is not None:
-        stmt = stmt.where(sight(viewer))
+    :func:`get_case`.
+
+    The number of a case merged into another (合并) finds the survivor, unless
+    ``follow_merges`` is off: the portal proves the complainant's own case first.
+    """
+    stmt = sa.select(Case).where(Case.number == number.strip().upper()[:40])
     case = db.session.scalars(stmt).one_or_none()
     if case is None:
         raise NotFound()
+    if follow_merges:
+        case = survivor(case)
+    if viewer is not None and not in_sight(viewer, [case.id]):
+        raise NotFound()
+    return case
+
+
+# A merged case's survivor may itself be merged later; the chain is followed this far.
+MERGE_HOPS = 20
+
+
+def survivor(case: Case) -> Case:
+    """The case that goes on for ``case``: itself, or the end of its merges (合并)."""
+    seen = {case.id}
+    while case.merged_into_id is not None and len(seen) <= MERGE_HOPS:
+        nxt = db.session.get(Case, case.merged_into_id)
+        if nxt is None or nxt.id in seen:
+            break
+        seen.add(nxt.id)
+        case = nxt
     return case
 
 

@@ -120,6 +120,9 @@ EVENT_KIND = {
     EventKind.RETURNED: _l("Returned to dispatch"),
     EventKind.ARRIVED: _l("Arrived on site"),
     EventKind.ANSWERED_AT_ONCE: _l("Answered at once"),
+    EventKind.REPEAT_CONTACT: _l("Repeat contact"),
+    EventKind.MERGED: _l("Merged into another case"),
+    EventKind.MERGED_IN: _l("Another case merged into this one"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -154,6 +157,8 @@ ACTION = {
     Action.ADD_EVIDENCE: _l("Add evidence"),
     Action.RETURN_CASE: _l("Return to dispatch"),
     Action.ARRIVE: _l("Record arrival on site"),
+    Action.REPEAT_CONTACT: _l("Add a repeat contact"),
+    Action.MERGE: _l("Merge into another case"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -174,6 +179,7 @@ NOTIFICATION_KIND = {
     NotificationKind.REFERRAL: _l("Case referred up to you"),
     NotificationKind.ASSIST: _l("Request to assist"),
     NotificationKind.RETURNED: _l("Case returned for re-dispatch"),
+    NotificationKind.REPEAT_CONTACT: _l("Repeat contact: call the complainant back"),
 }
 DEADLINE_STATE = {
     DeadlineState.OK: _l("running"),
@@ -199,6 +205,7 @@ CLOSURE = {
     Closure.REVISITED: _l("Closed after the revisit"),
     Closure.EXPLAINED: _l("Closed as explained"),
     Closure.ANSWERED_AT_ONCE: _l("Answered at once"),
+    Closure.MERGED: _l("Closed as merged into another case"),
 }
 OUTCOME = {
     Outcome.REOPEN: _l("Back to handling for a new result"),
@@ -305,6 +312,12 @@ CHANGE_FIELD = {
     # 到达现场 (CITY-8): when the handler reached the scene, and whether within the limit.
     "arrived": _l("Arrived on site"),
     "on_site_late": _l("Arrived late"),
+    # Repeat contacts and merges (CITY-6): the count, the cases joined, the defect still there.
+    "repeat_count": _l("Repeat contacts"),
+    "merged_into": _l("Merged into"),
+    "merged_from": _l("Merged from"),
+    "defect": _l("Defect still there"),
+    "reopened": _l("Reopened"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {

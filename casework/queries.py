@@ -19,6 +19,7 @@ from .models import (
     Extension,
     Plan,
     Rectification,
+    RepeatContact,
     Revisit,
 )
 from .states import EventKind
@@ -132,3 +133,21 @@ def cases_by_id(case_ids) -> dict[int, Case]:
     if not ids:
         return {}
     return {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_(ids)))}
+
+
+def repeat_contacts(case: Case) -> list[RepeatContact]:
+    """The repeat contacts recorded on the case (重复来电, CITY-6), oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(RepeatContact)
+            .where(RepeatContact.case_id == case.id)
+            .order_by(RepeatContact.at, RepeatContact.id)
+        )
+    )
+
+
+def merged_into(case: Case) -> list[Case]:
+    """The cases closed as merged into this one (合并), oldest first."""
+    return list(
+        db.session.scalars(sa.select(Case).where(Case.merged_into_id == case.id).order_by(Case.id))
+    )

@@ -94,7 +94,11 @@ def list_cases(
             Case.dispatched_at.is_not(None),  # routed at intake only: not yet to be taken
         )
     if filters.number:
-        stmt = stmt.where(Case.number == filters.number.strip().upper())
+        number = filters.number.strip().upper()
+        # The number of a case merged into another (合并) finds the survivor too.
+        absorbed = orm.aliased(Case)
+        survivor = sa.select(absorbed.merged_into_id).where(absorbed.number == number)
+        stmt = stmt.where(sa.or_(Case.number == number, Case.id.in_(survivor)))
     now = utcnow()
     if filters.due == "overdue":
         stmt = stmt.where(Case.next_due_at < now)

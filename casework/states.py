@@ -95,6 +95,8 @@ class Action(enum.StrEnum):
     ADD_EVIDENCE = "add_evidence"  # 调查取证: a statement, photo or document by staff
     RETURN_CASE = "return_case"  # 退单: the unit sends a case outside its remit back to dispatch
     ARRIVE = "arrive"  # 到达现场: the handler records reaching the scene (CITY-8)
+    REPEAT_CONTACT = "repeat_contact"  # 重复来电: another call about the case, recorded on it
+    MERGE = "merge"  # 合并: a duplicate case closed into the one that goes on
 
 
 class EventKind(enum.StrEnum):
@@ -141,6 +143,9 @@ class EventKind(enum.StrEnum):
     RETURNED = "returned"  # 退单: back to the dispatchers, with the unit's basis
     ARRIVED = "arrived"  # 到达现场: the handler reached the scene, with a note (CITY-8)
     ANSWERED_AT_ONCE = "answered_at_once"  # 当场答复 (CITY-3, PROP-1): the answer given at intake
+    REPEAT_CONTACT = "repeat_contact"  # 重复来电 (CITY-6): another contact, recorded in full
+    MERGED = "merged"  # this case was closed as merged into another (the survivor)
+    MERGED_IN = "merged_in"  # another case was merged into this one
 
 
 class Closure(enum.StrEnum):
@@ -149,6 +154,7 @@ class Closure(enum.StrEnum):
     REVISITED = "revisited"  # the revisit reached the complainant (CO-7)
     EXPLAINED = "explained"  # not satisfied, explained, and closed as the policy allows (MALL-6)
     ANSWERED_AT_ONCE = "answered_at_once"  # answered or solved during the call (CITY-3, PROP-1)
+    MERGED = "merged"  # a duplicate, closed into the case that goes on (合并)
 
 
 class Outcome(enum.StrEnum):
@@ -242,6 +248,7 @@ class NotificationKind(enum.StrEnum):
     REFERRAL = "referral"  # a case referred up (上报) to the reader
     ASSIST = "assist"  # 协办: a unit is asked to assist
     RETURNED = "returned"  # 退单: a case came back to the dispatchers to re-route
+    REPEAT_CONTACT = "repeat_contact"  # the complainant called again: call them back (CITY-6)
 
 
 class PlanState(enum.StrEnum):

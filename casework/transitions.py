@@ -121,6 +121,13 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RETURN_CASE: Transition(
         _WORKING, Status.ACCEPTED, frozenset({Role.HANDLER, Role.DEPT_HEAD})
     ),
+    # Another call about a case (重复来电, CITY-6) is recorded on it by whoever takes the call,
+    # the intake clerk first; a closed case takes one only within the tenant's repeat window
+    # and only to reopen it (the guards). The verb decides whether the case reopens.
+    Action.REPEAT_CONTACT: Transition(frozenset(Status), None, _WORKERS | {Role.INTAKE}),
+    # Two cases about one problem become one (合并): the dispatchers and managers decide;
+    # a head only within their department (the guards).
+    Action.MERGE: Transition(OPEN_STATUSES, Status.CLOSED, _DISPATCHERS),
 }
 
 

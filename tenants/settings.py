@@ -325,6 +325,9 @@ class TenantSettings(_Frozen):
     restricted_case_viewers: Annotated[tuple[str, ...], BeforeValidator(_viewer_roles)] = (
         DEFAULT_RESTRICTED_CASE_VIEWERS
     )
+    # Repeat contacts (CITY-6): intake offers a case of the same place and category filed
+    # within this many days, and a closed case of the same caller or place closed within it.
+    repeat_window: int = Field(default=30, ge=1, le=366)
 
     # Text messages (短信): which provider sends them, and the gateway's details.
     sms: Sms = Sms()

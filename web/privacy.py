@@ -44,7 +44,16 @@ def redact(text: object, case: Case | None) -> str:
     return reader().redact("" if text is None else str(text), case)
 
 
+def phone_of(phone: object, case: Case | None) -> str:
+    """A phone number written down about ``case`` (a repeat caller's), as the reader may see
+    it: in full with the right or a reveal, else 138****5678."""
+    phone = "" if phone is None else str(phone)
+    if reader().sees(case):
+        return privacy.national(phone)
+    return privacy.mask_phone(phone)
+
+
 def init_app(app: Flask) -> None:
-    """Offer ``contact()`` and ``|redact`` to every template."""
+    """Offer ``contact()``, ``|redact`` and ``|phone_of`` to every template."""
     app.jinja_env.globals.update(contact=contact)
-    app.jinja_env.filters.update(redact=redact)
+    app.jinja_env.filters.update(redact=redact, phone_of=phone_of)

@@ -13,6 +13,7 @@ from .inbound import InboundMail, Mailbox, MailOutcome
 from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
 from .plans import Plan
+from .repeats import RepeatContact
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Plan",
     "PersonalDataAccess",
     "Rectification",
+    "RepeatContact",
     "Revisit",
     "RoutingRule",
 ]

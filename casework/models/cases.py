@@ -79,6 +79,9 @@ class Case(TenantScoped, db.Model):
         sa.Index("ix_cases_phone", "tenant_id", "complainant_phone", "created_at"),
         # Cases answered at intake (CITY-3, PROP-1), which statistics count apart.
         sa.Index("ix_cases_answered", "tenant_id", "answered_at_once", "created_at"),
+        # Repeat contacts (CITY-6): intake's matches by the same place and category within the
+        # tenant's repeat window (by phone, ix_cases_phone above serves them too).
+        sa.Index("ix_cases_place", "tenant_id", "category_id", "location", "created_at"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -151,6 +154,13 @@ class Case(TenantScoped, db.Model):
     repeat_of_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True
     )
+    # How many times the problem was reported again (CITY-6): repeat contacts recorded on the
+    # case, later cases marked as its repeat and cases merged into it; for the statistics.
+    repeat_count: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
+    # A case closed as merged (合并) points at the case that goes on; its number finds that one.
+    merged_into_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
 
     result_text: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     remedy_text: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
@@ -214,7 +224,12 @@ class Case(TenantScoped, db.Model):
     accepted_by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[accepted_by_id])
     subject_user: orm.Mapped[User | None] = orm.relationship(foreign_keys=[subject_user_id])
     direct_manager: orm.Mapped[User | None] = orm.relationship(foreign_keys=[direct_manager_id])
-    repeat_of: orm.Mapped[Case | None] = orm.relationship(remote_side=[id])
+    repeat_of: orm.Mapped[Case | None] = orm.relationship(
+        remote_side=[id], foreign_keys=[repeat_of_id]
+    )
+    merged_into: orm.Mapped[Case | None] = orm.relationship(
+        remote_side=[id], foreign_keys=[merged_into_id]
+    )
     cause: orm.Mapped[Cause | None] = orm.relationship()
     events: orm.Mapped[list[CaseEvent]] = orm.relationship(
         back_populates="case", order_by="CaseEvent.id", lazy="select"

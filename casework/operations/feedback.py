@@ -9,6 +9,8 @@ decide case by case).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 
 from tenants.db import utcnow
@@ -68,23 +70,7 @@ def record_not_satisfied(
         changes={"claim": claim, "outcome": chosen.value},
     )
     if chosen is Outcome.REOPEN:
-        due_before = case.reply_due_at
-        case.status = Status.IN_PROGRESS
-        case.result_round += 1
-        case.result_sent_at = None
-        deadline = stages.start(case.tenant, case, Stage.RESULT, now)
-        if deadline is not None:
-            case.reply_due_at = deadline.due_at
-        history.record(
-            case,
-            EventKind.REOPENED,
-            actor,
-            public=True,
-            changes={
-                "status": [before.value, case.status.value],
-                **history.diff({"reply_due": due_before}, {"reply_due": case.reply_due_at}),
-            },
-        )
+        reopen(case, actor, now)
     else:
         case.status = Status.CLOSED
         case.closure = Closure.EXPLAINED
@@ -100,3 +86,38 @@ def record_not_satisfied(
             },
         )
     return case
+
+
+def reopen(case: Case, actor: User, now: dt.datetime) -> None:
+    """Send a case whose result was recorded, sent or archived back to handling (重新办理).
+
+    A new round of handling when the result was sent (its own result letter and mail, the
+    earlier ones kept as sent), with its own reply deadline; an archived case is open again.
+    A case never dispatched (closed at intake) goes back to waiting for dispatch. One
+    REOPENED entry, which the complainant sees. Used after "not satisfied" (MALL-6) and by a
+    repeat contact saying the defect is still there (CITY-6, PROP-12).
+    """
+    before, due_before = case.status, case.reply_due_at
+    stages.finish(case, now, Stage.REVISIT)
+    if case.result_sent_at is not None:
+        case.result_round += 1
+        case.result_sent_at = None
+    case.closure, case.closed_at = None, None
+    if case.department_id is None and case.handler_id is None:
+        case.status = Status.ACCEPTED
+        stages.start(case.tenant, case, Stage.DISPATCH, now)
+    else:
+        case.status = Status.IN_PROGRESS
+    deadline = stages.start(case.tenant, case, Stage.RESULT, now)
+    if deadline is not None:
+        case.reply_due_at = deadline.due_at
+    history.record(
+        case,
+        EventKind.REOPENED,
+        actor,
+        public=True,
+        changes={
+            "status": [before.value, case.status.value],
+            **history.diff({"reply_due": due_before}, {"reply_due": case.reply_due_at}),
+        },
+    )

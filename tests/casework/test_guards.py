@@ -167,6 +167,11 @@ def _after_another(org) -> Case:
     return _dispatched(org)
 
 
+def _after_another_dispatched(org) -> Case:
+    _dispatched(org)
+    return _dispatched(org)
+
+
 def _earlier_number(case: Case) -> str:
     return db.session.scalar(sa.select(Case.number).where(Case.id < case.id).order_by(Case.id))
 
@@ -322,6 +327,16 @@ SCENARIOS = {
         lambda c, u, o: returns.return_case(c, u, "属物业公司职责"),
     ),
     Action.ARRIVE: (_field_work, "ops_li", lambda c, u, o: site.record_arrival(c, u, "已到场")),
+    Action.REPEAT_CONTACT: (
+        _dispatched,
+        "ops_li",
+        lambda c, u, o: repeats.add_repeat_contact(c, u, "phone", "又来电了"),
+    ),
+    Action.MERGE: (
+        _after_another_dispatched,
+        "ops_head",  # a head merges within the department
+        lambda c, u, o: repeats.merge_case(c, u, _earlier_number(c), "同一问题"),
+    ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not
 # named, and the head of another department. What the rules let them do anyway:

@@ -164,12 +164,17 @@ def test_phone_numbers_are_normalised():
 def test_allowed_actions_by_role():
     assert Action.DISPATCH in allowed_actions(Status.ACCEPTED, Role.INTAKE)
     assert Action.DISPATCH not in allowed_actions(Status.ACCEPTED, Role.HANDLER)
-    # An archived case takes nothing but the report of a rectification still open (CO-6)
-    # and the teaching-case mark, an annotation for training (HOSP-12); and the revisit of a
-    # case answered at once, whose precondition admits only those (tests/casework/test_answered).
-    assert allowed_actions(Status.CLOSED, Role.ADMIN) == [
+    # An archived case takes nothing but the report of a rectification still open (CO-6),
+    # the teaching-case mark, an annotation for training (HOSP-12), the revisit of a case
+    # answered at once, whose precondition admits only those (tests/casework/test_answered),
+    # and a repeat contact saying the defect is still there, which reopens it (CITY-6, PROP-12).
+    assert set(allowed_actions(Status.CLOSED, Role.ADMIN)) == {
         Action.RECTIFIED,
         Action.MARK_TEACHING,
         Action.REVISIT,
-    ]
-    assert allowed_actions(Status.CLOSED, Role.INTAKE) == [Action.REVISIT]
+        Action.REPEAT_CONTACT,
+    }
+    assert set(allowed_actions(Status.CLOSED, Role.INTAKE)) == {
+        Action.REVISIT,
+        Action.REPEAT_CONTACT,
+    }

@@ -81,6 +81,9 @@ STATUS_PAGE = {
     EventKind.ARRIVED: LABEL,  # 到达现场: that the handler reached the scene, not their note
     # 当场答复: the answer given during the call, which the complainant heard (CITY-3).
     EventKind.ANSWERED_AT_ONCE: TEXT,
+    EventKind.REPEAT_CONTACT: HIDDEN,  # what a caller said again is the staff's record
+    EventKind.MERGED: LABEL,  # that the case goes on as another; the reason stays internal
+    EventKind.MERGED_IN: HIDDEN,
 }
 # Kinds a case worked through the actions never has: it was answered at intake instead
 # (tests/web/test_phone_intake.py shows its answer on the status page).
@@ -153,6 +156,8 @@ STAFF = {
     "not_waiting": "内部未等协办理由:事实已清楚",
     "evidence": "内部取证:店员书面说明",
     "arrival": "内部现场记录:店长不在",
+    "repeat_contact": "内部重复来电:扶梯又坏了",
+    "merge": "内部合并理由:同一部扶梯",
 }
 # Text written for the complainant.
 PUBLIC = {
@@ -173,6 +178,7 @@ def _work_through_every_action(org) -> int:
     """A case worked from intake to closed, every action taken, staff text everywhere."""
     u = org.users
     earlier = open_case(org)
+    duplicate, survivor = open_case(org), open_case(org)
     case_id = open_case(org, email="zhang@example.com").id
     ops = u["ops_li"].department_id
     with tenant_bound(org.tenant.id):
@@ -201,6 +207,8 @@ def _work_through_every_action(org) -> int:
         extensions.resume_case(c, u["ops_li"])
         repeats.mark_repeat(c, u["ops_li"], earlier.number, True, STAFF["repeat"])
         repeats.record_special_measures(c, u["ops_li"], STAFF["measures"])
+        merged = db.session.get(Case, duplicate.id)  # a third case merged into this one
+        repeats.merge_case(merged, u["desk"], c.number, STAFF["merge"])
         rectification.order_rectification(c, u["ops_head"], ops, STAFF["rectify"])
         rectification.complete_rectification(c, u["ops_li"], STAFF["rectified"])
         cs = u["cs_zhou"].department_id
@@ -233,6 +241,10 @@ def _work_through_every_action(org) -> int:
         confidentiality.lift_restriction(c, u["super"], STAFF["lift"])
         revisits.record_revisit(c, u["desk"], "phone", False, None, STAFF["revisit"])
         revisits.record_revisit(c, u["desk"], "phone", True, 4, STAFF["revisit"])
+        db.session.commit()  # the result's mail goes out before the case moves on
+        # A call saying the defect is back (it reopens), and this case merged into another.
+        repeats.add_repeat_contact(c, u["desk"], "phone", STAFF["repeat_contact"], defect=True)
+        repeats.merge_case(c, u["desk"], survivor.number, STAFF["merge"])
         db.session.commit()
         kinds = set(db.session.scalars(sa.select(CaseEvent.kind).where(CaseEvent.case_id == c.id)))
     walked = set(EventKind) - NOT_IN_THE_WALK

@@ -92,4 +92,5 @@ def test_the_unit_that_returned_it_is_not_suggested_again(client, world):
         db.session.commit()
     form = client.get(f"/t/{org.slug}/desk/cases/{case_id}").text
     assert 'data-action="dispatch"' in form
-    assert "<option selected" not in form.split('data-action="dispatch"', 1)[1]
+    dispatch_form = form.split('data-action="dispatch"', 1)[1].split('data-action="', 1)[0]
+    assert "<option selected" not in dispatch_form

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField
-from wtforms.validators import InputRequired
+from wtforms import IntegerField, RadioField, StringField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from casework.handling_rules import NOT_SATISFIED, set_rules
 from casework.operations.complainant import unit_notice
@@ -37,6 +37,11 @@ class RulesForm(FlaskForm):
         validators=[InputRequired()],
     )
     dispatch_notice = StringField(_l("What the complainant is told when a unit takes the case"))
+    repeat_window = IntegerField(
+        _l("Offer a case as repeated by a new contact for (days)"),
+        # Left out of a post, it stays as it is.
+        validators=[Optional(), NumberRange(min=1, max=366)],
+    )
 
 
 @bp.route("/rules", methods=["GET", "POST"])
@@ -45,14 +50,22 @@ def rules():
     """The handling rules, with the dispatch notice as the complainant will read it."""
     config = g.tenant.config
     form = RulesForm(
-        data={"not_satisfied": config.not_satisfied, "dispatch_notice": config.dispatch_notice}
+        data={
+            "not_satisfied": config.not_satisfied,
+            "dispatch_notice": config.dispatch_notice,
+            "repeat_window": config.repeat_window,
+        }
     )
     if form.validate_on_submit():
         user = current_user._get_current_object()
         changed = attempt(
             form,
             lambda: set_rules(
-                g.tenant, user, form.not_satisfied.data, form.dispatch_notice.data or ""
+                g.tenant,
+                user,
+                form.not_satisfied.data,
+                form.dispatch_notice.data or "",
+                form.repeat_window.data,
             ),
         )
         if changed is not None:

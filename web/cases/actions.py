@@ -39,7 +39,7 @@ from casework.states import Action, Outcome, RemedyType
 from tenants.models import User
 
 from ..forms import choices
-from . import dispatch_forms, forms, investigation_forms, plan_forms
+from . import dispatch_forms, forms, investigation_forms, plan_forms, repeat_forms
 
 Perform = Callable[[Case, User, Any], object]
 Prepare = Callable[[Any, Case, bool], None]
@@ -167,6 +167,24 @@ def _answer_assist(case: Case, user: User, f: investigation_forms.AnswerAssistFo
 
 def _add_evidence(case: Case, user: User, f: investigation_forms.EvidenceForm) -> object:
     return investigation.add_evidence(case, user, f.body.data or "", *_file(f))
+
+
+def _prepare_repeat_contact(form: repeat_forms.RepeatContactForm, case: Case, fresh: bool) -> None:
+    form.set_channels(case.tenant)
+    if fresh:
+        form.caller_name.data = case.complainant_name
+
+
+def _repeat_contact(case: Case, user: User, f: repeat_forms.RepeatContactForm) -> object:
+    return repeats.add_repeat_contact(
+        case,
+        user,
+        f.channel.data or "",
+        f.said.data or "",
+        caller_name=f.caller_name.data or "",
+        caller_phone=f.caller_phone.data or "",
+        defect=bool(f.defect.data),
+    )
 
 
 ACTIONS: dict[Action, ActionView] = {
@@ -329,6 +347,16 @@ ACTIONS: dict[Action, ActionView] = {
     Action.ARRIVE: ActionView(
         dispatch_forms.ArriveForm,
         lambda case, user, f: site.record_arrival(case, user, f.note.data or ""),
+    ),
+    Action.REPEAT_CONTACT: ActionView(
+        repeat_forms.RepeatContactForm, _repeat_contact, side=True, prepare=_prepare_repeat_contact
+    ),
+    Action.MERGE: ActionView(
+        repeat_forms.MergeForm,
+        lambda case, user, f: repeats.merge_case(
+            case, user, f.into.data or "", f.reason.data or ""
+        ),
+        side=True,
     ),
 }
 

@@ -142,6 +142,8 @@ def _case_context(
         "events": queries.events(case),
         "attachments": queries.attachments(case),
         "revisits": queries.revisits(case),
+        "repeat_contacts": queries.repeat_contacts(case),
+        "merged_cases": queries.merged_into(case),
         "suggested": routing.suggest_department(case),
         "letter": access.get_letter(case, "ack"),
         "dossier": dossier,
@@ -162,6 +164,15 @@ def show(case_id: int):
     """The case page: details, deadline, the actions open to the user and the timeline."""
     case = _case(case_id)
     return render("cases/case.html", "cases/_case.html", **_case_context(case))
+
+
+@bp.get("/cases/number/<number>")
+@staff_required(*STAFF)
+def by_number(number: str):
+    """The case page of a case number; a number merged into another case (合并) leads to the
+    survivor. 404 for a number not in the user's sight, as for an id."""
+    case = access.get_case_by_number(number, viewer=current_user._get_current_object())
+    return redirect(url_for("cases.show", case_id=case.id), 303)
 
 
 @bp.post("/cases/<int:case_id>/<action>")

@@ -79,7 +79,13 @@ def _history(raw: str) -> dict[str, Any]:
         error = ""
     except InvalidInput as exc:
         found, error = callers.CallerHistory(), str(exc)
-    return {"callers": found, "phone_error": error, "phone_typed": not callers.typing(raw)}
+    return {
+        "callers": found,
+        "phone_error": error,
+        "phone_typed": not callers.typing(raw),
+        # What the "add as repeat contact" offer of each case starts with (CITY-6).
+        "prefill": {"caller_phone": raw, "channel": Channel.PHONE.value},
+    }
 
 
 def _reply(channel: str | None, category_id: int | None) -> deadlines.Due | None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from casework import access, restricted, routing
+from casework import access, matching, restricted, routing
 from casework.models import Case
 from casework.operations import answered, intake
 from casework.states import Channel
 from tenants.models import Role
 
+from ..cases.repeat_forms import RepeatContactForm, offer_form
+from ..forms import query_id
+from ..htmx import render
 from ..tenancy import staff_required
 from ..transaction import attempt
 from . import bp
@@ -36,7 +39,22 @@ def new():
         case = attempt(form, lambda: take(form, complaint))
         if case is not None:
             return accepted(case)
-    return render_template("intake/new.html", form=form)
+    found = []
+    if form.is_submitted():  # back with an error: the matches stay offered beside the form
+        found = matching.find_matches(
+            g.tenant,
+            current_user._get_current_object(),
+            phone=form.phone.data or "",
+            location=form.location.data or "",
+            category_id=form.category_id.data or None,
+        )
+    prefill = {
+        "said": form.description.data or "",
+        "channel": form.channel.data or "",
+        "caller_name": form.name.data or "",
+        "caller_phone": form.phone.data or "",
+    }
+    return render_template("intake/new.html", form=form, matches=found, prefill=prefill)
 
 
 def take(form: AnsweredAtOnceFields, complaint: intake.Complaint) -> Case:
@@ -68,3 +86,31 @@ def accepted(case: Case) -> Response:
             )
         return redirect(url_for("cases.queue"), 303)
     return redirect(url_for("cases.show", case_id=case.id), 303)
+
+
+@bp.get("/matches")
+@staff_required(*INTAKE_ROLES)
+def matches():
+    """The cases the contact being typed may repeat (CITY-6), each with "add as repeat
+    contact": fetched by the intake form (htmx) as the phone, place and category are entered."""
+    args = request.args
+    found = matching.find_matches(
+        g.tenant,
+        current_user._get_current_object(),
+        phone=args.get("phone", ""),
+        location=args.get("location", ""),
+        category_id=query_id(args.get("category_id")),
+    )
+    prefill = {
+        "said": args.get("description", "")[:2000],
+        "channel": args.get("channel", ""),
+        "caller_name": args.get("name", "")[:100],
+        "caller_phone": args.get("phone", "")[:40],
+    }
+    return render("intake/matches.html", "intake/_matches.html", matches=found, prefill=prefill)
+
+
+@bp.app_template_global()
+def repeat_offer_form(case: Case, prefill: dict | None = None) -> RepeatContactForm:
+    """The "add as repeat contact" form of one case, for ``intake/_repeat_button.html``."""
+    return offer_form(case, **(prefill or {}))

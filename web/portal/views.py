@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from casework import access, routing
+from casework import access, queries, routing
 from casework.models import CaseEvent
 from casework.operations import complainant, intake
 from casework.states import Channel
@@ -58,7 +58,7 @@ def complain():
 @bp.get("/filed/<number>")
 def filed(number: str):
     """The confirmation after filing: number, access code, due date, receipt."""
-    case = access.get_case_by_number(number)
+    case = access.get_case_by_number(number, follow_merges=False)
     if not _may_see(case.id):
         abort(404)
     return render_template("portal/filed.html", case=case)
@@ -88,7 +88,7 @@ def status():
 @bp.get("/status/<number>")
 def case_status(number: str):
     """The public part of a case's history."""
-    case = access.get_case_by_number(number)
+    case = access.get_case_by_number(number, follow_merges=False)
     if not _may_see(case.id):
         abort(404)  # the same answer as an unknown number: nothing to enumerate
     return _status_page(case, AddInformationForm())
@@ -100,9 +100,15 @@ def _status_page(case, form: AddInformationForm):
         .where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
         .order_by(CaseEvent.id)
     ).all()
+    # A case merged into another (合并): the complainant proved this one, and follows the
+    # survivor's progress from it, seeing that things happen but none of the text written
+    # for the survivor's own complainant.
+    survivor = access.survivor(case) if case.merged_into_id is not None else None
     return render_template(
         "portal/case_status.html",
         case=case,
+        survivor=survivor,
+        survivor_events=queries.events(survivor, public_only=True) if survivor else [],
         events=events,
         unit_notices={
             event_id: complainant.unit_notice(case.tenant, unit)
@@ -120,7 +126,7 @@ def _status_page(case, form: AddInformationForm):
 )  # every addition, kept or not: each one rings a handler's bell
 def add_information(number: str):
     """The complainant adds information or a file to a case they have proved is theirs."""
-    case = access.get_case_by_number(number)
+    case = access.get_case_by_number(number, follow_merges=False)
     if not _may_see(case.id):
         abort(404)
     form = AddInformationForm()
@@ -148,7 +154,7 @@ def add_information(number: str):
 @bp.get("/status/<number>/receipt.pdf")
 def receipt(number: str):
     """The acknowledgement letter, for a browser that filed or looked the case up."""
-    case = access.get_case_by_number(number)
+    case = access.get_case_by_number(number, follow_merges=False)
     if not _may_see(case.id):
         abort(404)
     return letter_response(case, "ack")
@@ -157,7 +163,7 @@ def receipt(number: str):
 @bp.get("/status/<number>/result.pdf")
 def result_letter(number: str):
     """The result notice letter, once the result was sent, for a browser that may see it."""
-    case = access.get_case_by_number(number)
+    case = access.get_case_by_number(number, follow_merges=False)
     if not _may_see(case.id) or case.result_sent_at is None:
         abort(404)
     return letter_response(case, "result")
