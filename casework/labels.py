@@ -117,6 +117,8 @@ EVENT_KIND = {
     EventKind.MEMBER_REMOVED: _l("Investigation group member removed"),
     EventKind.EVIDENCE_ADDED: _l("Evidence added"),
     EventKind.RETURNED: _l("Returned to dispatch"),
+    EventKind.REFERRED_OUT: _l("Referred to another body"),
+    EventKind.RETURNED_UPSTREAM: _l("Returned to the forwarding office"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -150,6 +152,8 @@ ACTION = {
     Action.REMOVE_MEMBER: _l("Remove from the investigation group"),
     Action.ADD_EVIDENCE: _l("Add evidence"),
     Action.RETURN_CASE: _l("Return to dispatch"),
+    Action.REFER_OUT: _l("Refer out of scope"),
+    Action.RETURN_UPSTREAM: _l("Return to the forwarding office"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -194,6 +198,8 @@ REMEDY_TYPE = {
 CLOSURE = {
     Closure.REVISITED: _l("Closed after the revisit"),
     Closure.EXPLAINED: _l("Closed as explained"),
+    Closure.REFERRED_OUT: _l("Closed as referred out"),
+    Closure.RETURNED_UPSTREAM: _l("Closed as returned to the forwarding office"),
 }
 OUTCOME = {
     Outcome.REOPEN: _l("Back to handling for a new result"),
@@ -297,6 +303,12 @@ CHANGE_FIELD = {
     "member": _l("Group member"),
     "group_role": _l("Role in the group"),
     "late": _l("Answered late"),
+    # Out of scope (CITY-5): the body the person was referred to, the forwarding office.
+    "referred_to": _l("Referred to"),
+    "referred_contact": _l("Its contact"),
+    "forwarded_by": _l("Forwarded by"),
+    "forwarded_ref": _l("Their reference"),
+    "suggested_destination": _l("Suggested destination"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {

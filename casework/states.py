@@ -93,6 +93,8 @@ class Action(enum.StrEnum):
     REMOVE_MEMBER = "remove_member"
     ADD_EVIDENCE = "add_evidence"  # 调查取证: a statement, photo or document by staff
     RETURN_CASE = "return_case"  # 退单: the unit sends a case outside its remit back to dispatch
+    REFER_OUT = "refer_out"  # 告知转办 (CITY-5): outside the remit; the person is told where to turn
+    RETURN_UPSTREAM = "return_upstream"  # 退回上级 (CITY-5): back to the office that forwarded it
 
 
 class EventKind(enum.StrEnum):
@@ -137,6 +139,8 @@ class EventKind(enum.StrEnum):
     MEMBER_REMOVED = "member_removed"
     EVIDENCE_ADDED = "evidence_added"
     RETURNED = "returned"  # 退单: back to the dispatchers, with the unit's basis
+    REFERRED_OUT = "referred_out"  # 告知转办: the body to turn to and why, told to the complainant
+    RETURNED_UPSTREAM = "returned_upstream"  # 退回上级: the reason and a suggested destination
 
 
 class Closure(enum.StrEnum):
@@ -144,6 +148,8 @@ class Closure(enum.StrEnum):
 
     REVISITED = "revisited"  # the revisit reached the complainant (CO-7)
     EXPLAINED = "explained"  # not satisfied, explained, and closed as the policy allows (MALL-6)
+    REFERRED_OUT = "referred_out"  # outside the remit: told which body to turn to (CITY-5)
+    RETURNED_UPSTREAM = "returned_upstream"  # returned to the higher office that forwarded it
 
 
 class Outcome(enum.StrEnum):
@@ -158,8 +164,9 @@ class Outcome(enum.StrEnum):
 # instructions, the reason for a pause or an extension, what an urging notice expects...)
 # and stays internal even where the event itself is shown to the complainant.
 # The complainant's own addition is their text: it is shown back to them.
+# A referral out (CITY-5) is written for them too: why, and the body to turn to.
 TEXT_FOR_THE_COMPLAINANT = frozenset(
-    {EventKind.NOTE, EventKind.RESULT_SENT, EventKind.COMPLAINANT_ADDED}
+    {EventKind.NOTE, EventKind.RESULT_SENT, EventKind.COMPLAINANT_ADDED, EventKind.REFERRED_OUT}
 )
 
 

@@ -114,6 +114,12 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RETURN_CASE: Transition(
         _WORKING, Status.ACCEPTED, frozenset({Role.HANDLER, Role.DEPT_HEAD})
     ),
+    # Out of scope (CITY-5), before the result: intake or the dispatchers refer the person to
+    # the body to turn to, or return a forwarded case to the higher office; both close it.
+    Action.REFER_OUT: Transition(_WORKING | {Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS),
+    Action.RETURN_UPSTREAM: Transition(
+        _WORKING | {Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS
+    ),
 }
 
 

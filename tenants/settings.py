@@ -251,6 +251,10 @@ def _viewer_roles(value: Any) -> tuple[str, ...]:
     return roles
 
 
+# Who signs the daily review (CITY-7) where the tenant names nobody else: the managers.
+DEFAULT_DAY_REVIEWERS = ("supervisor", "admin")
+
+
 class TenantSettings(_Frozen):
     """Everything a tenant tunes that has no column of its own, with its defaults."""
 
@@ -291,6 +295,11 @@ class TenantSettings(_Frozen):
     # The roles that see restricted cases (PROP-3); read it through casework.restricted.
     restricted_case_viewers: Annotated[tuple[str, ...], BeforeValidator(_viewer_roles)] = (
         DEFAULT_RESTRICTED_CASE_VIEWERS
+    )
+    # The roles that sign the daily review of the last three days' intake (CITY-7); read it
+    # through casework.review.may_review().
+    day_reviewers: Annotated[tuple[str, ...], BeforeValidator(_role_words)] = (
+        DEFAULT_DAY_REVIEWERS
     )
 
     @model_validator(mode="after")
