@@ -93,7 +93,7 @@ class Action(enum.StrEnum):
     REMOVE_MEMBER = "remove_member"
     ADD_EVIDENCE = "add_evidence"  # 调查取证: a statement, photo or document by staff
     RETURN_CASE = "return_case"  # 退单: the unit sends a case outside its remit back to dispatch
-    REFER_OUT = "refer_out"  # 告知转办 (CITY-5): outside the remit; the person is told where to turn
+    REFER_OUT = "refer_out"  # 告知转办 (CITY-5): outside the remit; told where to turn
     RETURN_UPSTREAM = "return_upstream"  # 退回上级 (CITY-5): back to the office that forwarded it
 
 

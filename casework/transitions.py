@@ -117,9 +117,7 @@ TRANSITIONS: dict[Action, Transition] = {
     # Out of scope (CITY-5), before the result: intake or the dispatchers refer the person to
     # the body to turn to, or return a forwarded case to the higher office; both close it.
     Action.REFER_OUT: Transition(_WORKING | {Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS),
-    Action.RETURN_UPSTREAM: Transition(
-        _WORKING | {Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS
-    ),
+    Action.RETURN_UPSTREAM: Transition(_WORKING | {Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS),
 }
 
 

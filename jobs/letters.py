@@ -53,9 +53,7 @@ KINDS: dict[str, LetterKind] = {
         "letters/acknowledgement.html", acknowledgement_context, _l("Acknowledgement letter")
     ),
     "result": LetterKind("letters/result.html", result_context, _l("Result notice letter")),
-    "referral": LetterKind(
-        "letters/referral.html", referral_context, _l("Referral notice letter")
-    ),
+    "referral": LetterKind("letters/referral.html", referral_context, _l("Referral notice letter")),
 }
 
 

@@ -298,9 +298,7 @@ class TenantSettings(_Frozen):
     )
     # The roles that sign the daily review of the last three days' intake (CITY-7); read it
     # through casework.review.may_review().
-    day_reviewers: Annotated[tuple[str, ...], BeforeValidator(_role_words)] = (
-        DEFAULT_DAY_REVIEWERS
-    )
+    day_reviewers: Annotated[tuple[str, ...], BeforeValidator(_role_words)] = DEFAULT_DAY_REVIEWERS
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

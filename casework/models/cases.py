@@ -194,12 +194,8 @@ class Case(TenantScoped, db.Model):
     # A case forwarded by a higher office (the city's 12345 hotline, a petition office):
     # its name and its reference number, recorded at intake. Such a case may be returned to
     # it when outside the remit (退回上级, CITY-5); the higher office answers the person.
-    forwarded_by: orm.Mapped[str] = orm.mapped_column(
-        sa.String(100), default="", server_default=""
-    )
-    forwarded_ref: orm.Mapped[str] = orm.mapped_column(
-        sa.String(60), default="", server_default=""
-    )
+    forwarded_by: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="", server_default="")
+    forwarded_ref: orm.Mapped[str] = orm.mapped_column(sa.String(60), default="", server_default="")
 
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)

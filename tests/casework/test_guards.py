@@ -20,6 +20,7 @@ from casework.operations import (
     oversight,
     plans,
     rectification,
+    referrals,
     repeats,
     returns,
     revisits,
@@ -47,6 +48,7 @@ CALLS = {
         c, u, o.users["ops_li"].department_id, "整改"
     ),
     Action.RECTIFIED: lambda c, u, o: rectification.complete_rectification(c, u, "已整改"),
+    Action.REFER_OUT: lambda c, u, o: referrals.refer_out(c, u, "不属本单位职责", "区住建局"),
 }
 
 
@@ -198,6 +200,13 @@ def _with_group(org) -> Case:
     return case
 
 
+def _forwarded(org) -> Case:
+    # Forwarded by the city's hotline (CITY-5): it may go back there.
+    case = _dispatched(org)
+    case.forwarded_by = "市12345热线"
+    return case
+
+
 SCENARIOS = {
     # (the case, the rightful actor, the call)
     Action.DISPATCH: (
@@ -300,6 +309,12 @@ SCENARIOS = {
         _dispatched,
         "ops_li",
         lambda c, u, o: returns.return_case(c, u, "属物业公司职责"),
+    ),
+    Action.REFER_OUT: (_dispatched, "ops_head", CALLS[Action.REFER_OUT]),
+    Action.RETURN_UPSTREAM: (
+        _forwarded,
+        "ops_head",
+        lambda c, u, o: referrals.return_upstream(c, u, "不属本单位职责", "区住建局"),
     ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not

@@ -31,6 +31,8 @@ def new():
         complaint = form.to_complaint(Channel(form.channel.data), g.tenant.timezone)
         complaint.subject_user_id = form.subject_user_id.data or None
         complaint.direct_manager_id = form.direct_manager_id.data or None
+        complaint.forwarded_by = form.forwarded_by.data or ""
+        complaint.forwarded_ref = form.forwarded_ref.data or ""
         case = attempt(form, lambda: intake.open_case(g.tenant, complaint, actor=current_user))
         if case is not None:
             flash(_("Case %(number)s accepted.", number=case.number), "success")
