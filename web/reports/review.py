@@ -61,8 +61,10 @@ def _cursor(value: str | None) -> review.Cursor | None:
 
 def _rows(user, day: dt.date, after: review.Cursor | None, now: dt.datetime) -> dict:
     cases, more = review.cases(user, day, after, now)
-    next_url = url_for("reports.review", day=day.isoformat(), after=f"{more[0]}.{more[1]}")
-    return {"day": day, "rows": cases, "next_url": next_url if more else None}
+    next_url = None
+    if more is not None:
+        next_url = url_for("reports.review", day=day.isoformat(), after=f"{more[0]}.{more[1]}")
+    return {"day": day, "rows": cases, "next_url": next_url}
 
 
 def _page(
@@ -121,11 +123,11 @@ def sign():
         if done is not None:
             flash(_("%(day)s signed as reviewed.", day=form.day.data.isoformat()), "success")
             return redirect(url_for("reports.review"), 303)
+    # What is wrong with the day (signed already, not on the page) shows above the days, as
+    # the day's own box may show its sign-off rather than the form; a note's error stays on it.
+    errors = [str(e) for e in (*form.day.errors, *form.form_errors)]
+    refusal = refusal or (errors[0] if errors else None)
     day = form.day.data if isinstance(form.day.data, dt.date) else None
     if day is None or day not in review.window(g.tenant):
-        # Not a day on the page: say so above it (a stale page, or a crafted request).
-        errors = [*form.day.errors, *form.form_errors]
-        return _page(
-            {}, 422, refusal or (str(errors[0]) if errors else _("Choose a day of the page."))
-        )
+        return _page({}, 422, refusal or _("Choose a day of the page."))
     return _page({day: form}, 422, refusal)
