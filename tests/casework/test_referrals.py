@@ -27,7 +27,10 @@ def _events(case_id: int, kind: EventKind) -> list[CaseEvent]:
 
 def _forwarded(org, **overrides) -> int:
     return open_case(
-        org, "desk", forwarded_by="市12345政务服务便民热线", forwarded_ref="GD2026120600123",
+        org,
+        "desk",
+        forwarded_by="市12345政务服务便民热线",
+        forwarded_ref="GD2026120600123",
         **overrides,
     ).id
 
