@@ -126,7 +126,7 @@ def test_the_letter_prints_only_the_fields_listed(world):
     case_id = open_case(org, "desk").id
     with tenant_bound(org.tenant.id):
         case = db.session.get(Case, case_id)
-        from casework.operations import handling, dispatch
+        from casework.operations import dispatch, handling
 
         ops = org.users["ops_li"]
         dispatch.dispatch_case(case, org.users["super"], ops.department_id, ops.id)
