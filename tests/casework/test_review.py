@@ -173,3 +173,13 @@ def test_only_the_three_days_and_a_short_note(app, world):
         with pytest.raises(InvalidInput) as long:
             review.sign(org.tenant, org.users["super"], today, "x" * 501)
         assert long.value.field == "note"
+
+
+def test_the_city_hotline_staff_review_their_intake():
+    """CITY-7: the hotline staff themselves review the last three days (the city preset)."""
+    from tests.conftest import make_org
+
+    city = make_org("city-review", "city")
+    with tenant_bound(city.tenant.id):
+        assert review.may_review(city.users["desk"])
+        assert not review.may_review(city.users["ld_zhang"])

@@ -131,3 +131,17 @@ def test_the_listing_obeys_sight(client, world):
     login(client, org, "ops_head")
     page = client.get(URL.format(slug=org.slug)).text
     assert numbers[0] in page and numbers[1] not in page
+
+
+def test_another_tenants_sign_off_is_its_own(client, world):
+    a, b = world.a, world.b
+    today = _days(a)[0]
+    with tenant_bound(b.tenant.id):
+        review.sign(b.tenant, b.users["super"], review.window(b.tenant)[0], "乙方已审")
+        db.session.commit()
+    login(client, a, "super")
+    page = client.get(URL.format(slug=a.slug)).text
+    assert "乙方已审" not in page and 'data-testid="signed"' not in page
+    done = client.post(URL.format(slug=a.slug) + "/sign", data={"day": today.isoformat()})
+    assert done.status_code == 303
+    assert client.get(URL.format(slug=b.slug)).status_code == 404
