@@ -83,12 +83,15 @@ def _page(
     listing = []
     for day in days:
         rows = continued if continued and day == asked else _rows(user, day, None, now)
+        form = forms.get(day) or SignForm(formdata=None, day=day)
+        for field in (form.day, form.note):  # one form a day: ids of their own for the labels
+            field.id = field.label.field_id = f"{field.name}-{day.isoformat()}"
         listing.append(
             {
                 **rows,
                 "counts": review.counts(user, day, now),
                 "signed": signed.get(day),
-                "form": forms.get(day) or SignForm(formdata=None, day=day),
+                "form": form,
             }
         )
     context = {"days": listing, "deadline_state": caseq.deadline_state, "refusal": refusal}
