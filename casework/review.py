@@ -192,3 +192,25 @@ def sign(
         {"before": None, "after": {"note": note} if note else {}},
     )
     return row
+
+
+REVIEWERS_AUDIT_KIND = "review.reviewers"
+
+
+def set_reviewers(tenant: Tenant, actor: User | None, roles: list[str]) -> bool:
+    """Name the roles that sign the daily review; False when nothing changed. Audited."""
+    from tenants.models import Role
+
+    known = {r.value for r in Role}
+    if not roles or not set(roles) <= known:
+        raise InvalidInput("reviewers", _l("Name at least one role, or nobody could sign."))
+    before = list(tenant.config.day_reviewers)
+    after = [r.value for r in Role if r.value in roles]  # in the roles' order, each once
+    if after == before:
+        return False
+    tenant.update_config(day_reviewers=after)
+    event = audit.record(
+        actor, REVIEWERS_AUDIT_KIND, "day_reviewers", {"before": before, "after": after}
+    )
+    event.tenant_id = tenant.id
+    return True

@@ -10,6 +10,7 @@ from casework import review
 from casework.models import Case, DayReview
 from tenants.audit import AuditEvent
 from tenants.db import db, tenant_bound
+from tenants.models import Tenant
 from tests.conftest import dispatched_case, login, open_case
 
 URL = "/t/{slug}/desk/review"
@@ -145,3 +146,32 @@ def test_another_tenants_sign_off_is_its_own(client, world):
     done = client.post(URL.format(slug=a.slug) + "/sign", data={"day": today.isoformat()})
     assert done.status_code == 303
     assert client.get(URL.format(slug=b.slug)).status_code == 404
+
+
+def test_the_admin_names_who_signs_and_it_is_audited(client, world):
+    org = world.a
+    url = f"/t/{org.slug}/desk/admin/review?lang=en"
+    login(client, org, "admin")
+    page = client.get(url)
+    assert page.status_code == 200 and 'data-testid="reviewers-form"' in page.text
+    assert "Daily review" in client.get(f"/t/{org.slug}/desk/?lang=en").text
+    assert client.post(url, data={}).status_code == 422  # nobody would sign
+    assert client.post(url, data={"reviewers": ["nobody"]}).status_code == 422
+    done = client.post(url, data={"reviewers": ["intake", "supervisor"]})
+    assert done.status_code == 303
+    with tenant_bound(org.tenant.id):
+        db.session.expire_all()
+        tenant = db.session.get(Tenant, org.tenant.id)
+        assert tenant.config.day_reviewers == ("intake", "supervisor")
+        audit = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.kind == review.REVIEWERS_AUDIT_KIND)
+        ).one()
+        assert audit.changes == {
+            "before": ["supervisor", "admin"],
+            "after": ["intake", "supervisor"],
+        }
+    client.post(f"/t/{org.slug}/desk/logout")
+    login(client, org, "desk")
+    assert URL.format(slug=org.slug) in client.get(f"/t/{org.slug}/desk/").text
+    assert client.get(URL.format(slug=org.slug)).status_code == 200
+    assert client.get(url).status_code == 403

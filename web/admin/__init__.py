@@ -41,3 +41,4 @@ def _menu() -> dict[str, list[Section]]:
 from . import staff, catalogue, routing, branding, letters, numbers, views  # noqa: E402,F401,I001
 from . import exchange, audit, sight, rules  # noqa: E402,F401,I001
 from . import privacy  # noqa: E402,F401
+from . import review  # noqa: E402,F401
