@@ -123,6 +123,8 @@ EVENT_KIND = {
     EventKind.REPEAT_CONTACT: _l("Repeat contact"),
     EventKind.MERGED: _l("Merged into another case"),
     EventKind.MERGED_IN: _l("Another case merged into this one"),
+    EventKind.REFERRED_OUT: _l("Referred to another body"),
+    EventKind.RETURNED_UPSTREAM: _l("Returned to the forwarding office"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -159,6 +161,8 @@ ACTION = {
     Action.ARRIVE: _l("Record arrival on site"),
     Action.REPEAT_CONTACT: _l("Add a repeat contact"),
     Action.MERGE: _l("Merge into another case"),
+    Action.REFER_OUT: _l("Refer out of scope"),
+    Action.RETURN_UPSTREAM: _l("Return to the forwarding office"),
 }
 CONTACT_METHOD = {
     ContactMethod.PHONE: _l("Phone"),
@@ -206,6 +210,8 @@ CLOSURE = {
     Closure.EXPLAINED: _l("Closed as explained"),
     Closure.ANSWERED_AT_ONCE: _l("Answered at once"),
     Closure.MERGED: _l("Closed as merged into another case"),
+    Closure.REFERRED_OUT: _l("Closed as referred out"),
+    Closure.RETURNED_UPSTREAM: _l("Closed as returned to the forwarding office"),
 }
 OUTCOME = {
     Outcome.REOPEN: _l("Back to handling for a new result"),
@@ -318,6 +324,12 @@ CHANGE_FIELD = {
     "merged_from": _l("Merged from"),
     "defect": _l("Defect still there"),
     "reopened": _l("Reopened"),
+    # Out of scope (CITY-5): the body the person was referred to, the forwarding office.
+    "referred_to": _l("Referred to"),
+    "referred_contact": _l("Its contact"),
+    "forwarded_by": _l("Forwarded by"),
+    "forwarded_ref": _l("Their reference"),
+    "suggested_destination": _l("Suggested destination"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {

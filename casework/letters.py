@@ -272,3 +272,77 @@ def sample_case(tenant: Tenant, now: dt.datetime | None = None) -> Case:
             now, target, tenant.timezone, calendar.for_tenant(tenant)
         ).at
     return case
+
+
+# The referral notice's wording where the tenant set none (keys referral_title, _opening,
+# _closing on the letters page): a case outside the remit (告知转办, CITY-5).
+REFERRAL_DEFAULTS = {
+    "zh_CN": Wording(
+        title="转办告知书",
+        opening="您反映的问题经审查不属于我单位职责范围，现将有关情况和建议受理的单位告知如下：",
+        closing="请您向上述单位反映，该单位将依法依规予以处理。感谢您的理解与支持。",
+    ),
+    "en": Wording(
+        title="Referral notice",
+        opening=(
+            "We have looked at your complaint and it is outside what our organisation handles. "
+            "Why, and the body that can help you:"
+        ),
+        closing="Please contact the body named above, which can deal with it. Thank you.",
+    ),
+}
+
+
+def referral_wording(tenant: Tenant, wording: Wording | None = None) -> Wording:
+    """The referral notice's wording: the tenant's, each empty part from the defaults."""
+    wording = wording or tenant.config.letter.wording("referral")
+    default = REFERRAL_DEFAULTS.get(tenant.locale, REFERRAL_DEFAULTS["en"])
+    return Wording(**{p: getattr(wording, p) or getattr(default, p) for p in LETTER_PARTS})
+
+
+def referral_context(
+    tenant: Tenant, case: Case, base_url: str, wording: Wording | None = None
+) -> dict[str, Any]:
+    """Everything the referral notice letter (转办告知书, CITY-5) prints: the complaint in
+    short, why it is outside the remit and the body to turn to with its contact, all as
+    staff wrote them for the complainant (the referral entry). A sample case (the letters
+    page's preview, never saved) prints sample words."""
+    from .operations import referrals  # operations build on this package's modules
+
+    wording = referral_wording(tenant, wording)
+    entry = referrals.referral(case) if case.id is not None else None
+    if entry is not None:
+        reason = entry.body
+        body = str(entry.changes.get("referred_to") or "")
+        contact = str(entry.changes.get("referred_contact") or "")
+        signed = entry.at
+    else:
+        reason = str(_l("Sample reason: disputes over a tenancy are for the housing authority."))
+        body, contact, signed = str(_l("Sample housing authority")), "12345", utcnow()
+    category = routing.category(tenant, case.category_id)
+    accepted = deadlines.to_local(case.accepted_at, tenant.timezone)
+    text = " ".join(case.description.split())
+    if len(text) > RESULT_SUMMARY_LENGTH:
+        text = text[: RESULT_SUMMARY_LENGTH - 1] + "…"
+    context = {
+        "tenant_name": tenant.name,
+        "letterhead": tenant.letterhead,
+        "primary_color": tenant.primary_color,
+        "title": wording.title,
+        "opening": wording.opening,
+        "closing": wording.closing,
+        "number": case.number,
+        "access_code": case.access_code,
+        "accepted_at": accepted.replace(tzinfo=None),
+        "complainant": case.complainant_name,
+        "category": category.name if category else "",
+        "summary": text,
+        "reason": reason,
+        "referred_to": body,
+        "referred_contact": contact,
+        "contact": " ".join(p for p in (tenant.duty_contact_name, tenant.duty_contact_phone) if p),
+        "signed_at": deadlines.to_local(signed, tenant.timezone).date(),
+        "status_url": status_url(base_url, tenant, case),
+        "locale": tenant.locale,
+    }
+    return {k: plaintext.printable(v) if isinstance(v, str) else v for k, v in context.items()}

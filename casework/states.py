@@ -97,6 +97,8 @@ class Action(enum.StrEnum):
     ARRIVE = "arrive"  # 到达现场: the handler records reaching the scene (CITY-8)
     REPEAT_CONTACT = "repeat_contact"  # 重复来电: another call about the case, recorded on it
     MERGE = "merge"  # 合并: a duplicate case closed into the one that goes on
+    REFER_OUT = "refer_out"  # 告知转办 (CITY-5): outside the remit; told where to turn
+    RETURN_UPSTREAM = "return_upstream"  # 退回上级 (CITY-5): back to the office that forwarded it
 
 
 class EventKind(enum.StrEnum):
@@ -146,6 +148,8 @@ class EventKind(enum.StrEnum):
     REPEAT_CONTACT = "repeat_contact"  # 重复来电 (CITY-6): another contact, recorded in full
     MERGED = "merged"  # this case was closed as merged into another (the survivor)
     MERGED_IN = "merged_in"  # another case was merged into this one
+    REFERRED_OUT = "referred_out"  # 告知转办: the body to turn to and why, told to the complainant
+    RETURNED_UPSTREAM = "returned_upstream"  # 退回上级: the reason and a suggested destination
 
 
 class Closure(enum.StrEnum):
@@ -155,6 +159,8 @@ class Closure(enum.StrEnum):
     EXPLAINED = "explained"  # not satisfied, explained, and closed as the policy allows (MALL-6)
     ANSWERED_AT_ONCE = "answered_at_once"  # answered or solved during the call (CITY-3, PROP-1)
     MERGED = "merged"  # a duplicate, closed into the case that goes on (合并)
+    REFERRED_OUT = "referred_out"  # outside the remit: told which body to turn to (CITY-5)
+    RETURNED_UPSTREAM = "returned_upstream"  # returned to the higher office that forwarded it
 
 
 class Outcome(enum.StrEnum):
@@ -169,12 +175,14 @@ class Outcome(enum.StrEnum):
 # instructions, the reason for a pause or an extension, what an urging notice expects...)
 # and stays internal even where the event itself is shown to the complainant.
 # The complainant's own addition is their text: it is shown back to them.
+# A referral out (CITY-5) is written for them too: why, and the body to turn to.
 TEXT_FOR_THE_COMPLAINANT = frozenset(
     {
         EventKind.NOTE,
         EventKind.RESULT_SENT,
         EventKind.COMPLAINANT_ADDED,
         EventKind.ANSWERED_AT_ONCE,  # the answer the complainant was given during the call
+        EventKind.REFERRED_OUT,
     }
 )
 

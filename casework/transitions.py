@@ -128,6 +128,10 @@ TRANSITIONS: dict[Action, Transition] = {
     # Two cases about one problem become one (合并): the dispatchers and managers decide;
     # a head only within their department (the guards).
     Action.MERGE: Transition(OPEN_STATUSES, Status.CLOSED, _DISPATCHERS),
+    # Out of scope (CITY-5), before the result: intake or the dispatchers refer the person to
+    # the body to turn to, or return a forwarded case to the higher office; both close it.
+    Action.REFER_OUT: Transition(_WORKING | {Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS),
+    Action.RETURN_UPSTREAM: Transition(_WORKING | {Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS),
 }
 
 

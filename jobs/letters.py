@@ -18,10 +18,12 @@ from casework import access
 from casework.letters import (
     acknowledgement_context,
     logo_data_uri,
+    referral_context,
     result_context,
     sample_case,
 )
 from casework.models import Case, Letter
+from casework.operations import referrals
 from tenants.db import db
 from tenants.models import Tenant
 from tenants.wording import Wording
@@ -51,6 +53,7 @@ KINDS: dict[str, LetterKind] = {
         "letters/acknowledgement.html", acknowledgement_context, _l("Acknowledgement letter")
     ),
     "result": LetterKind("letters/result.html", result_context, _l("Result notice letter")),
+    "referral": LetterKind("letters/referral.html", referral_context, _l("Referral notice letter")),
 }
 
 
@@ -137,4 +140,24 @@ def result(case_id: int, round: int = 0) -> None:
         "emails/result.txt",
         letter=letter,
         filename=f"{case.number}-result.pdf",
+    )
+
+
+@job("letters.referral")
+def referral(case_id: int) -> None:
+    """Render the referral notice letter (转办告知书, CITY-5) and email it to the complainant
+    once: why the case is outside the remit and the body to turn to."""
+    case = access.get_case(case_id)
+    entry = referrals.referral(case)
+    if entry is None:  # not referred out (a stray row): nothing to tell
+        return
+    letter = ensure_letter(case, "referral")
+    notify.email_complainant(
+        case,
+        f"referral:{case.id}",
+        _l("Where to take your complaint %(number)s", number=case.number),
+        "emails/referral.txt",
+        letter=letter,
+        filename=f"{case.number}-referral.pdf",
+        referral=entry,
     )

@@ -282,6 +282,8 @@ class Sms(_Frozen):
         if self.provider == "http" and not self.url:
             raise ValueError("sms.url is needed for the http provider")
         return self
+# Who signs the daily review (CITY-7) where the tenant names nobody else: the managers.
+DEFAULT_DAY_REVIEWERS = ("supervisor", "admin")
 
 
 class TenantSettings(_Frozen):
@@ -331,6 +333,9 @@ class TenantSettings(_Frozen):
 
     # Text messages (短信): which provider sends them, and the gateway's details.
     sms: Sms = Sms()
+    # The roles that sign the daily review of the last three days' intake (CITY-7); read it
+    # through casework.review.may_review().
+    day_reviewers: Annotated[tuple[str, ...], BeforeValidator(_role_words)] = DEFAULT_DAY_REVIEWERS
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

@@ -14,6 +14,7 @@ from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
 from .plans import Plan
 from .repeats import RepeatContact
+from .review import DayReview
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "CaseCounter",
     "CaseEvent",
     "CaseMember",
+    "DayReview",
     "Category",
     "Cause",
     "Deadline",

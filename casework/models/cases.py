@@ -213,6 +213,11 @@ class Case(TenantScoped, db.Model):
     # Answered or solved during the call or visit (当场答复, CITY-3, PROP-1): closed at intake.
     # Kept apart from ``closure`` so statistics still count it if the case is reopened.
     answered_at_once: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
+    # A case forwarded by a higher office (the city's 12345 hotline, a petition office):
+    # its name and its reference number, recorded at intake. Such a case may be returned to
+    # it when outside the remit (退回上级, CITY-5); the higher office answers the person.
+    forwarded_by: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="", server_default="")
+    forwarded_ref: orm.Mapped[str] = orm.mapped_column(sa.String(60), default="", server_default="")
 
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)

@@ -23,6 +23,7 @@ from . import (  # noqa: F401
     oversight,
     plans,
     rectification,
+    referrals,
     repeats,
     returns,
     revisits,

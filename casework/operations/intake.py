@@ -67,6 +67,9 @@ class Complaint:
     # Optional personal data, masked for staff without the right (casework.privacy).
     address: str = ""
     id_number: str = ""
+    # A case forwarded by a higher office (CITY-5): the office's name and its reference.
+    forwarded_by: str = ""
+    forwarded_ref: str = ""
 
 
 def normalise_phone(raw: str) -> str:
@@ -93,6 +96,27 @@ def normalise_id_number(raw: str) -> str:
             _l("An ID number has 18 characters (the last may be X) or 15 digits."),
         )
     return number
+
+
+FORWARDED_BY_MAX, FORWARDED_REF_MAX = 100, 60
+
+
+def forwarding(office: str, reference: str) -> tuple[str, str]:
+    """The higher office that forwarded a case and its reference number, folded; a
+    reference needs its office (CITY-5: the case may be returned to it)."""
+    office, reference = " ".join(office.split()), " ".join(reference.split())
+    if len(office) > FORWARDED_BY_MAX:
+        raise InvalidInput(
+            "forwarded_by", _l("Keep the name under %(count)s characters.", count=FORWARDED_BY_MAX)
+        )
+    if len(reference) > FORWARDED_REF_MAX:
+        raise InvalidInput(
+            "forwarded_ref",
+            _l("Keep the reference under %(count)s characters.", count=FORWARDED_REF_MAX),
+        )
+    if reference and not office:
+        raise InvalidInput("forwarded_by", _l("Name the office that forwarded the case."))
+    return office, reference
 
 
 def open_case(
@@ -122,6 +146,7 @@ def open_case(
             "address", _l("Keep the address under %(count)s characters.", count=MAX_ADDRESS)
         )
     id_number = normalise_id_number(complaint.id_number)
+    forwarded_by, forwarded_ref = forwarding(complaint.forwarded_by, complaint.forwarded_ref)
     category = None
     if complaint.category_id is not None:
         category = routing.category(tenant, complaint.category_id)
@@ -198,6 +223,8 @@ def open_case(
         accepted_by_id=actor.id if actor else None,
         accepted_by_label=accepted_label,
         accepted_by_contact=accepted_contact,
+        forwarded_by=forwarded_by,
+        forwarded_ref=forwarded_ref,
         created_at=now,
     )
     cal = calendar.for_tenant(tenant)
@@ -237,6 +264,8 @@ def open_case(
                 else {}
             ),
             **({"received": [None, received.isoformat(" ", "minutes")]} if received < now else {}),
+            **({"forwarded_by": [None, forwarded_by]} if forwarded_by else {}),
+            **({"forwarded_ref": [None, forwarded_ref]} if forwarded_ref else {}),
         },
     )
     if subject is not None:

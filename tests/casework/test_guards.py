@@ -20,6 +20,7 @@ from casework.operations import (
     oversight,
     plans,
     rectification,
+    referrals,
     repeats,
     returns,
     revisits,
@@ -48,6 +49,7 @@ CALLS = {
         c, u, o.users["ops_li"].department_id, "整改"
     ),
     Action.RECTIFIED: lambda c, u, o: rectification.complete_rectification(c, u, "已整改"),
+    Action.REFER_OUT: lambda c, u, o: referrals.refer_out(c, u, "不属本单位职责", "区住建局"),
 }
 
 
@@ -221,6 +223,11 @@ def _field_work(org) -> Case:
     )
     db.session.commit()
     return _dispatched(org)
+def _forwarded(org) -> Case:
+    # Forwarded by the city's hotline (CITY-5): it may go back there.
+    case = _dispatched(org)
+    case.forwarded_by = "市12345热线"
+    return case
 
 
 SCENARIOS = {
@@ -336,6 +343,12 @@ SCENARIOS = {
         _after_another_dispatched,
         "ops_head",  # a head merges within the department
         lambda c, u, o: repeats.merge_case(c, u, _earlier_number(c), "同一问题"),
+    ),
+    Action.REFER_OUT: (_dispatched, "ops_head", CALLS[Action.REFER_OUT]),
+    Action.RETURN_UPSTREAM: (
+        _forwarded,
+        "ops_head",
+        lambda c, u, o: referrals.return_upstream(c, u, "不属本单位职责", "区住建局"),
     ),
 }
 # Outsiders: a handler of another department, a handler of the same department who is not

@@ -84,10 +84,17 @@ STATUS_PAGE = {
     EventKind.REPEAT_CONTACT: HIDDEN,  # what a caller said again is the staff's record
     EventKind.MERGED: LABEL,  # that the case goes on as another; the reason stays internal
     EventKind.MERGED_IN: HIDDEN,
+    # Out of scope (CITY-5): the reason and the body to turn to are written for the
+    # complainant; a return to the forwarding office shows only that it went back.
+    EventKind.REFERRED_OUT: TEXT,
+    EventKind.RETURNED_UPSTREAM: LABEL,
 }
+# Each closes its case before a result: they are worked on cases of their own
+# (test_out_of_scope_text_reaches_only_whom_it_is_for).
+OUT_OF_SCOPE = {EventKind.REFERRED_OUT, EventKind.RETURNED_UPSTREAM}
 # Kinds a case worked through the actions never has: it was answered at intake instead
 # (tests/web/test_phone_intake.py shows its answer on the status page).
-NOT_IN_THE_WALK = {EventKind.ANSWERED_AT_ONCE}
+NOT_IN_THE_WALK = {EventKind.ANSWERED_AT_ONCE} | OUT_OF_SCOPE
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
 LETTER = {
@@ -123,6 +130,7 @@ EMAILS = {
     "password_link.txt": ("staff", "the link to set a password"),
     "progress.txt": ("complainant", "a note written for the complainant, the status link"),
     "dispatched.txt": ("complainant", "the unit that handles it, the status link"),
+    "referral.txt": ("complainant", "why it is outside the remit, the body to turn to"),
 }
 EMAIL_DIR = pathlib.Path(__file__).resolve().parents[2] / "templates" / "emails"
 
@@ -297,3 +305,45 @@ def test_staff_text_never_reaches_the_complainant(client, world):
             continue
         expected = {HIDDEN: None, LABEL: False, TEXT: True}[how]
         assert shown.get(kind) == expected, kind
+
+
+def test_out_of_scope_text_reaches_only_whom_it_is_for(client, world):
+    """Refer out (the complainant reads why and where to turn) and return to the forwarding
+    office (the staff's reason stays theirs), each on its own case (CITY-5)."""
+    from casework.operations import referrals
+
+    org = world.a
+    reason, body = "此事属房屋租赁纠纷,不属本商场职责", "区住房和城乡建设局"
+    staff_reason = "内部退回理由:热线派错单位"
+    referred = open_case(org, "desk", email="zhang@example.com")
+    returned = open_case(org, "desk", forwarded_by="市12345热线", forwarded_ref="GD1")
+    with tenant_bound(org.tenant.id):
+        referrals.refer_out(db.session.get(Case, referred.id), org.users["desk"], reason, body)
+        referrals.return_upstream(
+            db.session.get(Case, returned.id), org.users["desk"], staff_reason, "区住建局"
+        )
+        db.session.commit()
+        mails = db.session.scalars(
+            sa.select(Message).where(Message.case_id.in_([referred.id, returned.id]))
+        ).all()
+    pages = {}
+    for case in (referred, returned):
+        client.post(
+            f"/t/{org.slug}/status", data={"number": case.number, "factor": case.access_code}
+        )
+        pages[case.id] = client.get(f"/t/{org.slug}/status/{case.number}").text
+    assert reason in pages[referred.id] and body in pages[referred.id]
+    assert staff_reason not in pages[returned.id] and "区住建局" not in pages[returned.id]
+    assert "市12345热线" in pages[returned.id]
+    assert {m.dedupe_key.split(":")[0] for m in mails} == {"ack", "referral"}
+    assert all(staff_reason not in m.body for m in mails)
+    with tenant_bound(org.tenant.id):
+        shown = {
+            ev.kind: bool(ev.public_text)
+            for ev in db.session.scalars(
+                sa.select(CaseEvent).where(CaseEvent.case_id.in_([referred.id, returned.id]))
+            )
+            if ev.public
+        }
+    for kind in OUT_OF_SCOPE:
+        assert shown.get(kind) == {HIDDEN: None, LABEL: False, TEXT: True}[STATUS_PAGE[kind]]

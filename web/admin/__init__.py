@@ -43,3 +43,4 @@ from . import exchange, audit, sight, rules  # noqa: E402,F401,I001
 from . import privacy  # noqa: E402,F401
 from . import mailbox  # noqa: E402,F401
 from . import sms  # noqa: E402,F401
+from . import review  # noqa: E402,F401

@@ -49,6 +49,8 @@ KINDS: dict[str, Any] = {
     "calendar.day_set": _l("Calendar day set"),
     "calendar.day_removed": _l("Calendar day removed"),
     "policy.limits": _l("Time limits changed"),
+    "review.day": _l("Daily review signed"),
+    "review.reviewers": _l("Who signs the daily review changed"),
     "policy.rule_added": _l("Special rule added"),
     "policy.rule_removed": _l("Special rule removed"),
     "policy.reminders": _l("Reminder points changed"),

@@ -29,6 +29,7 @@ from casework.operations import (
     oversight,
     plans,
     rectification,
+    referrals,
     repeats,
     returns,
     revisits,
@@ -39,7 +40,7 @@ from casework.states import Action, Outcome, RemedyType
 from tenants.models import User
 
 from ..forms import choices
-from . import dispatch_forms, forms, investigation_forms, plan_forms, repeat_forms
+from . import dispatch_forms, forms, investigation_forms, plan_forms, referral_forms, repeat_forms
 
 Perform = Callable[[Case, User, Any], object]
 Prepare = Callable[[Any, Case, bool], None]
@@ -355,6 +356,20 @@ ACTIONS: dict[Action, ActionView] = {
         repeat_forms.MergeForm,
         lambda case, user, f: repeats.merge_case(
             case, user, f.into.data or "", f.reason.data or ""
+        ),
+        side=True,
+    ),
+    Action.REFER_OUT: ActionView(
+        referral_forms.ReferOutForm,
+        lambda case, user, f: referrals.refer_out(
+            case, user, f.reason.data or "", f.body.data or "", f.contact.data or ""
+        ),
+        side=True,
+    ),
+    Action.RETURN_UPSTREAM: ActionView(
+        referral_forms.ReturnUpstreamForm,
+        lambda case, user, f: referrals.return_upstream(
+            case, user, f.reason.data or "", f.destination.data or ""
         ),
         side=True,
     ),

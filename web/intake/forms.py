@@ -97,6 +97,17 @@ class StaffIntakeForm(AnsweredAtOnceFields, ComplaintForm):
         description=_l("Only when the case needs it, e.g. a petition."),
     )
 
+    # A case forwarded by a higher office (the city's 12345 hotline, a petition office):
+    # it may be returned there when outside the remit (CITY-5). Checked by the domain.
+    forwarded_by = StringField(
+        _l("Forwarded by (higher office)"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Only for a case a higher office sent you, e.g. the 12345 hotline."),
+    )
+    forwarded_ref = StringField(
+        _l("Their reference number"), validators=[Optional(), Length(max=60)]
+    )
+
     def set_channels(self, channels: list[str]) -> None:
         """Offer the tenant's channels except the web form."""
         self.channel.choices = choices(

@@ -36,6 +36,8 @@ def new():
         complaint = form.to_complaint(Channel(form.channel.data), g.tenant.timezone)
         complaint.subject_user_id = form.subject_user_id.data or None
         complaint.direct_manager_id = form.direct_manager_id.data or None
+        complaint.forwarded_by = form.forwarded_by.data or ""
+        complaint.forwarded_ref = form.forwarded_ref.data or ""
         case = attempt(form, lambda: take(form, complaint))
         if case is not None:
             return accepted(case)

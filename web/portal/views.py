@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from casework import access, queries, routing
 from casework.models import CaseEvent
 from casework.operations import complainant, intake
-from casework.states import Channel
+from casework.states import Channel, Closure
 from tenants.db import db
 
 from ..extensions import limit_failures, limiter
@@ -167,3 +167,12 @@ def result_letter(number: str):
     if not _may_see(case.id) or case.result_sent_at is None:
         abort(404)
     return letter_response(case, "result")
+
+
+@bp.get("/status/<number>/referral.pdf")
+def referral_letter(number: str):
+    """The referral notice letter (转办告知书, CITY-5) of a case referred out."""
+    case = access.get_case_by_number(number)
+    if not _may_see(case.id) or case.closure is not Closure.REFERRED_OUT:
+        abort(404)
+    return letter_response(case, "referral")
