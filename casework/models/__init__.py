@@ -12,6 +12,7 @@ from .dossiers import Dossier
 from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
 from .plans import Plan
+from .search import CaseSearch
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "CaseCounter",
     "CaseEvent",
     "CaseMember",
+    "CaseSearch",
     "Category",
     "Cause",
     "Deadline",

@@ -1,0 +1,158 @@
+"""The desk's search: one box that finds cases by number (any part), complainant name,
+phone (4+ digits), email, address, place and the words of the description, Chinese
+included, within the searcher's sight and the queue's filters.
+
+Every term must match. A term is found through the index made for it on each engine
+(:mod:`casework.models.search`): three characters or more by trigram (SQLite FTS5
+``trigram``, PostgreSQL ``pg_trgm`` GIN), a two-character Chinese term by its bigram token
+(an FTS5 ``unicode61`` table over the bigrams on SQLite, a GIN index over the bigram array on
+PostgreSQL). Terms are always plain text: FTS phrases are quoted, LIKE patterns escaped.
+
+The complainant's phone, email and address are matched only for those who read them in
+full (:func:`casework.privacy.may_see`); for everyone else a search by them would tell
+what the mask hides.
+
+Results come ranked: the exact case number first, then matches on the number, phone or
+name, then the rest, newest first in each tier; pages are keyset on (tier, created_at, id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from tenants.db import db
+from tenants.models import User
+
+from . import privacy
+from . import queue as caseq
+from .models import Case, CaseSearch
+from .searchtext import BadQuery, Term, fold, parse
+
+__all__ = ["BadQuery", "Page", "search"]
+
+EXACT, STRONG, TEXT = 0, 1, 2
+
+
+@dataclass
+class Page:
+    """One page of results and the cursor of the next (None on the last)."""
+
+    cases: list[Case]
+    next_cursor: str | None
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _contains(column: sa.ColumnElement[str], term: str) -> sa.ColumnElement[bool]:
+    return column.like(_like(term), escape="\\")
+
+
+def _fts(table: str, expression: str) -> sa.ColumnElement[bool]:
+    """``case_id`` among the rows of SQLite FTS5 ``table`` matching ``expression``."""
+    fts = sa.table(table, sa.column("rowid"))
+    match = sa.literal_column(table).op("MATCH")(sa.bindparam(None, expression, sa.String))
+    return CaseSearch.case_id.in_(sa.select(fts.c.rowid).where(match))
+
+
+def _phrase(term: str) -> str:
+    """An FTS5 string: every character literal (a quote doubled), no operator possible."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _matches(term: Term, personal: bool, dialect: str) -> sa.ColumnElement[bool]:
+    """The index condition for one term."""
+    if dialect == "sqlite":
+        if term.short:
+            return _fts("case_search_grams", _phrase(term.text))
+        columns = "{doc pdoc}" if personal else "doc"
+        return _fts("case_search_fts", f"{columns} : {_phrase(term.text)}")
+    if term.short:
+        grams = sa.func.string_to_array(CaseSearch.grams, sa.literal_column("' '"))
+        wanted = sa.func.string_to_array(
+            sa.bindparam(None, term.text, sa.Text), sa.literal_column("' '")
+        )
+        return grams.op("@>")(wanted)
+    found = _contains(CaseSearch.doc, term.text)
+    return sa.or_(found, _contains(CaseSearch.pdoc, term.text)) if personal else found
+
+
+def _tier(terms: list[Term], query: str, personal: bool) -> sa.ColumnElement[int]:
+    """0 for the exact case number, 1 for a term in the number, phone or name, else 2."""
+    strong = []
+    for term in terms:
+        strong.append(_contains(CaseSearch.number, term.text.upper()))
+        strong.append(_contains(CaseSearch.name, term.text))
+        if term.phone and personal:
+            strong.append(_contains(CaseSearch.phone, term.text))
+    return sa.case(
+        (CaseSearch.number == " ".join(fold(query).split()).upper(), EXACT),
+        (sa.or_(*strong), STRONG),
+        else_=TEXT,
+    )
+
+
+def _encode(tier: int, case: Case) -> str:
+    return f"{tier}_{caseq.encode_cursor(case)}"
+
+
+def _decode(cursor: str) -> tuple[int, tuple] | None:
+    tier, _, rest = cursor.partition("_")
+    position = caseq.decode_cursor(rest)
+    if tier not in {"0", "1", "2"} or position is None:
+        return None
+    return int(tier), position
+
+
+def search(
+    query: str,
+    filters: caseq.Filters,
+    viewer: User,
+    cursor: str = "",
+    limit: int = caseq.PAGE_SIZE,
+) -> Page:
+    """One page of the cases ``viewer`` may see that match every term of ``query``.
+
+    BadQuery when the query cannot be searched (too long, too many words, a word too short
+    to find anything by index); an empty query finds nothing and reads no row.
+    """
+    terms = parse(query)
+    if not terms:
+        return Page([], None)
+    personal = privacy.may_see(viewer)
+    dialect = db.session.get_bind().dialect.name
+    tier = _tier(terms, query, personal).label("tier")
+    stmt = (
+        sa.select(Case, tier)
+        .join(CaseSearch, CaseSearch.case_id == Case.id)
+        .options(
+            orm.joinedload(Case.category),
+            orm.joinedload(Case.department),
+            orm.joinedload(Case.handler),
+        )
+        .where(*(_matches(t, personal, dialect) for t in terms))
+    )
+    stmt = caseq.narrow(stmt, filters, viewer)
+    position = _decode(cursor) if cursor else None
+    if position is not None:
+        after_tier, (stamp, ident) = position
+        stmt = stmt.where(
+            sa.or_(
+                tier.element > after_tier,
+                sa.and_(
+                    tier.element == after_tier,
+                    sa.tuple_(Case.created_at, Case.id) < sa.tuple_(stamp, ident),
+                ),
+            )
+        )
+    stmt = stmt.order_by(tier.element, Case.created_at.desc(), Case.id.desc()).limit(limit + 1)
+    rows = list(db.session.execute(stmt).unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode(rows[-1][1], rows[-1][0]) if more and rows else None
+    return Page([case for case, _tier_ in rows], next_cursor)
