@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__, url_prefix="/t/<slug>/desk")
 
-from . import dossiers, views  # noqa: E402,F401
+from . import dossiers, search, views  # noqa: E402,F401
