@@ -12,8 +12,9 @@ The complainant's phone, email and address are matched only for those who read t
 full (:func:`casework.privacy.may_see`); for everyone else a search by them would tell
 what the mask hides.
 
-Results come ranked: the exact case number first, then matches on the number, phone or
-name, then the rest, newest first in each tier; pages are keyset on (tier, created_at, id).
+Results come ranked: the exact case number first, then matches on the number, the whole
+name or the phone, then the rest, newest first in each tier, one query per tier; pages are
+keyset on (tier, created_at, id).
 """
 
 from __future__ import annotations
@@ -82,19 +83,16 @@ def _matches(term: Term, personal: bool, dialect: str) -> sa.ColumnElement[bool]
     return sa.or_(found, _contains(CaseSearch.pdoc, term.text)) if personal else found
 
 
-def _tier(terms: list[Term], query: str, personal: bool) -> sa.ColumnElement[int]:
-    """0 for the exact case number, 1 for a term in the number, phone or name, else 2."""
+def _strong(terms: list[Term], personal: bool) -> sa.ColumnElement[bool]:
+    """A term is part of the case number, the complainant's whole name or their phone."""
     strong = []
     for term in terms:
-        strong.append(_contains(CaseSearch.number, term.text.upper()))
-        strong.append(_contains(CaseSearch.name, term.text))
+        if term.text.isascii():  # numbers are ASCII; a shorter term has no trigram to seek
+            strong.append(_contains(CaseSearch.number, term.text.upper()))
+        strong.append(CaseSearch.name == term.text)
         if term.phone and personal:
             strong.append(_contains(CaseSearch.phone, term.text))
-    return sa.case(
-        (CaseSearch.number == " ".join(fold(query).split()).upper(), EXACT),
-        (sa.or_(*strong), STRONG),
-        else_=TEXT,
-    )
+    return sa.or_(*strong)
 
 
 def _encode(tier: int, case: Case) -> str:
@@ -126,9 +124,15 @@ def search(
         return Page([], None)
     personal = privacy.may_see(viewer)
     dialect = db.session.get_bind().dialect.name
-    tier = _tier(terms, query, personal).label("tier")
-    stmt = (
-        sa.select(Case, tier)
+    exact = Case.number == " ".join(fold(query).split()).upper()
+    strong = _strong(terms, personal)
+    tiers = {
+        EXACT: exact,
+        STRONG: sa.and_(sa.not_(exact), strong),
+        TEXT: sa.and_(sa.not_(exact), sa.not_(strong)),
+    }
+    base = (
+        sa.select(Case)
         .join(CaseSearch, CaseSearch.case_id == Case.id)
         .options(
             orm.joinedload(Case.category),
@@ -137,22 +141,21 @@ def search(
         )
         .where(*(_matches(t, personal, dialect) for t in terms))
     )
-    stmt = caseq.narrow(stmt, filters, viewer)
+    base = caseq.narrow(base, filters, viewer)
     position = _decode(cursor) if cursor else None
-    if position is not None:
-        after_tier, (stamp, ident) = position
-        stmt = stmt.where(
-            sa.or_(
-                tier.element > after_tier,
-                sa.and_(
-                    tier.element == after_tier,
-                    sa.tuple_(Case.created_at, Case.id) < sa.tuple_(stamp, ident),
-                ),
-            )
-        )
-    stmt = stmt.order_by(tier.element, Case.created_at.desc(), Case.id.desc()).limit(limit + 1)
-    rows = list(db.session.execute(stmt).unique())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = _encode(rows[-1][1], rows[-1][0]) if more and rows else None
-    return Page([case for case, _tier_ in rows], next_cursor)
+    found: list[tuple[int, Case]] = []
+    for tier in range(position[0] if position else EXACT, TEXT + 1):
+        # One query per tier, each newest first: a common word's text tier then reads the
+        # newest cases until the page is full instead of ranking every match.
+        stmt = base.where(tiers[tier])
+        if position is not None and tier == position[0]:
+            stamp, ident = position[1]
+            stmt = stmt.where(sa.tuple_(Case.created_at, Case.id) < sa.tuple_(stamp, ident))
+        stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1 - len(found))
+        found += [(tier, case) for case in db.session.scalars(stmt).unique()]
+        if len(found) > limit:
+            break
+    more = len(found) > limit
+    found = found[:limit]
+    next_cursor = _encode(*found[-1]) if more and found else None
+    return Page([case for _tier_, case in found], next_cursor)

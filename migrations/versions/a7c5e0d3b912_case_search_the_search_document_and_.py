@@ -57,6 +57,9 @@ POSTGRESQL = [
     "CREATE INDEX case_search_doc_trgm ON case_search USING gin (doc gin_trgm_ops)",
     "CREATE INDEX case_search_pdoc_trgm ON case_search USING gin (pdoc gin_trgm_ops)",
     "CREATE INDEX case_search_grams_gin ON case_search USING gin (string_to_array(grams, ' '))",
+    # The ranking's second tier: a term in the case number or the phone.
+    "CREATE INDEX case_search_number_trgm ON case_search USING gin (number gin_trgm_ops)",
+    "CREATE INDEX case_search_phone_trgm ON case_search USING gin (phone gin_trgm_ops)",
 ]
 FIELDS = (
     "id", "tenant_id", "number", "complainant_name", "complainant_phone", "complainant_email",
@@ -106,6 +109,7 @@ def upgrade():
     )
     with op.batch_alter_table('case_search', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_search_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_case_search_name', ['tenant_id', 'name'], unique=False)
     bind = op.get_bind()
     for statement in SQLITE if bind.dialect.name == "sqlite" else POSTGRESQL:
         op.execute(statement)
@@ -117,5 +121,6 @@ def downgrade():
         for statement in SQLITE_DROP:
             op.execute(statement)
     with op.batch_alter_table('case_search', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_search_name')
         batch_op.drop_index(batch_op.f('ix_case_search_tenant_id'))
     op.drop_table('case_search')
