@@ -66,21 +66,31 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _matches(term: Term, personal: bool, dialect: str) -> sa.ColumnElement[bool]:
-    """The index condition for one term."""
-    if dialect == "sqlite":
-        if term.short:
-            return _fts("case_search_grams", _phrase(term.text))
-        columns = "{doc pdoc}" if personal else "doc"
-        return _fts("case_search_fts", f"{columns} : {_phrase(term.text)}")
-    if term.short:
+def _matches(terms: list[Term], personal: bool, dialect: str) -> list[sa.ColumnElement[bool]]:
+    """The index conditions of the terms: one per long term, one for all the short ones
+    (a single bigram lookup for all of them, which the planner also estimates as one)."""
+    short = [t.text for t in terms if t.short]
+    conditions = []
+    if short and dialect == "sqlite":
+        conditions.append(_fts("case_search_grams", " ".join(_phrase(t) for t in short)))
+    elif short:
         grams = sa.func.string_to_array(CaseSearch.grams, sa.literal_column("' '"))
         wanted = sa.func.string_to_array(
-            sa.bindparam(None, term.text, sa.Text), sa.literal_column("' '")
+            sa.bindparam(None, " ".join(short), sa.Text), sa.literal_column("' '")
         )
-        return grams.op("@>")(wanted)
-    found = _contains(CaseSearch.doc, term.text)
-    return sa.or_(found, _contains(CaseSearch.pdoc, term.text)) if personal else found
+        conditions.append(grams.op("@>")(wanted))
+    for term in terms:
+        if term.short:
+            continue
+        if dialect == "sqlite":
+            columns = "{doc pdoc}" if personal else "doc"
+            conditions.append(_fts("case_search_fts", f"{columns} : {_phrase(term.text)}"))
+            continue
+        found = _contains(CaseSearch.doc, term.text)
+        conditions.append(
+            sa.or_(found, _contains(CaseSearch.pdoc, term.text)) if personal else found
+        )
+    return conditions
 
 
 def _strong(terms: list[Term], personal: bool) -> sa.ColumnElement[bool]:
@@ -139,7 +149,7 @@ def search(
             orm.joinedload(Case.department),
             orm.joinedload(Case.handler),
         )
-        .where(*(_matches(t, personal, dialect) for t in terms))
+        .where(*_matches(terms, personal, dialect))
     )
     base = caseq.narrow(base, filters, viewer)
     position = _decode(cursor) if cursor else None
