@@ -73,6 +73,20 @@ def list_cases(
     stmt = sa.select(Case).options(
         orm.joinedload(Case.category), orm.joinedload(Case.department), orm.joinedload(Case.handler)
     )
+    stmt = narrow(stmt, filters, viewer)
+    position = decode_cursor(cursor) if cursor else None
+    if position is not None:
+        stmt = stmt.where(sa.tuple_(Case.created_at, Case.id) < sa.tuple_(*position))
+    stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)
+    rows = list(db.session.scalars(stmt).unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode_cursor(rows[-1]) if more and rows else None)
+
+
+def narrow(stmt: sa.Select, filters: Filters, viewer: User | None = None) -> sa.Select:
+    """``stmt`` (a select of :class:`Case`) narrowed to the viewer's sight and the filters:
+    the queue's, and the search's, which offers the same ones."""
     if viewer is not None:
         stmt = stmt.where(access.sight(viewer))
     if filters.status == "open":
@@ -104,14 +118,7 @@ def list_cases(
         stmt = stmt.where(Case.next_due_at < now)
     elif filters.due == "soon":
         stmt = stmt.where(Case.next_due_at >= now, Case.due_soon_at <= now)
-    position = decode_cursor(cursor) if cursor else None
-    if position is not None:
-        stmt = stmt.where(sa.tuple_(Case.created_at, Case.id) < sa.tuple_(*position))
-    stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)
-    rows = list(db.session.scalars(stmt).unique())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (encode_cursor(rows[-1]) if more and rows else None)
+    return stmt
 
 
 def deadline_state(case: Case, now: dt.datetime | None = None) -> DeadlineState | str:

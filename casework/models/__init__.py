@@ -15,6 +15,7 @@ from .lookups import LookupFailures
 from .plans import Plan
 from .repeats import RepeatContact
 from .review import DayReview
+from .search import CaseSearch
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "CaseEvent",
     "CaseMember",
     "DayReview",
+    "CaseSearch",
     "Category",
     "Cause",
     "Deadline",

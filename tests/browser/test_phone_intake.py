@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
+from casework.models import Case
+from tenants.db import db, tenant_bound
 from tests.browser.helpers import axe_violations, login, shot
-from tests.conftest import open_case
+from tests.conftest import dispatched_case, open_case
 
 pytestmark = pytest.mark.browser
 
@@ -82,3 +85,29 @@ def test_the_phone_screen_on_a_phone(live_server, new_page, world):
     assert "请输入有效的电话号码" in error.inner_text()
     assert page.locator("[data-testid=caller-case]").count() == 0
     assert axe_violations(page) == [], "phone intake with a wrong number"
+
+
+def test_a_repeat_callers_contact_joins_their_open_case(live_server, page, world):
+    """Issue 11's call: the clerk sees the caller's open case as the number is typed and adds
+    the contact to it from the caller's box; no second case is opened (CITY-6)."""
+    org = world.a
+    case_id = dispatched_case(org, phone="13812345678", description="扶梯停运一周")
+    with tenant_bound(org.tenant.id):
+        cases_before = db.session.scalar(sa.select(sa.func.count(Case.id)))
+    login(page, live_server, "desk")
+    page.goto(f"{live_server}/t/alpha/desk/intake/phone")
+    page.keyboard.type("+86 138 1234 5678", delay=20)
+    listed = page.locator(f"[data-testid=caller-case][data-case-id='{case_id}']")
+    listed.wait_for()
+    page.wait_for_load_state("networkidle")  # the last keystroke's lookup has answered
+    assert axe_violations(page) == [], "phone intake with the repeat offer"
+    offer = listed.locator("[data-testid=repeat-offer]")
+    offer.locator("textarea").fill("又来电：扶梯还是不动")
+    offer.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=repeat-contacts]")
+    assert page.url.endswith(f"/desk/cases/{case_id}")
+    assert "又来电：扶梯还是不动" in page.inner_text("[data-testid=repeat-contacts]")
+    assert axe_violations(page) == [], "the case with the caller's contact"
+    with tenant_bound(org.tenant.id):
+        assert db.session.scalar(sa.select(Case.repeat_count).where(Case.id == case_id)) == 1
+        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == cases_before

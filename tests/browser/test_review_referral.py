@@ -22,6 +22,7 @@ def test_the_review_is_signed_and_a_case_referred_out(live_server, page, world):
         db.session.get(Case, again.id).repeat_of_id = earlier.id
         db.session.commit()
     login(page, live_server, "super")
+    page.hover(".reports-menu")  # the review sits in the overview menu of the desk's bar
     page.click("a.navbar-item[href$='/desk/review']")
     page.wait_for_selector("[data-testid=review]")
     rows = page.locator(".review-day").first.locator(".review-item .case-number")

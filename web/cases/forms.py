@@ -23,7 +23,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from casework import disclosure, labels
+from casework import disclosure, labels, searchtext
 from casework.operations.revisits import REVISIT_METHODS
 from casework.states import ContactMethod, Finding
 
@@ -301,4 +301,20 @@ class LiftRestrictionForm(FlaskForm):
         _l("Why the restriction is lifted"),
         validators=[DataRequired(), Length(max=500)],
         render_kw={"rows": 2},
+    )
+
+
+class SearchForm(QueueFilter):
+    """The desk's search box with the queue's filters; a GET form, so no CSRF token."""
+
+    status = SelectField(_l("Status"), default="all")
+    q = StringField(
+        _l("Search"),
+        validators=[
+            Optional(),
+            Length(
+                max=searchtext.MAX_QUERY,
+                message=_l("Search for at most %(max)d characters."),
+            ),
+        ],
     )

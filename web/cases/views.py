@@ -53,28 +53,8 @@ DEADLINE_TAGS = {
 def queue():
     """The queue (案件队列) with filters and keyset pagination."""
     form = QueueFilter(request.args)
-    any_ = [("", _("Any"))]
-    form.status.choices = choices([("open", _("Open")), ("all", _("All"))] + labels.choices(Status))
-    form.category.choices = choices(
-        any_ + [(str(c.id), c.name) for c in routing.categories(g.tenant)]
-    )
-    form.department.choices = choices(
-        any_ + [(str(d.id), d.name) for d in routing.department_entries(g.tenant)]
-    )
-    channels = g.tenant.config.channels
-    form.channel.choices = choices(any_ + labels.choices(Channel, [Channel(c) for c in channels]))
-    filters = caseq.Filters(
-        status=request.args.get("status", "open"),
-        category_id=query_id(request.args.get("category")),
-        department_id=query_id(request.args.get("department")),
-        channel=request.args.get("channel", "") if request.args.get("channel") in channels else "",
-        due=request.args.get("due", ""),
-        handler_id=current_user.id if request.args.get("mine") else None,
-        number=request.args.get("q", ""),
-        unassigned=bool(request.args.get("unassigned")),
-    )
-    if filters.unassigned and current_user.department_id is not None:
-        filters.department_id = current_user.department_id  # "my department"
+    filters = queue_filters(form)
+    filters.number = request.args.get("q", "")
     cases, next_cursor = caseq.list_cases(
         filters, request.args.get("after", ""), viewer=current_user._get_current_object()
     )
@@ -88,6 +68,33 @@ def queue():
         next_url=url_for("cases.queue", after=next_cursor, **args) if next_cursor else None,
         deadline_state=caseq.deadline_state,
     )
+
+
+def queue_filters(form: QueueFilter, status: str = "open") -> caseq.Filters:
+    """Fill the filter form's choices and read the filters from the query string: the
+    queue's, and the search's (which defaults to every status)."""
+    any_ = [("", _("Any"))]
+    form.status.choices = choices([("open", _("Open")), ("all", _("All"))] + labels.choices(Status))
+    form.category.choices = choices(
+        any_ + [(str(c.id), c.name) for c in routing.categories(g.tenant)]
+    )
+    form.department.choices = choices(
+        any_ + [(str(d.id), d.name) for d in routing.department_entries(g.tenant)]
+    )
+    channels = g.tenant.config.channels
+    form.channel.choices = choices(any_ + labels.choices(Channel, [Channel(c) for c in channels]))
+    filters = caseq.Filters(
+        status=request.args.get("status", status),
+        category_id=query_id(request.args.get("category")),
+        department_id=query_id(request.args.get("department")),
+        channel=request.args.get("channel", "") if request.args.get("channel") in channels else "",
+        due=request.args.get("due", ""),
+        handler_id=current_user.id if request.args.get("mine") else None,
+        unassigned=bool(request.args.get("unassigned")),
+    )
+    if filters.unassigned and current_user.department_id is not None:
+        filters.department_id = current_user.department_id  # "my department"
+    return filters
 
 
 def _case(case_id: int) -> Case:
