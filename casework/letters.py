@@ -123,24 +123,15 @@ def result_wording(tenant: Tenant, wording: Wording | None = None) -> Wording:
     return Wording(**{p: getattr(wording, p) or getattr(default, p) for p in LETTER_PARTS})
 
 
-def result_context(
-    tenant: Tenant, case: Case, base_url: str, wording: Wording | None = None
-) -> dict[str, Any]:
-    """Everything the result notice letter (处理结果告知书, CO-4, HOSP-6) prints.
-
-    Only text written for the complainant: the finding in words, the result and the remedy
-    as the handler wrote them for the complainant. The cause analysis, the cause, notes and
-    who approved the remedy stay on the desk.
-    """
-    wording = result_wording(tenant, wording)
+def _notice_head(tenant: Tenant, case: Case, wording: Wording) -> dict[str, Any]:
+    """What every notice after the acknowledgement prints first (the result and the referral
+    letters): the letterhead, the wording, the case's number and the complaint in short."""
     category = routing.category(tenant, case.category_id)
     accepted = deadlines.to_local(case.accepted_at, tenant.timezone)
-    answered = case.result_sent_at or case.result_at or utcnow()
-    answered_local = deadlines.to_local(answered, tenant.timezone)
     text = " ".join(case.description.split())
     if len(text) > RESULT_SUMMARY_LENGTH:
         text = text[: RESULT_SUMMARY_LENGTH - 1] + "…"
-    context = {
+    return {
         "tenant_name": tenant.name,
         "letterhead": tenant.letterhead,
         "primary_color": tenant.primary_color,
@@ -153,6 +144,23 @@ def result_context(
         "complainant": case.complainant_name,
         "category": category.name if category else "",
         "summary": text,
+    }
+
+
+def result_context(
+    tenant: Tenant, case: Case, base_url: str, wording: Wording | None = None
+) -> dict[str, Any]:
+    """Everything the result notice letter (处理结果告知书, CO-4, HOSP-6) prints.
+
+    Only text written for the complainant: the finding in words, the result and the remedy
+    as the handler wrote them for the complainant. The cause analysis, the cause, notes and
+    who approved the remedy stay on the desk.
+    """
+    wording = result_wording(tenant, wording)
+    answered = case.result_sent_at or case.result_at or utcnow()
+    answered_local = deadlines.to_local(answered, tenant.timezone)
+    context = {
+        **_notice_head(tenant, case, wording),
         "finding": labels.label(case.finding) if case.finding else "",
         "result": case.result_text,
         "remedy_type": labels.label(case.remedy_type) if case.remedy_type else "",
@@ -319,24 +327,8 @@ def referral_context(
     else:
         reason = str(_l("Sample reason: disputes over a tenancy are for the housing authority."))
         body, contact, signed = str(_l("Sample housing authority")), "12345", utcnow()
-    category = routing.category(tenant, case.category_id)
-    accepted = deadlines.to_local(case.accepted_at, tenant.timezone)
-    text = " ".join(case.description.split())
-    if len(text) > RESULT_SUMMARY_LENGTH:
-        text = text[: RESULT_SUMMARY_LENGTH - 1] + "…"
     context = {
-        "tenant_name": tenant.name,
-        "letterhead": tenant.letterhead,
-        "primary_color": tenant.primary_color,
-        "title": wording.title,
-        "opening": wording.opening,
-        "closing": wording.closing,
-        "number": case.number,
-        "access_code": case.access_code,
-        "accepted_at": accepted.replace(tzinfo=None),
-        "complainant": case.complainant_name,
-        "category": category.name if category else "",
-        "summary": text,
+        **_notice_head(tenant, case, wording),
         "reason": reason,
         "referred_to": body,
         "referred_contact": contact,

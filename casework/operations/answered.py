@@ -19,7 +19,7 @@ from .. import history, labels, stages
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Case
 from ..states import Action, Closure, EventKind, Stage, Status
-from . import intake
+from . import closing, intake
 from .guards import Facts, precondition
 
 ANSWER_LENGTH = 2000
@@ -74,10 +74,7 @@ def answer_at_once(
         changes={"receipt": receipt},
     )
     revisit = stages.start(tenant, case, Stage.REVISIT, now)
-    before = case.status
-    case.status = Status.CLOSED
-    case.closure = Closure.ANSWERED_AT_ONCE
-    case.closed_at = now
+    before = closing.close(case, Closure.ANSWERED_AT_ONCE, now)
     history.record(
         case,
         EventKind.CLOSED,

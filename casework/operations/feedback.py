@@ -20,6 +20,7 @@ from .. import history, stages
 from ..errors import InvalidInput
 from ..models import Case
 from ..states import Action, Closure, EventKind, Outcome, Stage, Status
+from . import closing
 from .guards import check
 
 TEXT_LENGTH = 2000
@@ -72,9 +73,7 @@ def record_not_satisfied(
     if chosen is Outcome.REOPEN:
         reopen(case, actor, now)
     else:
-        case.status = Status.CLOSED
-        case.closure = Closure.EXPLAINED
-        case.closed_at = now
+        closing.close(case, Closure.EXPLAINED, now)
         history.record(
             case,
             EventKind.CLOSED,

@@ -29,7 +29,7 @@ from .. import history, outbox, queries, stages
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Case, CaseEvent
 from ..states import Action, Closure, EventKind, Stage, Status
-from . import investigation
+from . import closing, investigation
 from .guards import Facts, check, precondition
 
 REASON_MAX = 500
@@ -68,10 +68,7 @@ def _close(case: Case, actor: User, closure: Closure, reason: str, now: dt.datet
     beyond the archive, apart), open assists are closed for the same reason."""
     investigation.close_open_assists(case, actor, reason, now)
     stages.finish(case, now, *(s for s in Stage if s is not Stage.RECTIFICATION))
-    before = case.status
-    case.status = Status.CLOSED
-    case.closure = closure
-    case.closed_at = now
+    before = closing.close(case, closure, now)
     case.paused_at = None
     return before
 

@@ -37,7 +37,7 @@ from ..states import (
     Stage,
     Status,
 )
-from . import feedback, intake, investigation
+from . import closing, feedback, intake, investigation
 from .guards import Facts, check, precondition
 
 SAID_MAX = 2000
@@ -282,10 +282,7 @@ def merge_case(case: Case, actor: User, into_number: str, reason: str) -> Case:
     now = utcnow()
     investigation.close_open_assists(case, actor, reason, now)
     stages.finish(case, now, *Stage)
-    before = case.status
-    case.status = Status.CLOSED
-    case.closure = Closure.MERGED
-    case.closed_at = now
+    before = closing.close(case, Closure.MERGED, now)
     case.merged_into_id = survivor.id
     history.record(
         case,

@@ -14,6 +14,7 @@ from .. import history, stages
 from ..errors import InvalidInput
 from ..models import Case, Revisit
 from ..states import Action, Closure, ContactMethod, EventKind, Stage, Status
+from . import closing
 from .guards import check
 
 # A text message cannot carry a revisit's conversation.
@@ -63,9 +64,7 @@ def record_revisit(
         stages.finish(case, utcnow(), Stage.REVISIT)
     elif reached:
         case.satisfaction = satisfaction
-        case.status = Status.CLOSED
-        case.closure = Closure.REVISITED
-        case.closed_at = utcnow()
+        closing.close(case, Closure.REVISITED, utcnow())
         stages.finish(case, case.closed_at, Stage.REVISIT)
         history.record(
             case,
