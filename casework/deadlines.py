@@ -71,11 +71,22 @@ def compute(
     else:
         if target.unit is Unit.CALENDAR_DAYS:
             last_day = local.date() + dt.timedelta(days=target.value)
+        elif target.unit is Unit.MONTHS:
+            last_day = add_months(local.date(), target.value)
         else:
             last_day = cal.add_working_days(local.date(), target.value)
         end = dt.datetime.combine(last_day, dt.time(23, 59, 59), tzinfo=zone)
     provisional = cal.is_provisional(local.date()) or cal.is_provisional(end.date())
     return Due(end.astimezone(dt.UTC).replace(tzinfo=None), provisional)
+
+
+def add_months(day: dt.date, count: int) -> dt.date:
+    """The same day ``count`` months on, or that month's last day when it is shorter
+    (31 January + 1 month is 28 or 29 February)."""
+    month = day.month - 1 + count
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
 
 
 def _within_hours(

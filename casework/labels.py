@@ -19,6 +19,8 @@ from .deadlines import Unit
 from .states import (
     Action,
     AttachmentSource,
+    CallOutcome,
+    CaseKind,
     Channel,
     Closure,
     ContactMethod,
@@ -28,10 +30,12 @@ from .states import (
     Finding,
     GroupRole,
     NotificationKind,
+    Occasion,
     Outcome,
     PlanState,
     Priority,
     RemedyType,
+    RevisitStatus,
     Stage,
     Status,
 )
@@ -125,6 +129,14 @@ EVENT_KIND = {
     EventKind.MERGED_IN: _l("Another case merged into this one"),
     EventKind.REFERRED_OUT: _l("Referred to another body"),
     EventKind.RETURNED_UPSTREAM: _l("Returned to the forwarding office"),
+    EventKind.SERVICE_RECORDED: _l("Service recorded"),
+    EventKind.REVISIT_PLANNED: _l("Revisit planned"),
+    EventKind.REVISIT_CALL: _l("Revisit attempt"),
+    EventKind.REVISIT_LINK_SENT: _l("Questionnaire sent"),
+    EventKind.REVISIT_SCHEDULED: _l("Home visit booked"),
+    EventKind.REVISIT_UNREACHABLE: _l("Revisit gave up: unreachable"),
+    EventKind.REVISIT_QUESTION: _l("Question for management"),
+    EventKind.QUESTION_ANSWERED: _l("Management answered the question"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -184,6 +196,7 @@ NOTIFICATION_KIND = {
     NotificationKind.ASSIST: _l("Request to assist"),
     NotificationKind.RETURNED: _l("Case returned for re-dispatch"),
     NotificationKind.REPEAT_CONTACT: _l("Repeat contact: call the complainant back"),
+    NotificationKind.REVISIT_QUESTION: _l("A question from a revisit to answer"),
 }
 DEADLINE_STATE = {
     DeadlineState.OK: _l("running"),
@@ -212,6 +225,39 @@ CLOSURE = {
     Closure.MERGED: _l("Closed as merged into another case"),
     Closure.REFERRED_OUT: _l("Closed as referred out"),
     Closure.RETURNED_UPSTREAM: _l("Closed as returned to the forwarding office"),
+    Closure.COMPLETED: _l("Service completed"),
+    Closure.NOT_REACHED: _l("Closed: the revisit could not reach the person"),
+}
+# Revisits (回访): what a case records, where a revisit stands, what an attempt came to.
+CASE_KIND = {
+    CaseKind.COMPLAINT: _l("Complaint"),
+    CaseKind.WORK_ORDER: _l("Repair work order"),
+    CaseKind.CONTRACTED: _l("Contracted service"),
+    CaseKind.HELP: _l("Help request"),
+    CaseKind.EVENT: _l("Community event"),
+    CaseKind.NEW_CUSTOMER: _l("New customer"),
+    CaseKind.HIGH_VALUE: _l("High-value customer"),
+    CaseKind.OTHER: _l("Other service"),
+}
+REVISIT_STATUS = {
+    RevisitStatus.PLANNED: _l("To revisit"),
+    RevisitStatus.DONE: _l("Revisited"),
+    RevisitStatus.UNREACHABLE: _l("Unreachable"),
+    RevisitStatus.CANCELLED: _l("Cancelled"),
+}
+CALL_OUTCOME = {
+    CallOutcome.REACHED: _l("Reached"),
+    CallOutcome.NO_ANSWER: _l("No answer"),
+    CallOutcome.WRONG_NUMBER: _l("Wrong number"),
+    CallOutcome.REFUSED: _l("Refused"),
+    CallOutcome.ANSWERED_ONLINE: _l("Answered the questionnaire"),
+}
+OCCASION = {
+    Occasion.AFTER_HANDLING: _l("After handling"),
+    Occasion.AFTER_SERVICE: _l("After the service"),
+    Occasion.MID_CONTRACT: _l("Mid-contract"),
+    Occasion.CONTRACT_END: _l("At the contract's end"),
+    Occasion.PERIODIC: _l("Periodic"),
 }
 OUTCOME = {
     Outcome.REOPEN: _l("Back to handling for a new result"),
@@ -229,6 +275,7 @@ UNIT = {
     Unit.HOURS: _l("hours"),
     Unit.CALENDAR_DAYS: _l("calendar days"),
     Unit.WORKING_DAYS: _l("working days"),
+    Unit.MONTHS: _l("months"),
 }
 DOSSIER_STATE = {
     DossierState.QUEUED: _l("Waiting to be built"),
@@ -266,6 +313,10 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     PlanState: PLAN_STATE,
     GroupRole: GROUP_ROLE,
     AttachmentSource: ATTACHMENT_SOURCE,
+    CaseKind: CASE_KIND,
+    RevisitStatus: REVISIT_STATUS,
+    CallOutcome: CALL_OUTCOME,
+    Occasion: OCCASION,
 }
 
 # The fields a history entry's before/after may name (its ``changes`` keys).
@@ -330,6 +381,18 @@ CHANGE_FIELD = {
     "forwarded_by": _l("Forwarded by"),
     "forwarded_ref": _l("Their reference"),
     "suggested_destination": _l("Suggested destination"),
+    # Revisits: the kind of record, why a revisit is due, how an attempt went, the answers.
+    "kind": _l("Kind"),
+    "occasion": _l("Occasion"),
+    "call_outcome": _l("Outcome"),
+    "attempt": _l("Attempt"),
+    "solved": _l("Problem solved"),
+    "revisitor": _l("Revisitor"),
+    "visit_at": _l("Visit at"),
+    "visit_address": _l("Visit address"),
+    "answer_by": _l("Answer promised by"),
+    "sample": _l("Sample draw"),
+    "completed": _l("Completed"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -343,10 +406,22 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "outcome": Outcome,
     "plan_state": PlanState,
     "group_role": GroupRole,
+    "kind": CaseKind,
+    "occasion": Occasion,
+    "call_outcome": CallOutcome,
 }
 # Change fields that hold a time, stored as naive UTC text.
 CHANGE_TIMES = frozenset(
-    {"due", "reply_due", "received", "special_measures_due", "answered", "arrived"}
+    {
+        "due",
+        "reply_due",
+        "received",
+        "special_measures_due",
+        "answered",
+        "arrived",
+        "visit_at",
+        "completed",
+    }
 )
 
 

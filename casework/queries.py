@@ -21,8 +21,9 @@ from .models import (
     Rectification,
     RepeatContact,
     Revisit,
+    RevisitAttempt,
 )
-from .states import EventKind
+from .states import EventKind, RevisitStatus
 
 
 def events(case: Case, *, public_only: bool = False) -> list[CaseEvent]:
@@ -60,10 +61,30 @@ def attachment(case: Case, attachment_id: int) -> Attachment | None:
 
 
 def revisits(case: Case) -> list[Revisit]:
-    """The case's revisit attempts, oldest first."""
+    """The case's revisits, planned and made, in the order they were planned."""
     return list(
         db.session.scalars(
             sa.select(Revisit).where(Revisit.case_id == case.id).order_by(Revisit.id)
+        )
+    )
+
+
+def open_revisit(case: Case) -> Revisit | None:
+    """The case's revisit still to be made that is due first, if any."""
+    return db.session.scalars(
+        sa.select(Revisit)
+        .where(Revisit.case_id == case.id, Revisit.status == RevisitStatus.PLANNED)
+        .order_by(Revisit.due_at, Revisit.id)
+    ).first()
+
+
+def revisit_attempts(case: Case) -> list[RevisitAttempt]:
+    """Every call, visit and answered questionnaire of the case's revisits, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(RevisitAttempt)
+            .where(RevisitAttempt.case_id == case.id)
+            .order_by(RevisitAttempt.id)
         )
     )
 

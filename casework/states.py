@@ -150,6 +150,14 @@ class EventKind(enum.StrEnum):
     MERGED_IN = "merged_in"  # another case was merged into this one
     REFERRED_OUT = "referred_out"  # 告知转办: the body to turn to and why, told to the complainant
     RETURNED_UPSTREAM = "returned_upstream"  # 退回上级: the reason and a suggested destination
+    SERVICE_RECORDED = "service_recorded"  # a work order or other service, entered or imported
+    REVISIT_PLANNED = "revisit_planned"  # 回访计划: a revisit is due by a date, by a method
+    REVISIT_CALL = "revisit_call"  # a revisit attempt that did not reach the person
+    REVISIT_LINK_SENT = "revisit_link_sent"  # the questionnaire's link was mailed or texted
+    REVISIT_SCHEDULED = "revisit_scheduled"  # a home visit booked: when, where, who
+    REVISIT_UNREACHABLE = "revisit_unreachable"  # every attempt failed; the revisit gave up
+    REVISIT_QUESTION = "revisit_question"  # PROP-7: a question for management, answer promised
+    QUESTION_ANSWERED = "question_answered"  # management's answer to that question
 
 
 class Closure(enum.StrEnum):
@@ -161,6 +169,8 @@ class Closure(enum.StrEnum):
     MERGED = "merged"  # a duplicate, closed into the case that goes on (合并)
     REFERRED_OUT = "referred_out"  # outside the remit: told which body to turn to (CITY-5)
     RETURNED_UPSTREAM = "returned_upstream"  # returned to the higher office that forwarded it
+    COMPLETED = "completed"  # a service record (a work order done, an event held): 已完成
+    NOT_REACHED = "not_reached"  # every revisit attempt failed (无法回访): closed unrevisited
 
 
 class Outcome(enum.StrEnum):
@@ -185,6 +195,48 @@ TEXT_FOR_THE_COMPLAINANT = frozenset(
         EventKind.REFERRED_OUT,
     }
 )
+
+
+class CaseKind(enum.StrEnum):
+    """What a case is a record of (PROP-9, CS-1): a complaint, or a service to revisit."""
+
+    COMPLAINT = "complaint"  # 投诉
+    WORK_ORDER = "work_order"  # 派工单: a repair done
+    CONTRACTED = "contracted"  # 特约服务: a contracted (special) service, over a period
+    HELP = "help"  # 求助: a help request served
+    EVENT = "event"  # 社区活动: a community event
+    NEW_CUSTOMER = "new_customer"  # 新客户: first service (CS-1)
+    HIGH_VALUE = "high_value"  # 重要客户: revisited on a period by agreement (CS-1)
+    OTHER = "other"  # 其他服务
+
+
+class RevisitStatus(enum.StrEnum):
+    """Where one planned revisit (回访) stands."""
+
+    PLANNED = "planned"  # 待回访: due by its date
+    DONE = "done"  # 已回访: the person was reached and answered
+    UNREACHABLE = "unreachable"  # 无法联系: every attempt failed
+    CANCELLED = "cancelled"  # 已取消: the case closed another way, or a manager withdrew it
+
+
+class CallOutcome(enum.StrEnum):
+    """What one revisit attempt came to (回访结果)."""
+
+    REACHED = "reached"  # 接通: the person answered the questions
+    NO_ANSWER = "no_answer"  # 无人接听: tried again later
+    WRONG_NUMBER = "wrong_number"  # 号码错误
+    REFUSED = "refused"  # 拒绝回访
+    ANSWERED_ONLINE = "answered_online"  # the person answered the questionnaire's link
+
+
+class Occasion(enum.StrEnum):
+    """Why a revisit is due (PROP-9): after handling, after the service, mid-contract..."""
+
+    AFTER_HANDLING = "after_handling"  # a complaint's result told (3 days, PROP-9)
+    AFTER_SERVICE = "after_service"  # a work order, help or event done (1 month, 1 week)
+    MID_CONTRACT = "mid_contract"  # 合同中期 of a contracted service
+    CONTRACT_END = "contract_end"  # 合同期满
+    PERIODIC = "periodic"  # a high-value customer's regular revisit (CS-1)
 
 
 class Finding(enum.StrEnum):
@@ -257,6 +309,7 @@ class NotificationKind(enum.StrEnum):
     ASSIST = "assist"  # 协办: a unit is asked to assist
     RETURNED = "returned"  # 退单: a case came back to the dispatchers to re-route
     REPEAT_CONTACT = "repeat_contact"  # the complainant called again: call them back (CITY-6)
+    REVISIT_QUESTION = "revisit_question"  # PROP-7: a question from a revisit to answer
 
 
 class PlanState(enum.StrEnum):
@@ -303,6 +356,7 @@ define_words("channel", Channel)
 define_words("priority", Priority)
 define_words("status", Status)
 define_words("attachment_type", FileType)
+define_words("case_kind", CaseKind)
 
 
 class DossierState(enum.StrEnum):

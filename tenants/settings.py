@@ -12,13 +12,15 @@ validation checks against them and refuses everything while they are undeclared.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .limits import Limit
+from .limits import Unit as Unit  # re-exported: the domain reads units from here
+from .revisit_policy import Revisiting
 from .wording import Letter
 
 _words: dict[str, tuple[str, ...]] = {}
@@ -63,24 +65,8 @@ ChannelWord = Annotated[str, known("channel")]
 PriorityWord = Annotated[str, known("priority")]
 
 
-class Unit(enum.StrEnum):
-    """The units a time limit may be given in."""
-
-    MINUTES = "minutes"
-    HOURS = "hours"
-    CALENDAR_DAYS = "calendar_days"
-    WORKING_DAYS = "working_days"
-
-
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Limit(_Frozen):
-    """A time limit such as 5 working days (CO-4) or 3 minutes (CITY-4)."""
-
-    value: int = Field(ge=1, le=10000)
-    unit: Unit
 
 
 class Override(Limit):
@@ -282,6 +268,8 @@ class Sms(_Frozen):
         if self.provider == "http" and not self.url:
             raise ValueError("sms.url is needed for the http provider")
         return self
+
+
 # Who signs the daily review (CITY-7) where the tenant names nobody else: the managers.
 DEFAULT_DAY_REVIEWERS = ("supervisor", "admin")
 
@@ -336,6 +324,8 @@ class TenantSettings(_Frozen):
     # The roles that sign the daily review of the last three days' intake (CITY-7); read it
     # through casework.review.may_review().
     day_reviewers: Annotated[tuple[str, ...], BeforeValidator(_role_words)] = DEFAULT_DAY_REVIEWERS
+    # Revisits (回访): rules per kind of case, the sampling table, the questionnaire.
+    revisiting: Revisiting = Field(default_factory=Revisiting)
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

@@ -262,19 +262,28 @@ def letters(r: Reading) -> Built:
 
 @section("revisits", _l("Revisits"))
 def revisits(r: Reading) -> Built:
-    rows = [
-        [
-            r.time(v.at),
-            r.user(v.by_id),
-            labels.label(v.method),
-            yes_no(v.reached),
-            f"{v.satisfaction}/5" if v.satisfaction else "—",
-            r.text(v.comments),
-        ]
-        for v in queries.revisits(r.case)
-    ]
+    # Every attempt (PROP-1, POWER-3: the revisit archive), with the answers of the one that
+    # reached the person and the question passed to management, if any.
+    planned = {v.id: v for v in queries.revisits(r.case)}
+    rows = []
+    for a in queries.revisit_attempts(r.case):
+        v = planned.get(a.revisit_id)
+        done = v is not None and a.reached and v.done_at == a.at
+        said = r.text(v.comments) if done and v.comments else r.text(a.note)
+        if done and v.question:
+            said = f"{said}\n{_l('Question for management')}: {r.text(v.question)}".strip()
+        rows.append(
+            [
+                r.time(a.at),
+                r.user(a.by_id) if a.by_id else r.text(r.case.complainant_name),
+                labels.label(a.method),
+                labels.label(a.outcome),
+                f"{v.satisfaction}/5" if done and v.satisfaction else "—",
+                said,
+            ]
+        )
     columns = _columns(
-        _l("When"), _l("Who"), _l("Method"), _l("Reached"), _l("Satisfaction"), _l("Comments")
+        _l("When"), _l("Who"), _l("Method"), _l("Outcome"), _l("Satisfaction"), _l("Comments")
     )
     return {"columns": columns, "rows": rows}
 

@@ -4,7 +4,7 @@ Import models from here (``from casework.models import Case``); the modules are 
 file is kept readable, not a second address.
 """
 
-from .cases import Attachment, Case, CaseCounter, CaseEvent, Category, Revisit
+from .cases import Attachment, Case, CaseCounter, CaseEvent, Category
 from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
 from .disclosure import PersonalDataAccess
@@ -15,6 +15,7 @@ from .lookups import LookupFailures
 from .plans import Plan
 from .repeats import RepeatContact
 from .review import DayReview
+from .revisits import Revisit, RevisitAttempt, SampleDraw
 from .search import CaseSearch
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 
@@ -48,5 +49,7 @@ __all__ = [
     "Rectification",
     "RepeatContact",
     "Revisit",
+    "RevisitAttempt",
+    "SampleDraw",
     "RoutingRule",
 ]

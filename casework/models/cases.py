@@ -1,5 +1,5 @@
-"""A case (投诉件) and what belongs to it alone: its category, history, files, revisits
-and the counter behind its number."""
+"""A case (投诉件) and what belongs to it alone: its category, history, files and the counter
+behind its number. Its revisits are in :mod:`.revisits`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 from ..states import (
     TEXT_FOR_THE_COMPLAINANT,
     AttachmentSource,
+    CaseKind,
     Channel,
     Closure,
     ContactMethod,
@@ -82,10 +83,26 @@ class Case(TenantScoped, db.Model):
         # Repeat contacts (CITY-6): intake's matches by the same place and category within the
         # tenant's repeat window (by phone, ix_cases_phone above serves them too).
         sa.Index("ix_cases_place", "tenant_id", "category_id", "location", "created_at"),
+        # A period's work orders, by the day they were completed, for the sample draw (PROP-10).
+        sa.Index("ix_cases_kind_done", "tenant_id", "kind", "result_at"),
+        # An imported service record is found again by its number in the source system.
+        sa.Index("ix_cases_source_ref", "tenant_id", "kind", "source_ref"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     number: orm.Mapped[str] = orm.mapped_column(sa.String(40))
+    # What the case records (PROP-9, CS-1): a complaint, or a service to revisit (a repair
+    # work order, a contracted service, an event...), which is recorded done (``result_at``).
+    kind: orm.Mapped[CaseKind] = orm.mapped_column(
+        sa.Enum(CaseKind, native_enum=False, length=20, values_callable=enum_values),
+        default=CaseKind.COMPLAINT,
+        server_default=CaseKind.COMPLAINT.value,
+    )
+    # A service's number in the system it came from (a maintenance system's work order).
+    source_ref: orm.Mapped[str] = orm.mapped_column(sa.String(60), default="", server_default="")
+    # A contracted service's term (特约服务): revisited at its midpoint and at its end.
+    service_from: orm.Mapped[dt.date | None]
+    service_until: orm.Mapped[dt.date | None]
     access_code: orm.Mapped[str] = orm.mapped_column(sa.String(16))
     status: orm.Mapped[Status] = orm.mapped_column(
         sa.Enum(Status, native_enum=False, length=20, values_callable=enum_values),
@@ -285,26 +302,6 @@ class CaseEvent(TenantScoped, db.Model):
         if self.public and self.kind in TEXT_FOR_THE_COMPLAINANT:
             return self.body
         return ""
-
-
-class Revisit(TenantScoped, db.Model):
-    """One attempt to revisit the complainant after the result (回访, CO-7)."""
-
-    __tablename__ = "revisits"
-    __table_args__ = (sa.Index("ix_revisits_case", "tenant_id", "case_id"),)
-
-    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
-    case_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
-    method: orm.Mapped[ContactMethod] = orm.mapped_column(
-        sa.Enum(ContactMethod, native_enum=False, length=20, values_callable=enum_values)
-    )
-    reached: orm.Mapped[bool]
-    satisfaction: orm.Mapped[int | None]
-    comments: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
-    by_id: orm.Mapped[int | None] = orm.mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
-    at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
 
 
 class Attachment(TenantScoped, db.Model):

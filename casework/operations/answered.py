@@ -15,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 
 from tenants.models import Tenant, User
 
-from .. import history, labels, stages
+from .. import history, labels, queries, stages
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Case
 from ..states import Action, Closure, EventKind, Stage, Status
-from . import closing, intake
+from . import closing, intake, revisits
 from .guards import Facts, precondition
 
 ANSWER_LENGTH = 2000
@@ -74,6 +74,7 @@ def answer_at_once(
         changes={"receipt": receipt},
     )
     revisit = stages.start(tenant, case, Stage.REVISIT, now)
+    revisits.plan_after_handling(case, revisit, actor)
     before = closing.close(case, Closure.ANSWERED_AT_ONCE, now)
     history.record(
         case,
@@ -91,11 +92,10 @@ def answer_at_once(
 
 @precondition(Action.REVISIT)
 def _revisit_open(facts: Facts, actor: User) -> None:
-    """A closed case takes a revisit only when it was answered at once and its revisit is due."""
+    """A closed case takes a revisit only while one is planned for it: a case answered at
+    once, or a service record (a work order done) picked for its revisit."""
     case = facts.case
-    if case.status is Status.CLOSED and (
-        case.closure is not Closure.ANSWERED_AT_ONCE or facts.open_deadline(Stage.REVISIT) is None
-    ):
+    if case.status is Status.CLOSED and queries.open_revisit(case) is None:
         raise InvalidTransition(
             _l(
                 "A case that is %(status)s cannot take this action.",

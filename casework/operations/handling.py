@@ -23,7 +23,7 @@ from ..states import (
     Stage,
     Status,
 )
-from . import complainant, investigation
+from . import complainant, investigation, revisits
 from .guards import check
 
 
@@ -224,7 +224,7 @@ def send_result(case: Case, actor: User) -> Case:
     case.result_sent_at = now = utcnow()
     # The result reached the complainant: first contact is made too.
     stages.finish(case, now, Stage.RESULT, Stage.SUPERVISION, Stage.FIRST_CONTACT)
-    stages.start(case.tenant, case, Stage.REVISIT, now)
+    revisits.plan_after_handling(case, stages.start(case.tenant, case, Stage.REVISIT, now), actor)
     body = case.result_text + (f"\n{case.remedy_text}" if case.remedy_text else "")
     history.record(
         case,

@@ -48,7 +48,7 @@ REASON_MAX = 500
 SOLVED = frozenset({Status.RESOLVED, Status.AWAITING_REVISIT, Status.CLOSED})
 
 
-def _special_measures(case: Case, now: dt.datetime, changes: dict) -> None:
+def special_measures(case: Case, now: dt.datetime, changes: dict) -> None:
     """The defect is still there (PROP-12): urgent, and special measures due unless they are
     already running; what changed goes into ``changes``."""
     if case.priority is not Priority.URGENT:
@@ -94,7 +94,7 @@ def mark_repeat(case: Case, actor: User, earlier_number: str, defect: bool, note
     earlier.repeat_count += 1
     changes: dict = {"repeat_of": [None, earlier.number]}
     if defect:
-        _special_measures(case, utcnow(), changes)
+        special_measures(case, utcnow(), changes)
     history.record(case, EventKind.MARKED_REPEAT, actor, body=note.strip(), changes=changes)
     return case
 
@@ -201,7 +201,7 @@ def add_repeat_contact(
     case.repeat_count += 1
     if defect:
         changes["defect"] = True
-        _special_measures(case, now, changes)
+        special_measures(case, now, changes)
     history.record(case, EventKind.REPEAT_CONTACT, actor, body=said, changes=changes)
     if defect and case.status in SOLVED:
         feedback.reopen(case, actor, now)

@@ -65,6 +65,7 @@ def test_answered_at_once_is_a_numbered_closed_case_with_its_events(world):
         assert _kinds(case.id) == [
             EventKind.ACCEPTED,
             EventKind.ANSWERED_AT_ONCE,
+            EventKind.REVISIT_PLANNED,  # every complaint is revisited (PROP-10)
             EventKind.CLOSED,
         ]
         told = db.session.scalars(
