@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from tenants.db import utcnow
+from tenants.db import db, utcnow
 from tenants.models import User
 
 from .. import history, stages
 from ..errors import InvalidInput
-from ..models import Case
-from ..states import Action, Closure, EventKind, Outcome, Stage, Status
+from ..models import Case, Revisit
+from ..states import Action, Closure, EventKind, Outcome, RevisitStatus, Stage, Status
 from . import closing
 from .guards import check
 
@@ -98,6 +99,14 @@ def reopen(case: Case, actor: User, now: dt.datetime) -> None:
     """
     before, due_before = case.status, case.reply_due_at
     stages.finish(case, now, Stage.REVISIT)
+    # The revisits planned for the round that failed are not made: the new round's result
+    # plans its own.
+    db.session.execute(
+        sa.update(Revisit)
+        .where(Revisit.case_id == case.id, Revisit.status == RevisitStatus.PLANNED)
+        .values(status=RevisitStatus.CANCELLED)
+        .execution_options(synchronize_session="fetch")
+    )
     if case.result_sent_at is not None:
         case.result_round += 1
         case.result_sent_at = None

@@ -224,7 +224,7 @@ def send_result(case: Case, actor: User) -> Case:
     case.result_sent_at = now = utcnow()
     # The result reached the complainant: first contact is made too.
     stages.finish(case, now, Stage.RESULT, Stage.SUPERVISION, Stage.FIRST_CONTACT)
-    revisits.plan_after_handling(case, stages.start(case.tenant, case, Stage.REVISIT, now), actor)
+    revisit_due = stages.start(case.tenant, case, Stage.REVISIT, now)
     body = case.result_text + (f"\n{case.remedy_text}" if case.remedy_text else "")
     history.record(
         case,
@@ -234,6 +234,7 @@ def send_result(case: Case, actor: User) -> Case:
         public=True,
         changes={"status": [Status.RESOLVED.value, Status.AWAITING_REVISIT.value]},
     )
+    revisits.plan_after_handling(case, revisit_due, actor)  # told first, then planned
     # The result letter is rendered for the status page whether or not there is an address
     # to mail it to; the job mails it where there is.
     outbox.after_commit("letters.result", case_id=case.id, round=case.result_round)

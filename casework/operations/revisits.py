@@ -248,14 +248,6 @@ def close_loop(revisit: Revisit, actor: User | None, now: dt.datetime) -> None:
                 changes={"status": [before.value, Status.CLOSED.value]},
             )
         return
-    for other in db.session.scalars(
-        sa.select(Revisit).where(
-            Revisit.case_id == case.id,
-            Revisit.status == RevisitStatus.PLANNED,
-            Revisit.id != revisit.id,
-        )
-    ):
-        other.status = RevisitStatus.CANCELLED  # the case is handled again; revisited after
     if case.status in (Status.AWAITING_REVISIT, Status.CLOSED, Status.RESOLVED):
         feedback.reopen(case, actor, now)
     changes: dict = {"reopened": True}

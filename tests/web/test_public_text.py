@@ -7,11 +7,12 @@ with staff text that must stay internal, and none of it may reach the complainan
 
 from __future__ import annotations
 
+import datetime as dt
 import pathlib
 
 import sqlalchemy as sa
 
-from casework import catalog
+from casework import catalog, queries
 from casework.letters import acknowledgement_context
 from casework.models import Case, CaseEvent, Message
 from casework.operations import (
@@ -31,8 +32,14 @@ from casework.operations import (
     site,
     teaching,
 )
-from casework.states import TEXT_FOR_THE_COMPLAINANT, EventKind
-from tenants.db import db, tenant_bound
+from casework.states import (
+    TEXT_FOR_THE_COMPLAINANT,
+    CallOutcome,
+    ContactMethod,
+    EventKind,
+    Occasion,
+)
+from tenants.db import db, tenant_bound, utcnow
 from tests.conftest import open_case
 
 HIDDEN, LABEL, TEXT = "hidden", "label only", "label and text"
@@ -88,6 +95,16 @@ STATUS_PAGE = {
     # complainant; a return to the forwarding office shows only that it went back.
     EventKind.REFERRED_OUT: TEXT,
     EventKind.RETURNED_UPSTREAM: LABEL,
+    # Revisits (issue 12): the plan, each attempt, a booked visit and a question for
+    # management are the staff's working record; the person took part in them already.
+    EventKind.REVISIT_PLANNED: HIDDEN,
+    EventKind.REVISIT_CALL: HIDDEN,
+    EventKind.REVISIT_UNREACHABLE: HIDDEN,
+    EventKind.REVISIT_SCHEDULED: HIDDEN,
+    EventKind.REVISIT_QUESTION: HIDDEN,
+    EventKind.QUESTION_ANSWERED: HIDDEN,
+    EventKind.REVISIT_LINK_SENT: HIDDEN,
+    EventKind.SERVICE_RECORDED: HIDDEN,
 }
 # Each closes its case before a result: they are worked on cases of their own
 # (test_out_of_scope_text_reaches_only_whom_it_is_for).
@@ -95,6 +112,9 @@ OUT_OF_SCOPE = {EventKind.REFERRED_OUT, EventKind.RETURNED_UPSTREAM}
 # Kinds a case worked through the actions never has: it was answered at intake instead
 # (tests/web/test_phone_intake.py shows its answer on the status page).
 NOT_IN_THE_WALK = {EventKind.ANSWERED_AT_ONCE} | OUT_OF_SCOPE
+# A service record (a work order done) is a case of its own kind, and its questionnaire's
+# link goes out for the revisits of those: tests/casework/test_services.py.
+NOT_IN_THE_WALK |= {EventKind.SERVICE_RECORDED, EventKind.REVISIT_LINK_SENT}
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
 LETTER = {
@@ -166,6 +186,10 @@ STAFF = {
     "arrival": "内部现场记录:店长不在",
     "repeat_contact": "内部重复来电:扶梯又坏了",
     "merge": "内部合并理由:同一部扶梯",
+    "wrong_number": "内部回访记录:号码错误",
+    "visit_address": "内部上门地址:幸福里 3 栋",
+    "question": "内部回访问题:能否减免物业费",
+    "answer": "内部管理答复:按规定不能减免",
 }
 # Text written for the complainant.
 PUBLIC = {
@@ -248,6 +272,15 @@ def _work_through_every_action(org) -> int:
         confidentiality.restrict_case(c, u["super"], STAFF["restrict"])
         confidentiality.lift_restriction(c, u["super"], STAFF["lift"])
         revisits.record_revisit(c, u["desk"], "phone", False, None, STAFF["revisit"])
+        planned = queries.open_revisit(c)
+        soon = utcnow() + dt.timedelta(days=1)
+        revisits.schedule_visit(planned, u["desk"], soon, STAFF["visit_address"], None)
+        revisits.ask_management(planned, u["desk"], STAFF["question"], soon.date())
+        revisits.answer_question(planned, u["super"], STAFF["answer"])
+        # A second revisit planned by hand, whose number turns out wrong: it ends alone.
+        extra = revisits.plan(c, Occasion.AFTER_HANDLING, soon, soon, ContactMethod.PHONE)
+        db.session.flush()
+        revisits.record_call(extra, u["desk"], CallOutcome.WRONG_NUMBER, STAFF["wrong_number"])
         revisits.record_revisit(c, u["desk"], "phone", True, 4, STAFF["revisit"])
         db.session.commit()  # the result's mail goes out before the case moves on
         # A call saying the defect is back (it reopens), and this case merged into another.
