@@ -139,23 +139,30 @@ def upgrade():
 
 
 def downgrade():
+    # Back to the old shape, one row per attempt: each call, visit or answer made, with the
+    # score of the revisit it answered. Planned revisits not yet tried have no old form.
+    op.execute(
+        "CREATE TABLE revisits_downgraded AS SELECT a.case_id, a.method, "
+        "CASE WHEN a.outcome IN ('reached', 'answered_online') THEN 1 ELSE 0 END AS reached, "
+        "CASE WHEN a.outcome IN ('reached', 'answered_online') THEN r.satisfaction END "
+        "AS satisfaction, "
+        "CASE WHEN a.note <> '' THEN a.note "
+        "WHEN a.outcome IN ('reached', 'answered_online') THEN r.comments ELSE '' END AS comments, "
+        "a.by_id, a.at, a.tenant_id, a.id AS attempt_id "
+        "FROM revisit_attempts a JOIN revisits r ON r.id = a.revisit_id"
+    )
     with op.batch_alter_table('revisit_attempts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_revisit_attempts_tenant_id'))
         batch_op.drop_index('ix_revisit_attempts_revisit')
 
     op.drop_table('revisit_attempts')
+    op.execute("DELETE FROM revisits")
     with op.batch_alter_table('revisits', schema=None) as batch_op:
         batch_op.add_column(sa.Column('by_id', sa.INTEGER(), nullable=True))
         batch_op.add_column(sa.Column('reached', sa.BOOLEAN(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('at', sa.DATETIME(), nullable=True))
-        pass
-    # Back to one row per attempt as far as the old shape holds it: the planned revisit's
-    # result; attempts that did not reach the person are lost with the table.
-    op.execute("UPDATE revisits SET at = COALESCE(done_at, created_at), by_id = done_by_id, "
-               "reached = (status = 'done')")
-    op.execute("DELETE FROM revisits WHERE status = 'planned'")
+        batch_op.add_column(sa.Column('at', sa.DateTime(), nullable=True))
     with op.batch_alter_table('revisits', schema=None) as batch_op:
-        batch_op.alter_column('at', existing_type=sa.DATETIME(), nullable=False)
+        batch_op.alter_column('at', existing_type=sa.DateTime(), nullable=False)
         batch_op.drop_constraint(batch_op.f('fk_revisits_assignee_id_users'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_revisits_draw_id_sample_draws'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_revisits_done_by_id_users'), type_='foreignkey')
@@ -183,6 +190,13 @@ def downgrade():
         batch_op.drop_column('due_from')
         batch_op.drop_column('status')
         batch_op.drop_column('occasion')
+
+    op.execute(
+        "INSERT INTO revisits (case_id, method, reached, satisfaction, comments, by_id, at, "
+        "tenant_id) SELECT case_id, method, reached = 1, satisfaction, comments, by_id, at, "
+        "tenant_id FROM revisits_downgraded ORDER BY attempt_id"
+    )
+    op.drop_table('revisits_downgraded')
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_source_ref')
