@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -48,7 +49,8 @@ def test_a_step_down_and_up_keeps_the_history(world):
     def counts(*extra: str) -> dict[str, int]:
         tables = ("cases", "case_events", "deadlines", "pending_jobs", "messages", *extra)
         with db.engine.connect() as conn:
-            return {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in tables}
+            count = sa.select(sa.func.count()).select_from
+            return {t: conn.scalar(count(sa.table(t))) for t in tables}
 
     before = counts("revisit_attempts")
     assert before["case_events"] >= 5 and before["revisit_attempts"] == 1
