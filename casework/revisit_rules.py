@@ -69,12 +69,8 @@ def windows(tenant: Tenant, case: Case, rule: RevisitRule, done_at: dt.datetime)
     A contracted service is revisited at its midpoint and at its end (PROP-9), each within
     the rule's time; every other service once, within the rule's time of its completion.
     """
-    cal = calendar.for_tenant(tenant)
-    within = Target(rule.within.value, rule.within.unit) if rule.within else None
-
     def window(occasion: Occasion, start: dt.datetime) -> Window:
-        due = deadlines.compute(start, within, tenant.timezone, cal).at if within else start
-        return Window(occasion, start, due)
+        return _window(tenant, rule, occasion, start)
 
     if case.kind is CaseKind.CONTRACTED and case.service_from and case.service_until:
         first, last = case.service_from, case.service_until
@@ -84,6 +80,24 @@ def windows(tenant: Tenant, case: Case, rule: RevisitRule, done_at: dt.datetime)
             window(Occasion.CONTRACT_END, _start_of(tenant, last)),
         ]
     return [window(Occasion.AFTER_SERVICE, done_at)]
+
+
+def next_window(tenant: Tenant, rule: RevisitRule, after: dt.datetime) -> Window | None:
+    """The next of a periodic revisit (a high-value customer, CS-1): ``every`` after the
+    last ended, within the rule's time of then; None for a rule without a period."""
+    if rule.every is None:
+        return None
+    every = Target(rule.every.value, rule.every.unit)
+    start = deadlines.compute(after, every, tenant.timezone, calendar.for_tenant(tenant)).at
+    return _window(tenant, rule, Occasion.PERIODIC, start)
+
+
+def _window(tenant: Tenant, rule: RevisitRule, occasion: Occasion, start: dt.datetime) -> Window:
+    within = Target(rule.within.value, rule.within.unit) if rule.within else None
+    if within is None:
+        return Window(occasion, start, start)
+    cal = calendar.for_tenant(tenant)
+    return Window(occasion, start, deadlines.compute(start, within, tenant.timezone, cal).at)
 
 
 def _start_of(tenant: Tenant, day: dt.date) -> dt.datetime:

@@ -27,6 +27,7 @@ from ..questionnaire import Answers
 from ..states import (
     Action,
     CallOutcome,
+    CaseKind,
     Closure,
     ContactMethod,
     EventKind,
@@ -171,6 +172,7 @@ def record_call(
                 actor,
                 changes={"status": [before.value, Status.CLOSED.value]},
             )
+    _plan_next(revisit, actor, now)
     return revisit
 
 
@@ -217,7 +219,19 @@ def record_answers(
         },
     )
     close_loop(revisit, actor, now)
+    _plan_next(revisit, actor, now)
     return revisit
+
+
+def _plan_next(revisit: Revisit, actor: User | None, now: dt.datetime) -> None:
+    """A periodic revisit (a high-value customer, CS-1) plans the next one as it ends."""
+    case = revisit.case
+    if case.kind is CaseKind.COMPLAINT:
+        return
+    rule = revisit_rules.rule_for(case.tenant, case.kind)
+    window = revisit_rules.next_window(case.tenant, rule, now) if rule is not None else None
+    if window is not None:
+        plan(case, window.occasion, window.due_from, window.due_at, revisit.method, actor=actor)
 
 
 def satisfied(revisit: Revisit) -> bool:
