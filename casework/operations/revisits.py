@@ -162,16 +162,7 @@ def record_call(
         return revisit
     revisit.status, revisit.retry_at = RevisitStatus.UNREACHABLE, None
     revisit.done_at, revisit.done_by_id = now, actor.id
-    if queries.open_revisit(case) is None:
-        stages.finish(case, now, Stage.REVISIT)
-        if case.status is Status.AWAITING_REVISIT:
-            before = closing.close(case, Closure.NOT_REACHED, now)
-            history.record(
-                case,
-                EventKind.CLOSED,
-                actor,
-                changes={"status": [before.value, Status.CLOSED.value]},
-            )
+    _last_ended(case, actor, now, Closure.NOT_REACHED)
     _plan_next(revisit, actor, now)
     return revisit
 
@@ -223,6 +214,23 @@ def record_answers(
     return revisit
 
 
+def _last_ended(case: Case, actor: User | None, now: dt.datetime, closure: Closure) -> None:
+    """When no revisit of the case is left to make, its revisit stage is met and a complaint
+    waiting for it is closed: revisited, or not reached."""
+    if queries.open_revisit(case) is not None:
+        return
+    stages.finish(case, now, Stage.REVISIT)
+    if case.status is Status.AWAITING_REVISIT:
+        before = closing.close(case, closure, now)
+        history.record(
+            case,
+            EventKind.CLOSED,
+            actor,
+            public=True,
+            changes={"status": [before.value, Status.CLOSED.value]},
+        )
+
+
 def _plan_next(revisit: Revisit, actor: User | None, now: dt.datetime) -> None:
     """A periodic revisit (a high-value customer, CS-1) plans the next one as it ends."""
     case = revisit.case
@@ -250,17 +258,7 @@ def close_loop(revisit: Revisit, actor: User | None, now: dt.datetime) -> None:
     if revisit.satisfaction is not None:
         case.satisfaction = revisit.satisfaction
     if satisfied(revisit):
-        if queries.open_revisit(case) is None:
-            stages.finish(case, now, Stage.REVISIT)
-        if case.status is Status.AWAITING_REVISIT:
-            before = closing.close(case, Closure.REVISITED, now)
-            history.record(
-                case,
-                EventKind.CLOSED,
-                actor,
-                public=True,
-                changes={"status": [before.value, Status.CLOSED.value]},
-            )
+        _last_ended(case, actor, now, Closure.REVISITED)
         return
     if case.status in (Status.AWAITING_REVISIT, Status.CLOSED, Status.RESOLVED):
         feedback.reopen(case, actor, now)
