@@ -74,8 +74,14 @@ def _amount(label: Any) -> IntegerField:
     return IntegerField(label, validators=[Optional(), NumberRange(1, 10_000)])
 
 
+# The rule's choices are checked by the verb: a complaint's row leaves some of them out.
 def _unit() -> SelectField:
-    return SelectField(_l("Unit"), choices=choices(labels.choices(Unit)), default="calendar_days")
+    return SelectField(
+        _l("Unit"),
+        choices=choices(labels.choices(Unit)),
+        default="calendar_days",
+        validate_choice=False,
+    )
 
 
 class RuleRow(Form):
@@ -84,9 +90,11 @@ class RuleRow(Form):
     within_value = _amount(_l("Revisit within"))
     within_unit = _unit()
     method = SelectField(
-        _l("Preferred method"), choices=choices(labels.choices(ContactMethod, METHODS))
+        _l("Preferred method"),
+        choices=choices(labels.choices(ContactMethod, METHODS)),
+        validate_choice=False,
     )
-    rate = SelectField(_l("Rate"), choices=choices(RATE_LABELS.items()))
+    rate = SelectField(_l("Rate"), choices=choices(RATE_LABELS.items()), validate_choice=False)
     every_value = _amount(_l("Again every (periodic)"))
     every_unit = _unit()
 
