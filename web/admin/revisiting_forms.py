@@ -67,6 +67,17 @@ CONTACT_LABELS = {
     "satisfied_from": _l("Satisfied from the score"),
     "link_days": _l("Days a questionnaire link stays good"),
 }
+# The kinds as the page's headings name them, apart from the kind's label on a case.
+KIND_TITLES = {
+    CaseKind.COMPLAINT: _l("Complaints"),
+    CaseKind.WORK_ORDER: _l("Repair work orders"),
+    CaseKind.CONTRACTED: _l("Contracted services"),
+    CaseKind.HELP: _l("Help requests"),
+    CaseKind.EVENT: _l("Community events"),
+    CaseKind.NEW_CUSTOMER: _l("New customers"),
+    CaseKind.HIGH_VALUE: _l("High-value customers"),
+    CaseKind.OTHER: _l("Other services"),
+}
 METHODS = [ContactMethod.PHONE, ContactMethod.EMAIL, ContactMethod.SMS, ContactMethod.VISIT]
 
 
@@ -116,7 +127,11 @@ class RulesForm(FlaskForm):
 
 
 for _kind in CaseKind:
-    setattr(RulesForm, _kind.value, FormField(RuleRow, label=labels.CASE_KIND[_kind]))
+    setattr(
+        RulesForm,
+        _kind.value,
+        FormField(RuleRow, label=KIND_TITLES.get(_kind, labels.CASE_KIND[_kind])),
+    )
 
 
 def rules_data(settings: Revisiting, defaults: dict) -> dict[str, Any]:
