@@ -47,8 +47,9 @@ COMMENTS = "comments"
 
 
 def questions(tenant: Tenant) -> list[Question]:
-    """The questions in the order asked: the built-in ones, then the tenant's own; the
-    free text (``comments``) is asked last, apart, by every form."""
+    """The questions in the order asked: the built-in ones (less the aspects the tenant left
+    out), then the tenant's own; the free text (``comments``) is asked last, apart, by every
+    form."""
     english = str(get_locale() or "zh").startswith("en")
     own = [
         Question(
@@ -60,7 +61,8 @@ def questions(tenant: Tenant) -> list[Question]:
         )
         for q in tenant.config.revisiting.questions
     ]
-    return _built_in() + own
+    skipped = set(tenant.config.revisiting.skip_questions)
+    return [q for q in _built_in() if q.key not in skipped] + own
 
 
 @dataclass(frozen=True)

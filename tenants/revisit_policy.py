@@ -61,20 +61,32 @@ PROP10_SAMPLING = (
 )
 
 
+class BandError(ValueError):
+    """A sampling table out of order; ``reason`` ("open_not_last", "not_rising") lets a form
+    say it in the user's language."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 def check_bands(bands: tuple[SampleBand, ...]) -> tuple[SampleBand, ...]:
     """Rows in rising order of ``up_to``, only the last one open-ended."""
     limits = [b.up_to for b in bands]
     if any(u is None for u in limits[:-1]):
-        raise ValueError("only the last sampling row may leave 'up to' empty")
+        raise BandError("open_not_last", "only the last sampling row may leave 'up to' empty")
     closed = [u for u in limits if u is not None]
     if closed != sorted(set(closed)):
-        raise ValueError("the sampling rows must rise in 'up to', each once")
+        raise BandError("not_rising", "the sampling rows must rise in 'up to', each once")
     return bands
 
 
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # The keys the product reads itself: the overall score and whether the problem is solved.
 BUILT_IN_QUESTIONS = ("overall", "speed", "attitude", "result", "solved", "comments")
+# The built-in questions a tenant may leave out: the per-aspect scores. The overall score and
+# "solved" decide the loop back, and the free text is where anything else is said.
+OPTIONAL_BUILT_IN = ("speed", "attitude", "result")
 
 
 def _key(value: str) -> str:
@@ -130,6 +142,8 @@ class Revisiting(_Frozen):
     satisfied_from: int = Field(default=3, ge=1, le=5)
     # How long the questionnaire's link in a mail or a text stays good.
     link_days: int = Field(default=14, ge=1, le=90)
+    # The built-in aspect questions the tenant does not ask (of OPTIONAL_BUILT_IN).
+    skip_questions: tuple[Literal["speed", "attitude", "result"], ...] = ()
     # The tenant's own questions, asked after the built-in ones.
     questions: Annotated[tuple[Question, ...], AfterValidator(check_questions)] = ()
 

@@ -24,7 +24,7 @@ from wtforms.validators import Optional
 from casework import deadlines, labels, policy
 from casework.deadlines import Unit
 from casework.queue import decode_cursor
-from casework.states import Channel, Priority
+from casework.states import CaseKind, Channel, ContactMethod, Priority
 from tenants import audit
 from tenants.db import db
 from tenants.models import Role, User
@@ -97,6 +97,10 @@ KINDS: dict[str, Any] = {
     "privacy.roles": _l("Personal-data roles changed"),
     "mailbox.set": _l("Mailbox settings changed"),
     "sms.set": _l("Text message settings changed"),
+    "revisiting.rules": _l("Revisit rules changed"),
+    "revisiting.sampling": _l("Sampling table changed"),
+    "revisiting.questionnaire": _l("Revisit questionnaire changed"),
+    "revisiting.contacts": _l("Revisit attempts and links changed"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
@@ -118,6 +122,7 @@ AREAS: dict[str, Any] = {
     "privacy": _l("Personal data"),
     "mailbox": _l("Mailbox"),
     "sms": _l("Text messages"),
+    "revisiting": _l("Revisits"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.
@@ -162,6 +167,22 @@ FIELDS: dict[str, Any] = {
     "sign_name": _l("Sign name"),
     "account": _l("Account"),
     "api_key": _l("API key"),
+    "rules": _l("Rules"),
+    "within": _l("Revisit within"),
+    "method": _l("Preferred method"),
+    "rate": _l("Rate"),
+    "every": _l("Again every"),
+    "sampling": _l("Sampling table"),
+    "period": _l("Period"),
+    "up_to": _l("Up to (orders)"),
+    "take": _l("Orders revisited"),
+    "percent": _l("Percent revisited"),
+    "questions": _l("Questions"),
+    "skip_questions": _l("Aspects left out"),
+    "attempts": _l("Attempts"),
+    "retry_hours": _l("Hours between attempts"),
+    "satisfied_from": _l("Satisfied from the score"),
+    "link_days": _l("Days a link stays good"),
 }
 
 
@@ -181,6 +202,8 @@ def field_label(key: str) -> str:
         return str(FIELDS[key])
     if key in policy.KEYS:
         return limit_label(key)
+    if key in CaseKind.__members__.values():
+        return labels.label(CaseKind(key))
     return change_field(key)
 
 
@@ -209,6 +232,8 @@ def show(value: Any, key: str = "", kind: str = "") -> str:
         return _word(Priority, value)
     if key == "unit":
         return _word(Unit, value)
+    if key == "method":
+        return _word(ContactMethod, value)
     if key in ("role", "roles"):
         return _word(Role, value)
     if key == "stage" and value in policy.KEYS:
