@@ -26,6 +26,8 @@ class ServiceImport(TenantScoped, db.Model):
     # The bytes as uploaded, and their SHA-256: the preview and the import read the same file.
     data: orm.Mapped[bytes] = orm.mapped_column(sa.LargeBinary, deferred=True)
     digest: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    # The kind (casework.states.CaseKind) of rows that name none, chosen at the upload.
+    default_kind: orm.Mapped[str] = orm.mapped_column(sa.String(20))
     uploaded_by_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('filename', sa.String(length=200), nullable=False),
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('default_kind', sa.String(length=20), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('imported_at', sa.DateTime(), nullable=True),
