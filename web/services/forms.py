@@ -32,7 +32,10 @@ def kind_choices(kinds=services.SERVICE_KINDS):
 class ServiceForm(FlaskForm):
     """One completed service, entered at the desk (the domain checks it as an import's row)."""
 
-    kind = SelectField(_l("Kind of service"), default=CaseKind.WORK_ORDER.value)
+    # The domain refuses a wrong kind, in words that say why.
+    kind = SelectField(
+        _l("Kind of service"), default=CaseKind.WORK_ORDER.value, validate_choice=False
+    )
     source_ref = StringField(
         _l("Order number (in your own system)"),
         validators=[Optional(), Length(max=services.REF_MAX)],
@@ -92,7 +95,9 @@ class ImportForm(FlaskForm):
 
     file = FileField(_l("File (CSV or XLSX, up to 2 MB)"))
     kind = SelectField(
-        _l("Kind of service for rows that name none"), default=CaseKind.WORK_ORDER.value
+        _l("Kind of service for rows that name none"),
+        default=CaseKind.WORK_ORDER.value,
+        validate_choice=False,  # the domain refuses a wrong one
     )
 
     def set_choices(self) -> None:
