@@ -98,7 +98,6 @@ def _preview_page(stored: ServiceImport, form: ConfirmForm, status: int = 200, r
         result=result,
         form=form,
         refusal=refusal,
-        columns=service_import.COLUMN_LABELS,
     )
 
 
