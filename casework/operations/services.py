@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from tenants.db import db, utcnow
 from tenants.models import Tenant, User
@@ -215,9 +216,19 @@ def record_service(
         created_at=now,
     )
     case.tenant = tenant
-    case.number = numbering.next_number(tenant, deadlines.local_today(now, tenant.timezone))
-    db.session.add(case)
-    db.session.flush()
+    try:
+        # A savepoint: the same order recorded meanwhile by another request (its number
+        # unique per tenant) rolls back only this record, and that one is returned.
+        with db.session.begin_nested():
+            day = deadlines.local_today(now, tenant.timezone)
+            case.number = numbering.next_number(tenant, day)
+            db.session.add(case)
+            db.session.flush()
+    except IntegrityError:
+        existing = find(checked.source_ref)
+        if existing is None:
+            raise
+        return Recorded(existing, False)
     history.record(
         case,
         EventKind.SERVICE_RECORDED,

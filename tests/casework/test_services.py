@@ -155,3 +155,12 @@ def test_service_records_of_one_tenant_are_not_found_by_another(world, prop):
         done = services.record_service(world.a.tenant, service(source_ref="SAME-1"))
         db.session.commit()
         assert done.created
+
+
+def test_service_records_are_no_intake_for_the_daily_review(prop):
+    from casework import review
+
+    record(prop, source_ref="R-1")
+    with tenant_bound(prop.tenant.id):
+        day = deadlines.local_today(utcnow(), prop.tenant.timezone)
+        assert review.counts(prop.users["super"], day).total == 0
