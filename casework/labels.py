@@ -393,6 +393,7 @@ CHANGE_FIELD = {
     "answer_by": _l("Answer promised by"),
     "sample": _l("Sample draw"),
     "completed": _l("Completed"),
+    "source_ref": _l("Order number"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {

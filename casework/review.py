@@ -26,7 +26,7 @@ from tenants.models import Tenant, User
 from . import access, deadlines
 from .errors import Forbidden, InvalidInput
 from .models import Case, DayReview
-from .states import Status
+from .states import CaseKind, Status
 
 DAYS = 3  # today and the two days before (CITY-7: "the last three days")
 PAGE = 20  # cases a day shows at once; "more" loads the next page
@@ -82,7 +82,13 @@ def bucket(now: dt.datetime) -> sa.ColumnElement[int]:
 
 def _of_day(viewer: User, tenant: Tenant, day: dt.date) -> sa.ColumnElement[bool]:
     start, end = bounds(tenant, day)
-    return sa.and_(Case.created_at >= start, Case.created_at < end, access.sight(viewer))
+    # The day's complaints: service records entered or imported that day are no intake.
+    return sa.and_(
+        Case.created_at >= start,
+        Case.created_at < end,
+        Case.kind == CaseKind.COMPLAINT,
+        access.sight(viewer),
+    )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import time
 
 from flask import Flask
 
-from . import dispatch, inbound, sweep
+from . import dispatch, inbound, sampling, sweep
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,10 @@ SCHEDULE = (
     ("redrive-outbox", 20, dispatch.redrive),
     # Each enabled mailbox, once a minute: a complaint by mail is no call to answer at once.
     ("fetch-mailboxes", 60, inbound.poll),
+    # The sample draw of each finished period (PROP-10): a few indexed reads per tenant when
+    # there is nothing to draw, so every ten minutes costs little and draws soon after the
+    # month ends, or soon after last month's orders are imported.
+    ("draw-samples", 600, sampling.run),
 )
 TICK = 5.0  # how often the clock wakes to see what is due
 

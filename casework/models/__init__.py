@@ -9,6 +9,7 @@ from .catalogue import Cause, RoutingRule
 from .delivery import Letter, Message, Notification, PendingJob
 from .disclosure import PersonalDataAccess
 from .dossiers import Dossier
+from .imports import ServiceImport
 from .inbound import InboundMail, Mailbox, MailOutcome
 from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
@@ -51,5 +52,6 @@ __all__ = [
     "Revisit",
     "RevisitAttempt",
     "SampleDraw",
+    "ServiceImport",
     "RoutingRule",
 ]

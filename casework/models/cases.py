@@ -85,8 +85,16 @@ class Case(TenantScoped, db.Model):
         sa.Index("ix_cases_place", "tenant_id", "category_id", "location", "created_at"),
         # A period's work orders, by the day they were completed, for the sample draw (PROP-10).
         sa.Index("ix_cases_kind_done", "tenant_id", "kind", "result_at"),
-        # An imported service record is found again by its number in the source system.
-        sa.Index("ix_cases_source_ref", "tenant_id", "kind", "source_ref"),
+        # An imported service record is found again by its number in the source system, and
+        # recorded once: importing the same order again finds it (complaints have none).
+        sa.Index(
+            "ux_cases_source_ref",
+            "tenant_id",
+            "source_ref",
+            unique=True,
+            sqlite_where=sa.text("source_ref <> ''"),
+            postgresql_where=sa.text("source_ref <> ''"),
+        ),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
