@@ -72,9 +72,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         platform,
         portal,
         reports,
+        revisits,
     )
 
-    areas = (home, portal, auth, cases, intake, notifications, mail, reports, admin, api, platform)
+    areas = (
+        home,
+        portal,
+        auth,
+        cases,
+        revisits,
+        intake,
+        notifications,
+        mail,
+        reports,
+        admin,
+        api,
+        platform,
+    )
     for area in areas:
         app.register_blueprint(area.bp)
 
