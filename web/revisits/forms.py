@@ -129,7 +129,7 @@ class ByKey:
 class AssignForm(FlaskForm):
     """Give the revisit to a revisitor, or back to everyone's queue."""
 
-    revisitor_id = SelectField(_l("Revisitor"), coerce=coerce_id)
+    revisitor_id = SelectField(_l("Give to"), coerce=coerce_id)
 
 
 class VisitForm(FlaskForm):
