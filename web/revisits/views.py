@@ -147,13 +147,16 @@ def _context(revisit: Revisit, submitted: dict[str, FlaskForm] | None = None) ->
     }
 
 
-def _page(revisit: Revisit, status: int = 200, **extra: Any):
+def _page(
+    revisit: Revisit,
+    status: int = 200,
+    submitted: dict[str, FlaskForm] | None = None,
+    refusal: str | None = None,
+):
+    """The revisit page (or its fragment, for htmx), with a submitted form as it came."""
+    context = _context(revisit, submitted)
     return render(
-        "revisits/revisit.html",
-        "revisits/_revisit.html",
-        status=status,
-        **_context(revisit),
-        **extra,
+        "revisits/revisit.html", "revisits/_revisit.html", status, refusal=refusal, **context
     )
 
 
@@ -182,10 +185,7 @@ def _act(
                 return _page(revisit)
             return redirect(url_for("revisits.show", revisit_id=revisit_id), 303)
     revisit = _revisit(revisit_id)  # read afresh after a rollback
-    context = _context(revisit, {name: form})
-    return render(
-        "revisits/revisit.html", "revisits/_revisit.html", status=422, refusal=refusal, **context
-    )
+    return _page(revisit, 422, {name: form}, refusal)
 
 
 @bp.post("/<int:revisit_id>/call")
@@ -197,7 +197,6 @@ def call(revisit_id: int):
     form = call_form(questionnaire.questions(revisit.case.tenant), submitted=True)
     outcome = form.outcome.data or ""
     if outcome not in {o.value for o in OUTCOMES}:
-        form.outcome.errors = [_("Press the button that says how the call went.")]
         form.form_errors.append(_("Press the button that says how the call went."))
 
     def perform(r: Revisit) -> object:
@@ -208,8 +207,7 @@ def call(revisit_id: int):
         return revisits.record_call(r, _user(), CallOutcome(outcome), note)
 
     if form.form_errors:
-        context = _context(revisit, {"call": form})
-        return render("revisits/revisit.html", "revisits/_revisit.html", status=422, **context)
+        return _page(revisit, 422, {"call": form})
     return _act(revisit_id, "call", form, perform, target=ByKey(form))
 
 
@@ -288,8 +286,7 @@ def reveal(revisit_id: int):
             if is_htmx():
                 return _page(revisit)
             return redirect(url_for("revisits.show", revisit_id=revisit_id), 303)
-    context = _context(revisit, {"reveal": form})
-    return render("revisits/revisit.html", "revisits/_revisit.html", status=422, **context)
+    return _page(revisit, 422, {"reveal": form})
 
 
 @bp.post("/cases/<int:case_id>/start")
