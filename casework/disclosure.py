@@ -28,7 +28,7 @@ from .models import Case, PersonalDataAccess
 MAX_REASON = 200
 MIN_REASON = 2
 # Where a reveal may be asked.
-PAGES = ("case", "letter")
+PAGES = ("case", "letter", "revisit")
 # The most one call of :func:`accesses` returns: a page of the log, or a chunk of its CSV.
 MAX_LIMIT = 500
 

@@ -249,7 +249,7 @@ CALL_OUTCOME = {
     CallOutcome.REACHED: _l("Reached"),
     CallOutcome.NO_ANSWER: _l("No answer"),
     CallOutcome.WRONG_NUMBER: _l("Wrong number"),
-    CallOutcome.REFUSED: _l("Refused"),
+    CallOutcome.REFUSED: _l("Refused the revisit"),
     CallOutcome.ANSWERED_ONLINE: _l("Answered the questionnaire"),
 }
 OCCASION = {

@@ -72,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         platform,
         portal,
         reports,
+        revisits,
         services,
     )
 
@@ -80,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         portal,
         auth,
         cases,
+        revisits,
         intake,
         services,
         notifications,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from casework import exchange, provisioning
+from casework import exchange, provisioning, questionnaire
 from casework.models import Case, Category
 from casework.operations import (
     dispatch,
@@ -211,9 +211,11 @@ def _advance(case: Case, sample: DemoCase, users: dict[str, User]) -> None:
     handling.send_result(case, handler)
     if stage is Status.AWAITING_REVISIT:
         return
-    revisits.record_revisit(
-        case, desk, "phone", True, 5, "对处理结果满意，感谢工作人员的及时处理。"
-    )
+    # Revisited as the desk does it: the planned revisit, the questionnaire's answers.
+    given = {"overall": "5", "solved": "yes", "speed": "5", "attitude": "5", "result": "5"}
+    given[questionnaire.COMMENTS] = "对处理结果满意，感谢工作人员的及时处理。"
+    answers = questionnaire.check_answers(case.tenant, given)
+    revisits.record_answers(revisits.start(case, desk), desk, answers)
 
 
 @demo_cli.command("seed")

@@ -42,7 +42,8 @@ class PersonalDataAccess(TenantScoped, db.Model):
     reason: orm.Mapped[str] = orm.mapped_column(sa.String(200))
     # What the reveal showed: the fields the case holds, comma-separated (phone,email,…).
     fields: orm.Mapped[str] = orm.mapped_column(sa.String(100))
-    # Where it was asked: "case" (the case page) or "letter" (the acknowledgement letter).
+    # Where it was asked: "case" (the case page), "letter" (the acknowledgement letter) or
+    # "revisit" (the revisit page, to dial the number).
     page: orm.Mapped[str] = orm.mapped_column(sa.String(40))
 
 

@@ -367,6 +367,14 @@ def record_revisit(
     return record_answers(revisit, actor, answers, method=method)
 
 
+def start(case: Case, actor: User) -> Revisit:
+    """The revisit to make of ``case`` now, for the case page's link to it: its open one,
+    or one planned now for a case waiting for its revisit without a plan (one from before
+    revisits were planned)."""
+    check(case, actor, Action.REVISIT)
+    return queries.open_revisit(case) or _plan_now(case, actor)
+
+
 def _plan_now(case: Case, actor: User) -> Revisit:
     """A revisit made before one was planned (a case from before revisit plans): due now."""
     now = utcnow()

@@ -270,7 +270,7 @@ def test_a_new_property_company_from_the_console_to_a_worked_case(
     assert number in receipt and re.sub(r"\s+", "", OPENING) in receipt
 
     # It went to the new department; the admin (a dispatcher too) names the handler.
-    admin.click("nav a.navbar-item:text-is('案件队列')")
+    admin.click("nav .queue-menu > a.navbar-link")
     admin.wait_for_url(f"**/t/{SLUG}/desk/")
     admin.click(f"text={number}")
     admin.wait_for_selector("[data-action=dispatch]")

@@ -88,13 +88,16 @@ def test_complaint_to_closed_in_the_browser(live_server, page, world):
     page.wait_for_selector("[data-testid=case-status]:has-text('待回访')")
     _logout(page)
 
-    # 5. The desk revisits; the case closes and is archived read-only.
+    # 5. The desk revisits from the case's revisit page; the case closes, archived read-only.
     _login(page, base, "desk")
     page.click(f"text={number}")
-    page.check("#revisit-reached-0")
-    page.check("#revisit-satisfaction-0")
-    page.fill("#revisit-comments", "对处理结果满意。")
-    page.click("[data-action=revisit] button[type=submit]")
+    page.click("[data-action=revisit] a:has-text('打开回访')")
+    page.wait_for_selector("[data-testid=script]")
+    page.check("input[name='call-q_overall'][value='5']")
+    page.fill("#call-q_comments", "对处理结果满意。")
+    page.click("button[data-outcome=reached]")
+    page.wait_for_selector("[data-testid=revisit-outcome]")
+    page.click("[data-testid=case-summary] a")
     page.wait_for_selector("[data-testid=case-status]:has-text('已办结')")
     _shot(page, "case-closed")
     # An archived case offers only a repeat contact saying the defect is back (CITY-6).

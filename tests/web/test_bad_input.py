@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from casework.states import Action
 from tests.conftest import PASSWORD, login, open_case
+from web.cases.actions import ACTIONS
 
 # Past INTEGER (PostgreSQL's int4 keys) but inside a 64-bit number: SQLite takes these, the
 # PostgreSQL driver fails on them, so they must be refused before any query.
@@ -33,6 +33,28 @@ def test_ids_past_integer_in_urls_are_404(client, world, value):
     assert client.get(f"{base}/", query_string=after).status_code == 200
 
 
+def _planned_revisit(org, case_id: int) -> int:
+    """A revisit planned on the case by the domain, for its page's forms."""
+    import datetime as dt
+
+    from casework.models import Case
+    from casework.operations import revisits
+    from casework.states import ContactMethod, Occasion
+    from tenants.db import db, tenant_bound, utcnow
+
+    with tenant_bound(org.tenant.id):
+        now = utcnow()
+        revisit = revisits.plan(
+            db.session.get(Case, case_id),
+            Occasion.AFTER_HANDLING,
+            now,
+            now + dt.timedelta(days=1),
+            ContactMethod.PHONE,
+        )
+        db.session.commit()
+        return revisit.id
+
+
 @pytest.mark.parametrize("value", GARBAGE)
 def test_portal_and_desk_survive_garbage(client, world, value):
     case = open_case(world.a)
@@ -54,7 +76,7 @@ def test_portal_and_desk_survive_garbage(client, world, value):
     login(client, world.a, "admin")
     for query in ("status", "category", "department", "channel", "due", "q", "after", "mine"):
         assert client.get(f"/t/{slug}/desk/", query_string={query: value}).status_code == 200
-    for action in [a.value for a in Action]:
+    for action in [a.value for a in ACTIONS]:
         data = {
             f"{action}-{k}": value
             for k in (
@@ -78,6 +100,22 @@ def test_portal_and_desk_survive_garbage(client, world, value):
         }
         r = client.post(f"/t/{slug}/desk/cases/{case.id}/{action}", data=data)
         assert r.status_code in (303, 422), (action, r.status_code)
+    # The revisit is made on its page (web/revisits): its forms take garbage as errors too.
+    revisit_id = _planned_revisit(world.a, case.id)
+    revisit_forms = {
+        "call": ("outcome", "note", "q_overall", "q_solved", "q_comments"),
+        "assign": ("revisitor_id",),
+        "visit": ("at", "address", "visitor_id"),
+        "ask": ("question", "answer_by"),
+        "answer": ("answer",),
+        "reveal": ("reason", "page"),
+    }
+    for verb, keys in revisit_forms.items():
+        data = {f"{verb}-{k}": value for k in keys}
+        r = client.post(f"/t/{slug}/desk/revisits/{revisit_id}/{verb}", data=data)
+        assert r.status_code in (303, 422), (verb, r.status_code)
+    query = {"who": value, "kind": value, "method": value, "after": value}
+    assert client.get(f"/t/{slug}/desk/revisits/", query_string=query).status_code == 200
     r = client.post(f"/t/{slug}/desk/admin/calendar", data={"day": value, "working": value})
     assert r.status_code == 200
     reminders = {"first": value, "second": value}

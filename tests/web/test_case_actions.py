@@ -10,14 +10,15 @@ from casework.operations import guards
 from casework.states import Action
 from tenants.db import db, tenant_bound
 from tests.conftest import dispatched_case, login
-from web.cases.actions import ACTIONS
+from web.cases.actions import ACTIONS, OWN_PAGE
 
 TEMPLATES = pathlib.Path(__file__).resolve().parents[2] / "templates" / "cases" / "actions"
 
 
 def test_every_action_has_an_entry_and_a_template():
-    assert set(ACTIONS) == set(Action)
-    missing = [a.value for a in Action if not (TEMPLATES / f"_{a.value}.html").exists()]
+    # The revisit is made on its page (web/revisits): the case page links to it.
+    assert set(ACTIONS) == set(Action) - OWN_PAGE and OWN_PAGE == {Action.REVISIT}
+    missing = [a.value for a in ACTIONS if not (TEMPLATES / f"_{a.value}.html").exists()]
     assert missing == []
 
 

@@ -81,14 +81,12 @@ def test_work_a_case_to_closed_over_http(client, world):
     assert client.post(f"{base}/send_result", data={}).status_code == 303
     assert _case(world.a, case.id).status is Status.AWAITING_REVISIT
 
+    # The revisit is made on its own page, which the case page links to.
+    page = client.get(base)
+    revisit_url = re.search(r'href="([^"]+/revisits/\d+)"', page.text).group(1)
     r = client.post(
-        f"{base}/revisit",
-        data={
-            "revisit-method": "phone",
-            "revisit-reached": "yes",
-            "revisit-satisfaction": "5",
-            "revisit-comments": "满意",
-        },
+        f"{revisit_url}/call",
+        data={"call-outcome": "reached", "call-q_overall": "5", "call-q_comments": "满意"},
     )
     assert r.status_code == 303
     closed = _case(world.a, case.id)

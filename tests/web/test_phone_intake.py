@@ -210,14 +210,11 @@ def test_the_revisit_of_a_case_answered_at_once_from_its_page(client, world):
     page = client.get(case_url + "?lang=en")
     assert "Answered at once and closed at intake; its revisit is still due." in page.text
     assert 'data-action="revisit"' in page.text
+    # The revisit is made on its own page, which the case page links to.
+    revisit_url = re.search(r'href="([^"]+/revisits/\d+)"', page.text).group(1)
     r = client.post(
-        f"{case_url}/revisit",
-        data={
-            "revisit-method": "phone",
-            "revisit-reached": "yes",
-            "revisit-satisfaction": "4",
-            "revisit-comments": "满意",
-        },
+        f"{revisit_url}/call",
+        data={"call-outcome": "reached", "call-q_overall": "4", "call-q_comments": "满意"},
     )
     assert r.status_code == 303
     case = _cases(world.a)[-1]

@@ -4,7 +4,8 @@ An entry names the action's form, how a submitted form calls the domain verb, wh
 action sits beside the main line of work (folded unless it is the only one) and, for forms
 with lists, how to fill them. Its fields render in ``cases/actions/_<action>.html``. Which
 actions a user sees is the domain's answer (:func:`~casework.operations.guards.available_actions`),
-never decided here.
+never decided here. The revisit has no entry: it is made on its own page (web/revisits), which
+the case page links to, so there is one way to make a revisit.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from casework.operations import (
     referrals,
     repeats,
     returns,
-    revisits,
     site,
     teaching,
 )
@@ -79,13 +79,6 @@ def _prepare_rectify(form: forms.RectifyForm, case: Case, _fresh: bool) -> None:
     )
     if form.department_id.data is None and case.department_id:
         form.department_id.data = case.department_id
-
-
-def _revisit(case: Case, user: User, f: forms.RevisitForm) -> object:
-    score = int(f.satisfaction.data) if f.satisfaction.data else None
-    return revisits.record_revisit(
-        case, user, f.method.data, f.reached.data == "yes", score, f.comments.data or ""
-    )
 
 
 def _prepare_result(form: forms.ResultForm, case: Case, _fresh: bool) -> None:
@@ -210,7 +203,6 @@ ACTIONS: dict[Action, ActionView] = {
     Action.SEND_RESULT: ActionView(
         forms.SendResultForm, lambda case, user, _f: handling.send_result(case, user)
     ),
-    Action.REVISIT: ActionView(forms.RevisitForm, _revisit),
     Action.EXTEND: ActionView(
         forms.ExtendForm,
         lambda case, user, f: extensions.request_extension(
@@ -374,6 +366,10 @@ ACTIONS: dict[Action, ActionView] = {
         side=True,
     ),
 }
+
+
+# Actions made on a page of their own, which the case page links to instead of a form.
+OWN_PAGE = frozenset({Action.REVISIT})
 
 
 def make_form(action: Action, case: Case, *, submitted: bool) -> FlaskForm:

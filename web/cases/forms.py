@@ -24,7 +24,6 @@ from wtforms.validators import (
 )
 
 from casework import disclosure, labels, searchtext
-from casework.operations.revisits import REVISIT_METHODS
 from casework.states import ContactMethod, Finding
 
 from ..forms import choices, coerce_id
@@ -145,35 +144,6 @@ class ResultForm(FlaskForm):
 
 class SendResultForm(FlaskForm):
     """Only a CSRF token: sending the result is a deliberate click."""
-
-
-class RevisitForm(FlaskForm):
-    method = SelectField(
-        _l("Method"),
-        choices=choices(labels.choices(ContactMethod, REVISIT_METHODS)),
-        default="phone",
-    )
-    reached = RadioField(
-        _l("Reached the complainant?"),
-        choices=choices([("yes", _l("Yes")), ("no", _l("No, try again later"))]),
-        validators=[InputRequired(_l("Say whether the complainant was reached."))],
-    )
-    satisfaction = RadioField(
-        _l("Satisfaction"),
-        choices=choices(
-            [
-                ("5", _l("5 Very satisfied")),
-                ("4", _l("4 Satisfied")),
-                ("3", _l("3 Neutral")),
-                ("2", _l("2 Dissatisfied")),
-                ("1", _l("1 Very dissatisfied")),
-            ]
-        ),
-        validators=[Optional()],
-    )
-    comments = TextAreaField(
-        _l("Opinions and suggestions"), validators=[Length(max=5000)], render_kw={"rows": 3}
-    )
 
 
 class ExtendForm(FlaskForm):

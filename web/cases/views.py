@@ -122,12 +122,17 @@ def _case_context(
     actions = guards.available_actions(case, user, facts)
     dossier = dossiers.latest_dossier(case, user)
     submitted = submitted or {}
-    forms = {a: submitted.get(a) or make_form(a, case, submitted=False) for a in actions}
+    forms = {
+        a: submitted.get(a) or make_form(a, case, submitted=False) for a in actions if a in ACTIONS
+    }
     # The step that moves the case on is open; the others are a click away. A plan waiting
     # to be submitted or decided is that step.
     waiting = [a for a in (Action.DECIDE_PLAN, Action.SUBMIT_PLAN) if a in actions]
     primary = next(
-        iter(waiting), next((a for a in actions if not ACTIONS[a].side), next(iter(actions), None))
+        iter(waiting),
+        next(
+            (a for a in actions if a in ACTIONS and not ACTIONS[a].side), next(iter(actions), None)
+        ),
     )
     now = utcnow()
     return {
@@ -149,6 +154,8 @@ def _case_context(
         "events": queries.events(case),
         "attachments": queries.attachments(case),
         "revisits": queries.revisits(case),
+        # The revisit is made on its page; the case page links to the one due first.
+        "open_revisit": queries.open_revisit(case) if Action.REVISIT in actions else None,
         "repeat_contacts": queries.repeat_contacts(case),
         "merged_cases": queries.merged_into(case),
         "suggested": routing.suggest_department(case),
@@ -189,6 +196,8 @@ def act(case_id: int, action: str):
     try:
         verb = Action(action)
     except ValueError:
+        abort(404)
+    if verb not in ACTIONS:  # made on a page of its own (the revisit)
         abort(404)
     case = _case(case_id)
     form = make_form(verb, case, submitted=True)

@@ -1,0 +1,8 @@
+"""The desk side of revisits (回访): the queue of revisits to make and the page of one, with
+the phone script, the outcome buttons, the home visit and the question for management."""
+
+from flask import Blueprint
+
+bp = Blueprint("revisits", __name__, url_prefix="/t/<slug>/desk/revisits")
+
+from . import views  # noqa: E402,F401
