@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tenants.db import MAX_KEY, db, utcnow
+from tenants.db import db, utcnow
 from tenants.models import User
 
 from . import access, deadlines
 from .errors import NotFound
 from .models import Case, Revisit
+from .queue import decode_cursor  # the same (due time, id) cursor as the case queue
 from .states import Action, CaseKind, ContactMethod, RevisitStatus
 from .transitions import TRANSITIONS
 
@@ -42,20 +43,6 @@ class RevisitFilters:
 def encode_cursor(revisit: Revisit) -> str:
     """The position after ``revisit`` in the queue order."""
     return f"{revisit.due_at.isoformat()}_{revisit.id}"
-
-
-def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
-    """Parse a cursor from the query string; anything malformed reads as the first page."""
-    stamp, _, ident = cursor.rpartition("_")
-    if not (ident.isascii() and ident.isdigit() and len(ident) <= 19):
-        return None
-    try:
-        position = dt.datetime.fromisoformat(stamp), int(ident)
-    except ValueError:
-        return None
-    if position[1] > MAX_KEY or position[0].tzinfo is not None:
-        return None
-    return position
 
 
 def _narrow(stmt: sa.Select, filters: RevisitFilters, viewer: User) -> sa.Select:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from casework import queries, questionnaire, revisit_rules, stages
 from casework.errors import InvalidInput, InvalidTransition
 from casework.models import Case, CaseEvent, Notification, Revisit, RevisitAttempt
-from casework.operations import closing, dispatch, handling, repeats, revisits
+from casework.operations import closing, dispatch, handling, repeats, revisit_questions, revisits
 from casework.states import (
     CallOutcome,
     CaseKind,
@@ -204,13 +204,13 @@ def test_a_question_goes_to_management_with_a_promised_date(world):
         case = db.session.get(Case, case_id)
         revisit = queries.open_revisit(case)
         with pytest.raises(InvalidInput):
-            revisits.ask_management(
+            revisit_questions.ask_management(
                 revisit, u["desk"], "能否减免?", utcnow().date() - dt.timedelta(days=1)
             )
         with pytest.raises(InvalidInput):
-            revisits.ask_management(revisit, u["desk"], "  ", utcnow().date())
+            revisit_questions.ask_management(revisit, u["desk"], "  ", utcnow().date())
         by = utcnow().date() + dt.timedelta(days=3)
-        revisits.ask_management(revisit, u["desk"], "能否减免停车费?", by)
+        revisit_questions.ask_management(revisit, u["desk"], "能否减免停车费?", by)
         db.session.commit()
         told = db.session.scalars(
             sa.select(Notification.user_id).where(
@@ -220,10 +220,10 @@ def test_a_question_goes_to_management_with_a_promised_date(world):
         ).all()
         assert u["super"].id in told and u["desk"].id not in told
         assert revisit.answer_by == by
-        revisits.answer_question(revisit, u["super"], "可以减免两小时。")
+        revisit_questions.answer_question(revisit, u["super"], "可以减免两小时。")
         assert revisit.answer == "可以减免两小时。" and revisit.answered_at is not None
         with pytest.raises(InvalidTransition):
-            revisits.answer_question(revisit, u["super"], "再答一次")
+            revisit_questions.answer_question(revisit, u["super"], "再答一次")
 
 
 def test_a_home_visit_is_booked_with_its_address_and_visitor(world):

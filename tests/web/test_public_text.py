@@ -28,6 +28,7 @@ from casework.operations import (
     rectification,
     repeats,
     returns,
+    revisit_questions,
     revisits,
     site,
     teaching,
@@ -275,8 +276,8 @@ def _work_through_every_action(org) -> int:
         planned = queries.open_revisit(c)
         soon = utcnow() + dt.timedelta(days=1)
         revisits.schedule_visit(planned, u["desk"], soon, STAFF["visit_address"], None)
-        revisits.ask_management(planned, u["desk"], STAFF["question"], soon.date())
-        revisits.answer_question(planned, u["super"], STAFF["answer"])
+        revisit_questions.ask_management(planned, u["desk"], STAFF["question"], soon.date())
+        revisit_questions.answer_question(planned, u["super"], STAFF["answer"])
         # A second revisit planned by hand, whose number turns out wrong: it ends alone.
         extra = revisits.plan(c, Occasion.AFTER_HANDLING, soon, soon, ContactMethod.PHONE)
         db.session.flush()

@@ -15,7 +15,7 @@ from casework import access, deadlines, disclosure, privacy, queries, questionna
 from casework import revisit_queue as rq
 from casework.errors import DomainError
 from casework.models import Revisit
-from casework.operations import guards, revisits
+from casework.operations import guards, revisit_questions, revisits
 from casework.states import Action, CallOutcome, RevisitStatus, Stage
 from casework.transitions import TRANSITIONS
 from tenants.models import Role, User
@@ -249,7 +249,7 @@ def ask(revisit_id: int):
         revisit_id,
         "ask",
         form,
-        lambda r: revisits.ask_management(
+        lambda r: revisit_questions.ask_management(
             r, _user(), form.question.data or "", form.answer_by.data
         ),
     )
@@ -264,7 +264,7 @@ def answer(revisit_id: int):
         revisit_id,
         "answer",
         form,
-        lambda r: revisits.answer_question(r, _user(), form.answer.data or ""),
+        lambda r: revisit_questions.answer_question(r, _user(), form.answer.data or ""),
     )
 
 
