@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import pytest
 
+from casework import revisit_rules
 from casework.errors import Forbidden, InvalidInput
 from casework.models import Case
 from casework.operations import dispatch, extensions, handling, rectification, repeats
-from casework.states import Channel, Priority, Stage
+from casework.states import CaseKind, Channel, Priority, Stage
 from tenants.db import db, tenant_bound
+from tenants.models import Tenant
 from tests.casework.test_rule_numbers import _due, utc
 from tests.conftest import Org, make_org, open_case, set_domain_clock
 
@@ -146,8 +148,12 @@ def test_service_revisits_complaints_in_days_and_new_customers_in_a_month(app, c
     _handled(org, first_service.id, "rv_lin")
     # CS-1: complaint customers within a few days of the resolution (3 calendar days)...
     assert _due(org, complaint.id)[Stage.REVISIT] == utc("2026-10-12T23:59:59")
-    # ...new customers within 1 month (30 days) of their first service.
-    assert _due(org, first_service.id)[Stage.REVISIT] == utc("2026-11-08T23:59:59")
+    # ...and a case in the new-customer category is a complaint too: the same 3 days. New
+    # customers themselves are service records of their kind, revisited within 1 month.
+    assert _due(org, first_service.id)[Stage.REVISIT] == utc("2026-10-12T23:59:59")
+    with tenant_bound(org.tenant.id):
+        rule = revisit_rules.rule_for(db.session.get(Tenant, org.tenant.id), CaseKind.NEW_CUSTOMER)
+    assert rule is not None and (rule.within.value, rule.within.unit) == (1, "months")
 
 
 def test_power_resolves_and_revisits_within_the_set_times(app, clock):
@@ -201,20 +207,26 @@ def test_property_limits(app, clock):
     lift = open_case(org, actor="desk", category_id=org.category("lift").id)
     assert _due(org, lift.id)[Stage.DISPATCH] == utc("2026-09-30T16:30")  # 30 minutes (chosen)
 
-    # PROP-9: revisits 3 days after a complaint is handled, 1 month after repair work and
-    # community events, 1 week after other services.
-    revisits = {
-        "other": "2026-10-03T23:59:59",
-        "repair_order": "2026-10-30T23:59:59",
-        "community_event": "2026-10-30T23:59:59",
-        "other_service": "2026-10-07T23:59:59",
-    }
-    for code, expected in revisits.items():
+    # PROP-9: a complaint is revisited 3 days after it is handled, whatever its category
+    # (a complaint about repair work too); the other timings are the service kinds' rules.
+    for code in ("other", "repair_order", "community_event", "other_service"):
         case_id = (
             first.id if code == "other" else open_case(org, category_id=org.category(code).id).id
         )
         _handled(org, case_id, "eng_liu" if code == "repair_order" else "sc_zhu")
-        assert _due(org, case_id)[Stage.REVISIT] == utc(expected), code
+        assert _due(org, case_id)[Stage.REVISIT] == utc("2026-10-03T23:59:59"), code
+    with tenant_bound(org.tenant.id):
+        tenant = db.session.get(Tenant, org.tenant.id)
+        within = {
+            kind: (rule.within.value, rule.within.unit, rule.rate)
+            for kind in (CaseKind.WORK_ORDER, CaseKind.EVENT, CaseKind.OTHER)
+            if (rule := revisit_rules.rule_for(tenant, kind)) and rule.within
+        }
+    assert within == {
+        CaseKind.WORK_ORDER: (1, "months", "sample"),  # repairs within 1 month, PROP-10
+        CaseKind.EVENT: (1, "months", "all"),
+        CaseKind.OTHER: (7, "calendar_days", "all"),  # other services within 1 week
+    }
 
     # PROP-3: complaints about customer-service staff go to the service-centre manager.
     assert org.category("staff").department_id == u["sc_head"].department_id
