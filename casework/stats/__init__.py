@@ -11,11 +11,17 @@ Revisit rates are :mod:`casework.revisit_stats`'s; here satisfaction is counted 
 from __future__ import annotations
 
 from .outcomes import Outcomes, Satisfaction, outcomes, satisfaction
-from .scope import Period, Scope, may_see
+from .scope import Period, Scope, may_see, own_department
+from .targets import Against, against, set_targets, stage_against
 from .timeliness import StageTimes, overdue_now, timeliness
 from .volumes import Count, HotSpot, Repeats, Trend, hot_spots, repeats, trend, volumes
 
 __all__ = [
+    "Against",
+    "against",
+    "own_department",
+    "set_targets",
+    "stage_against",
     "Count",
     "HotSpot",
     "Outcomes",
