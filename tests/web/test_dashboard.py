@@ -75,3 +75,22 @@ def test_a_reversed_custom_range_is_a_message_not_an_error(client, world):
     page = _page(client, world.a, "period=custom&first=2026-11-30&last=2026-11-01")
     assert page.status_code == 200
     assert "Give a first day on or before the last" in page.text
+
+
+def test_the_admin_sets_floors_and_the_dashboard_shows_them(client, world, month):
+    login(client, world.a, "admin")
+    url = f"/t/{world.a.slug}/desk/admin/targets?lang=en"
+    bad = client.post(url, data={"satisfaction": "120"})
+    assert bad.status_code == 422 and "Give a percentage from 0 to 100." in bad.text
+    saved = client.post(url, data={"satisfaction": "85", "on_time_reply": "60"})
+    assert saved.status_code == 303
+    page = _page(client, world.a, user="admin")
+    satisfaction = page.text[page.text.index('data-testid="satisfaction"') :][:600]
+    assert "50.0%" in satisfaction and "target 85%" in satisfaction and "below" in satisfaction
+    reply = page.text[page.text.index('data-stage="result"') :][:600]
+    assert "66.7%" in reply and "target 60%" in reply and "met" in reply
+
+
+def test_only_the_admin_sets_targets(client, world):
+    login(client, world.a, "super")
+    assert client.get(f"/t/{world.a.slug}/desk/admin/targets").status_code == 403
