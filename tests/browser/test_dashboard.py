@@ -52,3 +52,20 @@ def test_the_dashboard_to_the_cases_behind_a_bar(live_server, new_page, world, m
     numbers = {name: f"XH{d}" for name, d in (("P1", "20261103-0001"), ("P2", "20261103-0002"))}
     assert numbers["P1"] in rows and numbers["P2"] in rows
     assert "XH20261020-0001" not in rows and len(month.ids) == 7
+
+
+def test_the_admin_sets_a_floor_the_dashboard_shows(live_server, new_page, world, monkeypatch):
+    stats_world.build(world.a, monkeypatch)
+    monkeypatch.undo()
+    page = new_page()
+    login(page, live_server, "admin")
+    page.goto(f"{live_server}/t/alpha/desk/admin/targets")
+    page.wait_for_selector("[data-testid=targets-form]")
+    _check(page, "targets")
+    page.fill("#satisfaction", "85")
+    page.click("[data-testid=targets-form] button[type=submit]")
+    page.wait_for_selector(".notification, [role=status], .message", state="attached")
+    page.goto(f"{live_server}/t/alpha/desk/dashboard?{NOVEMBER}")
+    satisfaction = page.locator("[data-testid=satisfaction]")
+    assert "目标 85%" in satisfaction.inner_text() and "未达标" in satisfaction.inner_text()
+    assert "figure-below" in satisfaction.locator("[data-testid=floor]").get_attribute("class")

@@ -94,3 +94,18 @@ def test_the_admin_sets_floors_and_the_dashboard_shows_them(client, world, month
 def test_only_the_admin_sets_targets(client, world):
     login(client, world.a, "super")
     assert client.get(f"/t/{world.a.slug}/desk/admin/targets").status_code == 403
+
+
+def test_the_outcome_figures_open_their_cases(client, world, month):
+    page = _page(client, world.a).text
+
+    def cases_behind(testid: str) -> str:
+        part = page[page.index(f'data-testid="{testid}"') :]
+        href = re.search(r'href="([^"]+)"', part).group(1).replace("&amp;", "&")
+        return client.get(href).text
+
+    assert "XH20261110-0001" in cases_behind("first-contact")  # S3, answered at once
+    reopened = cases_behind("reopened")
+    assert "XH20261103-0002" in reopened and "XH20261103-0001" not in reopened
+    valid = cases_behind("valid-share")  # the first finding's tag
+    assert valid.count("XH2026110") == 1
