@@ -17,7 +17,7 @@ from tenants.models import User
 
 from . import access, stages
 from .models import Case
-from .states import OPEN_STATUSES, DeadlineState, Status
+from .states import OPEN_STATUSES, CaseKind, DeadlineState, Finding, Status
 
 PAGE_SIZE = 25
 
@@ -35,6 +35,17 @@ class Filters:
     number: str = ""
     # Routed to a department but nobody named yet: what its handlers may take (认领).
     unassigned: bool = False
+    # Received in [since, until) (stored naive UTC), and the dashboard's drill-downs: the
+    # cases behind a figure (a place, a finding, repeats, answered at once, reopened).
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    kind: str = ""
+    cause_id: int | None = None
+    location: str = ""
+    finding: str = ""
+    repeated: bool = False
+    answered_at_once: bool = False
+    reopened: bool = False
 
 
 def encode_cursor(case: Case) -> str:
@@ -113,11 +124,35 @@ def narrow(stmt: sa.Select, filters: Filters, viewer: User | None = None) -> sa.
         absorbed = orm.aliased(Case)
         survivor = sa.select(absorbed.merged_into_id).where(absorbed.number == number)
         stmt = stmt.where(sa.or_(Case.number == number, Case.id.in_(survivor)))
+    stmt = _drill_down(stmt, filters)
     now = utcnow()
     if filters.due == "overdue":
         stmt = stmt.where(Case.next_due_at < now)
     elif filters.due == "soon":
         stmt = stmt.where(Case.next_due_at >= now, Case.due_soon_at <= now)
+    return stmt
+
+
+def _drill_down(stmt: sa.Select, filters: Filters) -> sa.Select:
+    """The filters the dashboard's figures link with (issue 13)."""
+    if filters.since is not None:
+        stmt = stmt.where(Case.created_at >= filters.since)
+    if filters.until is not None:
+        stmt = stmt.where(Case.created_at < filters.until)
+    if filters.kind in CaseKind.__members__.values():
+        stmt = stmt.where(Case.kind == CaseKind(filters.kind))
+    if filters.cause_id:
+        stmt = stmt.where(Case.cause_id == filters.cause_id)
+    if filters.location:
+        stmt = stmt.where(Case.location == filters.location)
+    if filters.finding in Finding.__members__.values():
+        stmt = stmt.where(Case.finding == Finding(filters.finding))
+    if filters.repeated:
+        stmt = stmt.where(Case.repeat_count > 0)
+    if filters.answered_at_once:
+        stmt = stmt.where(Case.answered_at_once.is_(True))
+    if filters.reopened:
+        stmt = stmt.where(Case.result_round > 0)
     return stmt
 
 

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .limits import Limit
 from .limits import Unit as Unit  # re-exported: the domain reads units from here
 from .revisit_policy import Revisiting
+from .targets import Targets
 from .wording import Letter
 
 _words: dict[str, tuple[str, ...]] = {}
@@ -326,6 +327,8 @@ class TenantSettings(_Frozen):
     day_reviewers: Annotated[tuple[str, ...], BeforeValidator(_role_words)] = DEFAULT_DAY_REVIEWERS
     # Revisits (回访): rules per kind of case, the sampling table, the questionnaire.
     revisiting: Revisiting = Field(default_factory=Revisiting)
+    # The floors the dashboard's figures are shown against; read them through casework.stats.
+    targets: Targets = Targets()
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

@@ -32,6 +32,8 @@ class Deadline(TenantScoped, db.Model):
         sa.Index("ix_deadlines_alert", "next_alert_at"),
         # The dispatch board's follow-up: the open deadlines of one stage, nearest due first.
         sa.Index("ix_deadlines_open_stage", "tenant_id", "stage", "done_at", "due_at"),
+        # The dashboard's timeliness: the deadlines done in a period, per stage.
+        sa.Index("ix_deadlines_done", "tenant_id", "done_at", "stage"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)

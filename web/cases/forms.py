@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     HiddenField,
     IntegerField,
@@ -49,6 +50,13 @@ class QueueFilter(FlaskForm):
     mine = BooleanField(_l("Only mine"))
     unassigned = BooleanField(_l("My department, unassigned"))
     q = StringField(_l("Case number"), validators=[Optional(), Length(max=40)])
+    received_from = DateField(_l("Received from"), validators=[Optional()])
+    received_to = DateField(_l("Received to"), validators=[Optional()])
+    location = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
+
+
+# The dashboard's drill-down filters the queue keeps as they came (issue 13), with no field.
+DRILL_DOWN = ("kind", "cause", "finding", "repeated", "answered", "reopened")
 
 
 class RevealForm(FlaskForm):

@@ -3,6 +3,7 @@ verb through the action registry (:mod:`.actions`) and renders."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from flask import (
@@ -19,7 +20,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from casework import access, disclosure, labels, policy, privacy, queries, routing, stages, uploads
+from casework import (
+    access,
+    deadlines,
+    disclosure,
+    labels,
+    policy,
+    privacy,
+    queries,
+    routing,
+    stages,
+    uploads,
+)
 from casework import queue as caseq
 from casework.models import Case
 from casework.operations import dossiers, guards, plans
@@ -35,7 +47,7 @@ from ..tenancy import staff_required
 from ..transaction import Refused, attempt
 from . import bp
 from .actions import ACTIONS, make_form
-from .forms import QueueFilter, RevealForm
+from .forms import DRILL_DOWN, QueueFilter, RevealForm
 
 STAFF = tuple(Role)
 # How each deadline state looks in the case page's table of time limits.
@@ -67,6 +79,7 @@ def queue():
         cases=cases,
         next_url=url_for("cases.queue", after=next_cursor, **args) if next_cursor else None,
         deadline_state=caseq.deadline_state,
+        drill_down={k: request.args[k] for k in DRILL_DOWN if request.args.get(k)},
     )
 
 
@@ -91,10 +104,28 @@ def queue_filters(form: QueueFilter, status: str = "open") -> caseq.Filters:
         due=request.args.get("due", ""),
         handler_id=current_user.id if request.args.get("mine") else None,
         unassigned=bool(request.args.get("unassigned")),
+        since=_local_day(form.received_from.data),
+        until=_local_day(form.received_to.data, 1),
+        kind=request.args.get("kind", ""),
+        cause_id=query_id(request.args.get("cause")),
+        location=(request.args.get("location") or "").strip()[:300],
+        finding=request.args.get("finding", ""),
+        repeated=bool(request.args.get("repeated")),
+        answered_at_once=bool(request.args.get("answered")),
+        reopened=bool(request.args.get("reopened")),
     )
     if filters.unassigned and current_user.department_id is not None:
         filters.department_id = current_user.department_id  # "my department"
     return filters
+
+
+def _local_day(day: dt.date | None, after: int = 0) -> dt.datetime | None:
+    """The start of the tenant's local ``day`` (plus ``after`` days) as stored UTC; a date
+    the form could not read is no filter."""
+    if not isinstance(day, dt.date):
+        return None
+    start = dt.datetime.combine(day + dt.timedelta(days=after), dt.time())
+    return deadlines.from_local(start, g.tenant.timezone)
 
 
 def _case(case_id: int) -> Case:

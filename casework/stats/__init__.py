@@ -1,0 +1,43 @@
+"""Figures managers act on (统计分析, HOSP-10, CS-3, POWER-4, MALL-8, PROP-8): the dashboard's
+queries, and only queries.
+
+Every figure is one function of a :class:`~.scope.Scope` (the bound tenant, a period in the
+tenant's timezone, optionally one department) that runs one or a few indexed aggregate
+queries (GROUP BY, COUNT, SUM) and returns plain rows; no case row is loaded into Python. The
+``reports`` blueprint renders them; an export, a PDF report or the API can call the same ones.
+Revisit rates are :mod:`casework.revisit_stats`'s; here satisfaction is counted simply.
+"""
+
+from __future__ import annotations
+
+from .outcomes import Outcomes, Satisfaction, outcomes, satisfaction
+from .scope import Period, Scope, may_see, own_department
+from .targets import Against, against, set_targets, stage_against
+from .timeliness import StageTimes, overdue_now, timeliness
+from .volumes import Count, HotSpot, Repeats, Trend, hot_spots, repeats, trend, volumes
+
+__all__ = [
+    "Against",
+    "against",
+    "own_department",
+    "set_targets",
+    "stage_against",
+    "Count",
+    "HotSpot",
+    "Outcomes",
+    "Period",
+    "Repeats",
+    "Satisfaction",
+    "Scope",
+    "StageTimes",
+    "Trend",
+    "hot_spots",
+    "may_see",
+    "outcomes",
+    "overdue_now",
+    "repeats",
+    "satisfaction",
+    "timeliness",
+    "trend",
+    "volumes",
+]
