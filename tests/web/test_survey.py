@@ -13,7 +13,7 @@ from casework.states import CallOutcome, EventKind, RevisitStatus, Status
 from jobs import revisit_links as sender
 from tenants.db import db, tenant_bound
 from tests.casework.test_revisit_links import email_revisit, link_mails, survey_paths
-from tests.conftest import csrf_token, login
+from tests.conftest import login
 
 
 def _sent(org) -> tuple[int, int, list[str]]:
