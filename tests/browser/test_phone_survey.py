@@ -118,3 +118,24 @@ def test_the_whole_questionnaire_by_keyboard(app, live_server, new_page, world, 
         assert (revisit.solved, revisit.satisfaction) == (True, 4)
         assert revisit.comments == "维修师傅很耐心。"
         assert revisit.case.status is Status.CLOSED
+
+
+def test_the_desk_sends_the_link_again_from_the_revisit_page(
+    app, live_server, new_page, world, monkeypatch
+):
+    from tests.browser.helpers import login
+
+    org = world.a
+    _case_id, revisit_id, (_yes, _no, first) = _mailed_links(app, monkeypatch, live_server, org)
+    page = new_page(width=375, height=812)
+    login(page, live_server, "desk")
+    page.goto(f"{live_server}/t/{org.slug}/desk/revisits/{revisit_id}")
+    page.wait_for_selector("[data-testid=survey-link] [data-testid=link-sent]")
+    _check(page, "desk-link")
+    page.click("[data-testid=send-link]")
+    page.wait_for_selector(".notification.is-success, #flashes .notification")
+    _check(page, "desk-link-sent")
+    assert len(link_mails(org)) == 2
+    page.goto(first)  # the first mail's link now points to the newer one
+    page.wait_for_selector("[data-testid=survey-spent][data-state=superseded]")
+    _check(page, "superseded")
