@@ -119,6 +119,10 @@ def due(now: dt.datetime, limit: int = BATCH) -> list[Revisit]:
 def answer_online(revisit: Revisit, given: dict[str, str]) -> Revisit:
     """The person's answers through the link (no login): whatever they gave is kept, but
     something must be given, "solved" or a score at least (one tap is enough)."""
+    # Two taps at once (two tabs, a double submit): the second waits for the first here and
+    # then finds the revisit answered (PostgreSQL; SQLite runs one writer at a time anyway).
+    db.session.execute(sa.select(Revisit.id).where(Revisit.id == revisit.id).with_for_update())
+    db.session.refresh(revisit)
     answers = questionnaire.check_answers(revisit.case.tenant, given, complete=False)
     if answers.solved is None and answers.satisfaction is None:
         raise InvalidInput("solved", _l("Tell us at least whether the problem is solved."))
