@@ -327,6 +327,7 @@ CHANGE_FIELD = {
     "handler": _l("Handler"),
     "method": _l("Method"),
     "reached": _l("Reached"),
+    "resent": _l("Sent again"),
     "satisfaction": _l("Satisfaction"),
     "remedy": _l("Remedy"),
     "finding": _l("Finding"),

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import accounts, dispatch, dossiers, inbound, letters, notify, sms  # noqa: F401  (registers the jobs)
+from . import (  # noqa: F401  (registers the jobs)
+    accounts,
+    dispatch,
+    dossiers,
+    inbound,
+    letters,
+    notify,
+    revisit_links,
+    sms,
+)
 from .cli import jobs_cli
 
 

@@ -8,7 +8,7 @@ import time
 
 from flask import Flask
 
-from . import dispatch, inbound, sampling, sweep
+from . import dispatch, inbound, revisit_links, sampling, sweep
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,9 @@ SCHEDULE = (
     # there is nothing to draw, so every ten minutes costs little and draws soon after the
     # month ends, or soon after last month's orders are imported.
     ("draw-samples", 600, sampling.run),
+    # The questionnaire's first link of each revisit by mail or text that became due (a
+    # contract's midpoint): a read of each tenant's open revisits, so every five minutes.
+    ("send-revisit-links", 300, revisit_links.run),
 )
 TICK = 5.0  # how often the clock wakes to see what is due
 

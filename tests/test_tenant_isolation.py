@@ -18,6 +18,10 @@ from tests.isolation import fixture_ids
 # Public pages that show no tenant data without proof: the form, the lookup, the log-in,
 # and the tenant's colours (brand.css, which every one of its public pages links).
 PUBLIC_WITHOUT_IDS = {"portal.complain", "portal.status", "auth.login", "brand_css"}
+# Public pages whose proof is a signed token in the URL (the questionnaire's link, CS-2):
+# tenant B's link under B's own path answers whoever holds it, a staff session of A too,
+# as it would in any browser; the same token under tenant A's path must be a 404 (below).
+PUBLIC_BY_TOKEN = {"survey.show", "survey.answer", "survey.thanks"}
 
 
 def _fixture_ids(org):
@@ -53,7 +57,8 @@ def test_other_tenants_urls_answer_404(app, client, world, who):
         # Tenant B's URL, tenant A's session: 404 for the desk and for every id.
         url = _url(rule, {**b_ids, "slug": world.b.slug})
         response = _call(client, rule, url)
-        if rule.endpoint not in PUBLIC_WITHOUT_IDS or rule.endpoint.startswith("auth."):
+        public = PUBLIC_WITHOUT_IDS | PUBLIC_BY_TOKEN
+        if rule.endpoint not in public or rule.endpoint.startswith("auth."):
             assert response.status_code == 404, f"{rule.endpoint} {url} → {response.status_code}"
         # Tenant A's own URL carrying tenant B's ids: 404 as if they did not exist.
         # "index" is a position in the tenant's own settings, not another tenant's row.

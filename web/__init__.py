@@ -74,11 +74,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         reports,
         revisits,
         services,
+        survey,
     )
 
     areas = (
         home,
         portal,
+        survey,
         auth,
         cases,
         revisits,

@@ -113,8 +113,9 @@ OUT_OF_SCOPE = {EventKind.REFERRED_OUT, EventKind.RETURNED_UPSTREAM}
 # Kinds a case worked through the actions never has: it was answered at intake instead
 # (tests/web/test_phone_intake.py shows its answer on the status page).
 NOT_IN_THE_WALK = {EventKind.ANSWERED_AT_ONCE} | OUT_OF_SCOPE
-# A service record (a work order done) is a case of its own kind, and its questionnaire's
-# link goes out for the revisits of those: tests/casework/test_services.py.
+# A service record (a work order done) is a case of its own kind
+# (tests/casework/test_services.py); the questionnaire's link goes out for a revisit by mail,
+# worked on a case of its own (test_the_questionnaire_mail_carries_no_staff_text).
 NOT_IN_THE_WALK |= {EventKind.SERVICE_RECORDED, EventKind.REVISIT_LINK_SENT}
 # What the acknowledgement letter prints, by where each value comes from.
 COMPLAINANT, ORGANISATION, CASE = "the complainant's own words", "the organisation", "the case"
@@ -152,6 +153,7 @@ EMAILS = {
     "progress.txt": ("complainant", "a note written for the complainant, the status link"),
     "dispatched.txt": ("complainant", "the unit that handles it, the status link"),
     "referral.txt": ("complainant", "why it is outside the remit, the body to turn to"),
+    "revisit_link.txt": ("complainant", "number, the questionnaire's links, how long they work"),
 }
 EMAIL_DIR = pathlib.Path(__file__).resolve().parents[2] / "templates" / "emails"
 
@@ -381,3 +383,35 @@ def test_out_of_scope_text_reaches_only_whom_it_is_for(client, world):
         }
     for kind in OUT_OF_SCOPE:
         assert shown.get(kind) == {HIDDEN: None, LABEL: False, TEXT: True}[STATUS_PAGE[kind]]
+
+
+def test_the_questionnaire_mail_carries_no_staff_text(client, world):
+    """The questionnaire's link by mail (CS-2): the mail and the page it opens carry no staff
+    text of the case, and the send is the staff's record, not on the status page."""
+    from jobs import revisit_links as sender
+    from tests.casework.test_revisit_links import link_mails, survey_paths
+    from tests.conftest import dispatched_case
+
+    org = world.a
+    email = "wu.jing@example.com"
+    case_id = dispatched_case(org, email=email, preferred_contact=ContactMethod.EMAIL)
+    with tenant_bound(org.tenant.id):
+        c = db.session.get(Case, case_id)
+        handling.add_note(c, org.users["ops_li"], STAFF["note"])
+        handling.record_contact(c, org.users["ops_li"], "phone", STAFF["contact"])
+        handling.record_result(c, org.users["ops_li"], PUBLIC["result"], PUBLIC["remedy"])
+        handling.send_result(c, org.users["ops_li"])
+        db.session.commit()
+    sender.run()
+    [mail] = link_mails(org)
+    page = client.get(survey_paths(mail.body)[2]).text
+    for where, text in (("mail", mail.subject + mail.body), ("questionnaire", page)):
+        leaked = [k for k, v in STAFF.items() if v in text]
+        assert leaked == [], f"staff text in the {where}: {leaked}"
+    with tenant_bound(org.tenant.id):
+        [sent] = db.session.scalars(
+            sa.select(CaseEvent).where(
+                CaseEvent.case_id == case_id, CaseEvent.kind == EventKind.REVISIT_LINK_SENT
+            )
+        ).all()
+        assert sent.public is (STATUS_PAGE[EventKind.REVISIT_LINK_SENT] != HIDDEN)

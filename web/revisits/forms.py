@@ -12,6 +12,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     Field,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -89,17 +90,24 @@ class CallBase(FlaskForm):
     )
 
 
-def call_form(questions: list[Question], *, submitted: bool) -> Any:
+def call_form(
+    questions: list[Question],
+    *,
+    submitted: bool,
+    base: type[FlaskForm] = CallBase,
+    prefix: str = "call",
+) -> Any:
     """The call form with a field per question of the tenant's questionnaire, and the
-    comments last."""
+    comments last; with another ``base`` and ``prefix``, the public questionnaire's form
+    (web/survey) from the same fields."""
     fields = {FIELD_PREFIX + q.key: _question_field(q) for q in questions}
     fields[FIELD_PREFIX + COMMENTS] = TextAreaField(
         _l("Opinions and suggestions"),
         validators=[Length(max=TEXT_LENGTH)],
         render_kw={"rows": 3},
     )
-    form_class = type("CallForm", (CallBase,), fields)
-    form = form_class(prefix="call") if submitted else form_class(formdata=None, prefix="call")
+    form_class = type("CallForm", (base,), fields)
+    form = form_class(prefix=prefix) if submitted else form_class(formdata=None, prefix=prefix)
     form.questions = [(q, form[FIELD_PREFIX + q.key]) for q in questions]
     return form
 
@@ -169,3 +177,10 @@ class AnswerForm(FlaskForm):
         validators=[DataRequired(_l("Write the answer.")), Length(max=NOTE_LENGTH)],
         render_kw={"rows": 3},
     )
+
+
+class SendLinkForm(FlaskForm):
+    """Send the questionnaire's link (again); ``seen`` is the send the page showed, so a
+    double click or a replayed form sends nothing twice."""
+
+    seen = HiddenField()

@@ -11,11 +11,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from casework import access, deadlines, disclosure, privacy, queries, questionnaire, stages
+from casework import (
+    access,
+    deadlines,
+    disclosure,
+    privacy,
+    queries,
+    questionnaire,
+    stages,
+    survey_links,
+)
 from casework import revisit_queue as rq
 from casework.errors import DomainError
 from casework.models import Revisit
-from casework.operations import guards, revisit_questions, revisits
+from casework.operations import guards, revisit_links, revisit_questions, revisits
 from casework.states import Action, CallOutcome, RevisitStatus, Stage
 from casework.transitions import TRANSITIONS
 from tenants.models import Role, User
@@ -34,6 +43,7 @@ from .forms import (
     AssignForm,
     ByKey,
     QueueFilter,
+    SendLinkForm,
     VisitForm,
     call_form,
     given_answers,
@@ -97,7 +107,11 @@ def _forms(revisit: Revisit, submitted: dict[str, FlaskForm]) -> dict[str, Any]:
         "answer": submitted.get("answer") or AnswerForm(formdata=None, prefix="answer"),
         "reveal": submitted.get("reveal")
         or RevealForm(formdata=None, prefix="reveal", page="revisit"),
+        "link": submitted.get("link") or SendLinkForm(formdata=None, prefix="link"),
     }
+    if "link" not in submitted:
+        sent = revisit.link_sent_at
+        forms["link"].seen.data = str(survey_links.send_stamp(sent) if sent else 0)
     forms["assign"].revisitor_id.choices = _staff_choices(_("— everyone's queue —"))
     forms["visit"].visitor_id.choices = _staff_choices(_("— choose later —"))
     if "assign" not in submitted:
@@ -144,6 +158,7 @@ def _context(revisit: Revisit, submitted: dict[str, FlaskForm] | None = None) ->
         "revealed": not reader().holds and reader().sees(case),
         "reveal_minutes": privacy.REVEAL_MINUTES,
         "me": user,
+        "link_channel": revisit_links.channel(revisit) if revisit.is_open else None,
     }
 
 
@@ -266,6 +281,21 @@ def answer(revisit_id: int):
         form,
         lambda r: revisit_questions.answer_question(r, _user(), form.answer.data or ""),
     )
+
+
+@bp.post("/<int:revisit_id>/send-link")
+@staff_required(*REVISITORS)
+def send_link(revisit_id: int):
+    """Send the questionnaire's link by mail or text (again: a lost mail, a new address)."""
+    form = SendLinkForm(prefix="link")
+
+    def perform(r: Revisit) -> object:
+        seen = form.seen.data or ""
+        return revisit_links.send_link(
+            r, _user(), seen=int(seen) if seen.isascii() and seen.isdigit() else -1
+        )
+
+    return _act(revisit_id, "link", form, perform)
 
 
 @bp.post("/<int:revisit_id>/reveal")
