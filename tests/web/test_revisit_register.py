@@ -55,6 +55,10 @@ def _book(world):
     return org, done, failed
 
 
+def _cells(pattern: str, row: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(pattern, row, re.S)]
+
+
 def _mask_for_handlers(org) -> None:
     with tenant_bound(org.tenant.id):
         tenant = db.session.merge(org.tenant)
@@ -67,10 +71,11 @@ def test_the_book_lists_the_revisits_made_this_month_masked_for_the_viewer(clien
     login(client, org, "super")
     page = client.get(f"/t/{org.slug}/desk/revisits/register?lang=en")
     assert page.status_code == 200
-    ids = [int(n) for n in re.findall(r'data-testid="register-row" data-revisit="(\d+)"', page.text)]
+    found = re.findall(r'data-testid="register-row" data-revisit="(\d+)"', page.text)
+    ids = [int(n) for n in found]
     assert ids == [done, failed]  # oldest first; the open one is not in it
     row = re.search(rf'data-revisit="{done}">(.*?)</tr>', page.text, re.S).group(1)
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    cells = _cells(r"<td[^>]*>(.*?)</td>", row)
     assert cells[2:] == [
         "Complaint",
         "刘洋 13900001111",
@@ -126,7 +131,16 @@ def test_the_printed_book_and_the_export_hold_the_same_rows(client, world):
     box = pdf.pages[0].mediabox
     assert box.width > box.height  # A4 landscape
     text = "".join(p.extract_text() for p in pdf.pages)
-    for words in ("回访记录本", org.tenant.name, "受理编号", "回访人", "刘洋", "139****1111", "无法联系"):
+    wanted = (
+        "回访记录本",
+        org.tenant.name,
+        "受理编号",
+        "回访人",
+        "刘洋",
+        "139****1111",
+        "无法联系",
+    )
+    for words in wanted:
         assert words in text, words
     assert "13900001111" not in text
     fonts = {
@@ -134,15 +148,40 @@ def test_the_printed_book_and_the_export_hold_the_same_rows(client, world):
         for p in pdf.pages
         for f in p["/Resources"]["/Font"].values()
     }
-    assert any("CJK" in f or "Noto" in f for f in fonts), fonts
+    # The CJK face (trimmed, or system Noto), never a fallback without the characters.
+    assert fonts and all("Closeloop-Sans" in f or "NotoSansCJK" in f for f in fonts), fonts
 
     exported = client.get(f"/t/{org.slug}/desk/revisits/register.xlsx")
     assert exported.status_code == 200
     sheet = load_workbook(io.BytesIO(exported.data)).active
     rows = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
     assert org.tenant.name in rows[0][0]
-    assert rows[1][:4] == ("日期", "受理编号", "案件类型", "投诉人") or rows[1][3] == "投诉人"
+    assert rows[1][:4] == ["日期", "受理编号", "案件类型", "投诉人"]
     body = rows[2:]
     assert len(body) == 2
     assert body[0][3] == "刘洋 139****1111" and body[0][7] == "4" and body[0][8] == "是"
     assert body[1][6].startswith("无法联系")
+
+
+def test_the_figures_page_shows_the_rate_and_the_satisfaction(client, world):
+    org, _done, _failed = _book(world)
+    login(client, org, "super")
+    page = client.get(f"/t/{org.slug}/desk/revisits/figures?lang=en")
+    assert page.status_code == 200
+    row = re.search(r'data-kind="complaint">(.*?)</tr>', page.text, re.S).group(1)
+    cells = _cells(r"<t[dh][^>]*>(.*?)</t[dh]>", row)
+    # 3 due: one reached, one unreachable, one still open; 1 of 3 against 100%.
+    assert cells[1:7] == ["3", "1", "1", "1", "0", "—"]
+    assert cells[7].startswith("33%") and cells[8] == "100%"
+    assert re.search(r'data-testid="overdue-total">[^<]*<strong>0</strong>', page.text)
+    assert page.text.count('data-testid="satisfaction-row"') == 2  # one department, one handler
+    # The queue's tabs lead to the book and the figures.
+    queue = client.get(f"/t/{org.slug}/desk/revisits/")
+    assert 'data-testid="register-link"' in queue.text
+    assert 'data-testid="figures-link"' in queue.text
+    fragment = client.get(
+        f"/t/{org.slug}/desk/revisits/figures",
+        query_string={"since": "2020-01-01", "until": "2020-01-31"},
+        headers={"HX-Request": "true"},
+    )
+    assert fragment.status_code == 200 and "<html" not in fragment.text
