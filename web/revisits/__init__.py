@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("revisits", __name__, url_prefix="/t/<slug>/desk/revisits")
 
-from . import figures, register, views  # noqa: E402,F401
+from . import figures, register, views, watches  # noqa: E402,F401
