@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from casework import deadlines
 from casework import watch_list as wl
-from casework.errors import Forbidden, InvalidInput, InvalidTransition
+from casework.errors import InvalidInput, InvalidTransition
 from casework.models import Case, CaseEvent, RepairWatch, WatchInspection
 from casework.operations import watches
 from casework.states import EventKind, WatchFinding
