@@ -185,3 +185,24 @@ def test_the_figures_page_shows_the_rate_and_the_satisfaction(client, world):
         headers={"HX-Request": "true"},
     )
     assert fragment.status_code == 200 and "<html" not in fragment.text
+
+
+def test_the_printout_is_cut_and_says_so_and_the_export_holds_no_formula(
+    client, world, monkeypatch
+):
+    from web.revisits import register
+
+    org, done, _failed = _book(world)
+    other = _awaiting(org, "赵敏", "13500004444")
+    _answer(org, other, "5", "yes", '=HYPERLINK("http://evil.example","点我")')
+    monkeypatch.setattr(register, "PDF_ROWS", 2)
+    login(client, org, "super")
+    printed = client.get(f"/t/{org.slug}/desk/revisits/register.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(printed.data)).pages)
+    assert "仅列出前 2 条" in text and "赵敏" not in text
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/t/{org.slug}/desk/revisits/register.xlsx").data)
+    ).active
+    cells = [r[9] for r in sheet.iter_rows(min_row=3, values_only=True)]
+    assert len(cells) == 3 and cells[2].startswith("'=HYPERLINK")
+    assert sheet["J5"].data_type == "s"  # text, never a formula
