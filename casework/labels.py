@@ -38,6 +38,7 @@ from .states import (
     RevisitStatus,
     Stage,
     Status,
+    WatchFinding,
 )
 
 STATUS = {
@@ -137,6 +138,9 @@ EVENT_KIND = {
     EventKind.REVISIT_UNREACHABLE: _l("Revisit gave up: unreachable"),
     EventKind.REVISIT_QUESTION: _l("Question for management"),
     EventKind.QUESTION_ANSWERED: _l("Management answered the question"),
+    EventKind.WATCH_STARTED: _l("Put under watch"),
+    EventKind.WATCH_INSPECTED: _l("Watch inspection"),
+    EventKind.WATCH_CLOSED: _l("Watch closed"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -292,6 +296,11 @@ ATTACHMENT_SOURCE = {
     AttachmentSource.EVIDENCE: _l("evidence from staff"),
     AttachmentSource.ASSIST: _l("with an assisting unit's answer"),
 }
+WATCH_FINDING = {
+    WatchFinding.HOLDING: _l("The repair holds"),
+    WatchFinding.SIGNS: _l("Early signs, watch closer"),
+    WatchFinding.RECURRED: _l("The defect is back"),
+}
 
 BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Status: STATUS,
@@ -317,6 +326,7 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     RevisitStatus: REVISIT_STATUS,
     CallOutcome: CALL_OUTCOME,
     Occasion: OCCASION,
+    WatchFinding: WATCH_FINDING,
 }
 
 # The fields a history entry's before/after may name (its ``changes`` keys).
@@ -395,6 +405,14 @@ CHANGE_FIELD = {
     "sample": _l("Sample draw"),
     "completed": _l("Completed"),
     "source_ref": _l("Order number"),
+    # Watches of important repairs (PROP-11): who inspects, how often, what was found.
+    "inspector": _l("Inspector"),
+    "interval_days": _l("Inspect every (days)"),
+    "next_due": _l("Next inspection by"),
+    "watch_subject": _l("Watched for"),
+    "inspected_on": _l("Inspected on"),
+    "watch_finding": _l("Finding"),
+    "close_reason": _l("Reason"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -411,6 +429,7 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "kind": CaseKind,
     "occasion": Occasion,
     "call_outcome": CallOutcome,
+    "watch_finding": WatchFinding,
 }
 # Change fields that hold a time, stored as naive UTC text.
 CHANGE_TIMES = frozenset(
