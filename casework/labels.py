@@ -12,6 +12,7 @@ import enum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from tenants.models import Role
 
@@ -234,7 +235,8 @@ CLOSURE = {
 }
 # Revisits (回访): what a case records, where a revisit stands, what an attempt came to.
 CASE_KIND = {
-    CaseKind.COMPLAINT: _l("Complaint"),
+    # The kind of case, not the complaint's text (which "Complaint" names elsewhere).
+    CaseKind.COMPLAINT: lazy_pgettext("case kind", "Complaint"),
     CaseKind.WORK_ORDER: _l("Repair work order"),
     CaseKind.CONTRACTED: _l("Contracted service"),
     CaseKind.HELP: _l("Help request"),
