@@ -125,7 +125,7 @@ def test_a_new_mail_becomes_a_case_with_its_attachment(inbox):
 
     [case] = inbox.cases()
     assert case.channel is Channel.EMAIL
-    assert case.status is Status.ACCEPTED  # numbered, waiting for dispatch
+    assert case.status is Status.RECEIVED  # numbered, waiting for a clerk to accept it
     assert case.complainant_name == "王芳"
     assert case.complainant_email == "wang.fang@example.com"
     assert case.description.startswith("超市收银多收钱\n\n昨天在二楼收银台多收了 60 元。")
@@ -138,7 +138,7 @@ def test_a_new_mail_becomes_a_case_with_its_attachment(inbox):
             )
         ).one()
         [stored] = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id))
-    assert acceptance.started_at == arrived and acceptance.done_at is not None
+    assert acceptance.started_at == arrived and acceptance.done_at is None  # still running
     assert stored.content_type == "image/png" and stored.filename == "小票.png"
     assert bytes(stored.data) == PNG
     [taken] = inbox.mails()
