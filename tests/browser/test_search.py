@@ -19,6 +19,13 @@ from tests.conftest import open_case
 pytestmark = pytest.mark.browser
 
 
+def _settled(page) -> None:
+    """Wait until no search request is in flight: its dimmed button (.htmx-request) is the
+    busy sign, not the page's colours."""
+    page.wait_for_selector("form.search-form:not(.htmx-request)", state="attached")
+    page.wait_for_function("!document.querySelector('.htmx-request')")
+
+
 def _found(page) -> list[str]:
     return page.locator("#rows .case-number").all_inner_texts()
 
@@ -55,7 +62,9 @@ def test_a_clerk_finds_cases_by_a_chinese_phrase_and_a_phone_fragment(live_serve
         arg=lift.number,
     )
     assert _found(page) == [lift.number]
-    assert page.url != before and "q=5555" in page.url  # pushed: back and reload keep it
+    page.wait_for_url(re.compile(r"q=5555"))  # pushed: back and reload keep it
+    assert page.url != before
+    _settled(page)
     assert axe_violations(page) == [], "search: a phone fragment"
 
     # Too short to search says so instead of a list.
@@ -63,6 +72,7 @@ def test_a_clerk_finds_cases_by_a_chinese_phrase_and_a_phone_fragment(live_serve
     page.locator("#search-q").press("Enter")
     page.wait_for_selector("#search-results [role=alert]")
     assert page.locator("#rows").count() == 0
+    _settled(page)
     assert axe_violations(page) == [], "search: too short"
 
     page.goto(f"{live_server}/t/alpha/desk/search?q=5555")
@@ -104,6 +114,7 @@ def test_a_mail_waiting_for_acceptance_is_accepted_from_the_desk(live_server, pa
     page.wait_for_selector("[data-testid=case-status].status-accepted")
     assert page.locator("[data-testid=waiting-acceptance]").count() == 0
     assert page.locator("details[data-action=dispatch]").count() == 1  # dispatch comes next
+    page.wait_for_function("!document.querySelector('.htmx-request')")
     shot(page, "mail-accepted")
     assert axe_violations(page) == [], "the mail accepted"
     with tenant_bound(org.tenant.id):
