@@ -158,7 +158,7 @@ def _responsible(case: Case, stage: Stage, deadline_id: int | None) -> list[User
         )
         if unit is not None:
             return _heads({unit}) or _supervisors()
-    if stage is Stage.DISPATCH:
+    if stage in (Stage.DISPATCH, Stage.ACCEPTANCE):  # the desk accepts and dispatches
         return _users(sa.select(User).where(User.holding(Role.INTAKE)))
     if stage is Stage.RECTIFICATION:  # the unit ordered to rectify, whoever handles the case
         unit = db.session.scalar(

@@ -43,6 +43,7 @@ from .states import (
 )
 
 STATUS = {
+    Status.RECEIVED: _l("Waiting for acceptance"),
     Status.ACCEPTED: _l("Accepted"),
     Status.DISPATCHED: _l("Dispatched"),
     Status.IN_PROGRESS: _l("In progress"),
@@ -85,7 +86,9 @@ ROLE = {
     Role.ADMIN: _l("Tenant admin"),
 }
 EVENT_KIND = {
+    EventKind.RECEIVED: _l("Received by mail, waiting for acceptance"),
     EventKind.ACCEPTED: _l("Complaint accepted"),
+    EventKind.DECLINED: _l("Not accepted"),
     EventKind.DISPATCHED: _l("Dispatched"),
     EventKind.TAKEN: _l("Taken by a handler of the department"),
     EventKind.STARTED: _l("Handling started"),
@@ -144,6 +147,8 @@ EVENT_KIND = {
     EventKind.WATCH_CLOSED: _l("Watch closed"),
 }
 ACTION = {
+    Action.ACCEPT: _l("Accept"),
+    Action.DECLINE: _l("Not accepted: not a complaint"),
     Action.DISPATCH: _l("Dispatch"),
     Action.TAKE: _l("Take this case"),
     Action.NOTE: _l("Investigation note"),
@@ -232,6 +237,7 @@ CLOSURE = {
     Closure.RETURNED_UPSTREAM: _l("Closed as returned to the forwarding office"),
     Closure.COMPLETED: _l("Service completed"),
     Closure.NOT_REACHED: _l("Closed: the revisit could not reach the person"),
+    Closure.NOT_ACCEPTED: _l("Closed as not accepted"),
 }
 # Revisits (回访): what a case records, where a revisit stands, what an attempt came to.
 CASE_KIND = {

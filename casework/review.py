@@ -33,7 +33,7 @@ PAGE = 20  # cases a day shows at once; "more" loads the next page
 NOTE_MAX = 500
 AUDIT_KIND = "review.day"
 # Not yet resolved: before a result was recorded.
-UNRESOLVED = (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS)
+UNRESOLVED = (Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS)
 # Where a case sorts within its day: the review's focus first.
 REPEAT, OVERDUE, UNRESOLVED_BUCKET, OTHER = range(4)
 

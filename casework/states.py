@@ -13,6 +13,9 @@ from tenants.settings import define_words
 class Status(enum.StrEnum):
     """Where a case stands."""
 
+    # 待受理: arrived (a mail from the mailbox), numbered, not yet accepted by staff; the
+    # acceptance clock (CO-2) runs from its arrival and no receipt has gone out.
+    RECEIVED = "received"
     ACCEPTED = "accepted"  # 已受理: numbered, receipt issued, waiting for dispatch
     DISPATCHED = "dispatched"  # 已派单: a department and handler are named
     IN_PROGRESS = "in_progress"  # 处理中: the handler is investigating
@@ -63,6 +66,8 @@ class Priority(enum.StrEnum):
 class Action(enum.StrEnum):
     """Every verb that moves or annotates a case."""
 
+    ACCEPT = "accept"  # 受理: staff accept a complaint that arrived by mail (CO-2)
+    DECLINE = "decline"  # 不予受理: a mail that is no complaint, closed with the reason
     DISPATCH = "dispatch"
     TAKE = "take"  # 认领: a handler of the department takes an unassigned case
     NOTE = "note"
@@ -104,7 +109,9 @@ class Action(enum.StrEnum):
 class EventKind(enum.StrEnum):
     """What one entry of a case's history (办理记录) records."""
 
+    RECEIVED = "received"  # 待受理: arrived by mail, waiting for staff to accept it
     ACCEPTED = "accepted"
+    DECLINED = "declined"  # 不予受理: not a complaint; closed with the staff's reason
     DISPATCHED = "dispatched"
     TAKEN = "taken"
     STARTED = "started"
@@ -174,6 +181,7 @@ class Closure(enum.StrEnum):
     RETURNED_UPSTREAM = "returned_upstream"  # returned to the higher office that forwarded it
     COMPLETED = "completed"  # a service record (a work order done, an event held): 已完成
     NOT_REACHED = "not_reached"  # every revisit attempt failed (无法回访): closed unrevisited
+    NOT_ACCEPTED = "not_accepted"  # 不予受理: a mail that was no complaint (spam, a newsletter)
 
 
 class Outcome(enum.StrEnum):

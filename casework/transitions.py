@@ -27,6 +27,10 @@ _DISPATCHERS = frozenset({Role.INTAKE, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ADM
 _WORKING = frozenset({Status.DISPATCHED, Status.IN_PROGRESS})
 
 TRANSITIONS: dict[Action, Transition] = {
+    # 受理 (CO-2): a complaint that arrived by mail waits for staff to read it and accept it
+    # (the receipt goes out then), or to decline it as no complaint at all (不予受理).
+    Action.ACCEPT: Transition(frozenset({Status.RECEIVED}), Status.ACCEPTED, _DISPATCHERS),
+    Action.DECLINE: Transition(frozenset({Status.RECEIVED}), Status.CLOSED, _DISPATCHERS),
     Action.DISPATCH: Transition(
         frozenset({Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS}),
         Status.DISPATCHED,
@@ -130,7 +134,10 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.MERGE: Transition(OPEN_STATUSES, Status.CLOSED, _DISPATCHERS),
     # Out of scope (CITY-5), before the result: intake or the dispatchers refer the person to
     # the body to turn to, or return a forwarded case to the higher office; both close it.
-    Action.REFER_OUT: Transition(_WORKING | {Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS),
+    # A mail waiting for acceptance may be referred out at once: a complaint, but not ours.
+    Action.REFER_OUT: Transition(
+        _WORKING | {Status.RECEIVED, Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS
+    ),
     Action.RETURN_UPSTREAM: Transition(_WORKING | {Status.ACCEPTED}, Status.CLOSED, _DISPATCHERS),
 }
 

@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from casework import access, texting
 from casework.letters import status_url
 from casework.models import Case, CaseEvent, Message
-from casework.operations import complainant
+from casework.operations import complainant, referrals
 from casework.states import EventKind
 from tenants.db import current_tenant_id, db, utcnow
 from tenants.models import Tenant
@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 TIMEOUT = 10
 # The most of a note a text carries; the rest is on the status page its link opens.
 NOTE_CHARS = 24
+# The most of a referral's reason a text carries (CITY-5): the body to turn to goes in full,
+# the whole reason is on the status page and in the letter.
+REFERRAL_CHARS = 30
 # The most of a gateway's answer kept as the reason of a refusal.
 REASON_CHARS = 300
 
@@ -58,6 +61,7 @@ KINDS: dict[str, LazyString] = {
     "dispatched": _l("Dispatch notice"),
     "result": _l("Result notice"),
     "revisit": _l("Revisit link"),
+    "referral": _l("Referral notice"),
     "test": _l("Test text"),
 }
 
@@ -260,9 +264,9 @@ def _signed(tenant: Tenant, words: str) -> str:
     return _("[%(sign)s] ", sign=texting.sign_name(tenant)) + words
 
 
-def _shorten(note: str) -> str:
+def _shorten(note: str, most: int = NOTE_CHARS) -> str:
     note = " ".join(note.split())
-    return note if len(note) <= NOTE_CHARS else note[: NOTE_CHARS - 1] + "…"
+    return note if len(note) <= most else note[: most - 1] + "…"
 
 
 def text_complainant(case: Case, kind: str, key: str, words) -> Message | None:
@@ -391,6 +395,30 @@ def result(case_id: int, round: int = 0) -> None:
             link=_link(case),
         ),
     )
+
+
+@job("sms.referral")
+def referral(case_id: int) -> None:
+    """Text why the case is outside the remit and the body to turn to (告知转办, CITY-5),
+    once per case, beside the referral letter; the link opens the status page's full text."""
+    case = access.get_case(case_id)
+    entry = referrals.referral(case)
+    if entry is None:  # not referred out (a stray row): nothing to tell
+        return
+    body, contact = entry.changes.get("referred_to", ""), entry.changes.get("referred_contact")
+
+    def words() -> str:
+        where = _("%(body)s (%(contact)s)", body=body, contact=contact) if contact else body
+        return _(
+            "%(number)s is outside our remit: %(reason)s Please turn to %(where)s. More at "
+            "%(link)s",
+            number=case.number,
+            reason=_shorten(entry.body, REFERRAL_CHARS),
+            where=where,
+            link=_link(case),
+        )
+
+    text_complainant(case, "referral", f"sms:referral:{case.id}", words)
 
 
 @job("sms.revisit")

@@ -61,6 +61,10 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+# The message of a phone number that cannot be one (casework.operations.intake says it so).
+BAD_PHONE = _l("Enter a valid phone number, e.g. 138 1234 5678.")
+
+
 class ComplaintForm(FlaskForm):
     """The complaint form of the public portal; staff intake adds the channel."""
 
@@ -76,7 +80,8 @@ class ComplaintForm(FlaskForm):
         _l("Your name"),
         validators=[DataRequired(_l("Please give a name we can address you by.")), Length(max=100)],
     )
-    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    # Too long to be a number is said as a wrong number is, in the user's language.
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40, message=BAD_PHONE)])
     email = EmailField(
         _l("Email"),
         validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=200)],

@@ -12,6 +12,7 @@ module here, beside its member of :class:`~casework.states.Action`.
 from ..labels import UNIT as UNIT_LABELS  # noqa: E402,F401
 from ..queries import open_rectification, pending_extension, rectifications  # noqa: E402,F401
 from . import (  # noqa: F401
+    acceptance,
     answered,
     confidentiality,
     dispatch,

@@ -17,6 +17,7 @@ from .. import (
     calendar,
     deadlines,
     history,
+    labels,
     numbering,
     outbox,
     restricted,
@@ -120,7 +121,12 @@ def forwarding(office: str, reference: str) -> tuple[str, str]:
 
 
 def open_case(
-    tenant: Tenant, complaint: Complaint, actor: User | None = None, *, receipt: bool = True
+    tenant: Tenant,
+    complaint: Complaint,
+    actor: User | None = None,
+    *,
+    receipt: bool = True,
+    awaiting_acceptance: bool = False,
 ) -> Case:
     """Accept a complaint (受理): number it, promise a reply date, ask for the receipt.
 
@@ -128,6 +134,11 @@ def open_case(
     manager it was made to directly, who is then its handler (PROP-4). ``receipt`` False
     leaves the acknowledgement letter out: only a case answered at once, whose complainant
     did not ask for one, goes without it (:func:`answer_at_once`).
+
+    ``awaiting_acceptance`` registers it instead (待受理): a mail nobody has read yet. It is
+    numbered (so a reply can find it), its acceptance clock (CO-2) runs from its arrival, and
+    everything acceptance brings, the receipt and the clocks ahead, waits for
+    :func:`casework.operations.acceptance.accept_case`.
     """
     # Dispatch reaches back into intake through the complainant's module: read at call time.
     from . import confidentiality, dispatch
@@ -197,14 +208,17 @@ def open_case(
     if received < now - dt.timedelta(days=366):
         raise InvalidInput("received_at", _l("Give an arrival time within the last year."))
     day = deadlines.local_today(now, tenant.timezone)
-    if actor is not None:
+    if awaiting_acceptance:  # nobody accepted it yet: filled in at acceptance
+        accepted_label, accepted_contact = "", ""
+    elif actor is not None:
         accepted_label, accepted_contact = actor.name, actor.phone or tenant.duty_contact_phone
     else:
         accepted_label, accepted_contact = tenant.duty_contact_name, tenant.duty_contact_phone
+    status = Status.RECEIVED if awaiting_acceptance else Status.ACCEPTED
     case = Case(
         tenant_id=tenant.id,
         access_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(8)),
-        status=Status.ACCEPTED,
+        status=status,
         channel=complaint.channel,
         priority=priority,
         category_id=category.id if category else None,
@@ -219,8 +233,9 @@ def open_case(
         complainant_id_number=id_number,
         preferred_contact=ContactMethod(complaint.preferred_contact),
         received_at=received,
-        accepted_at=now,
-        accepted_by_id=actor.id if actor else None,
+        # Until a case waiting for acceptance is accepted, this holds its arrival.
+        accepted_at=received if awaiting_acceptance else now,
+        accepted_by_id=actor.id if actor and not awaiting_acceptance else None,
         accepted_by_label=accepted_label,
         accepted_by_contact=accepted_contact,
         forwarded_by=forwarded_by,
@@ -230,10 +245,11 @@ def open_case(
     cal = calendar.for_tenant(tenant)
     # Acceptance (受理, CO-2) ran from arrival to now: its deadline is met here, on time or
     # late, and counted either way. The clocks of the stages ahead start now.
+    # A case waiting for acceptance keeps that clock running and starts no other yet.
     acceptance = stages.plan(tenant, case, Stage.ACCEPTANCE, received, cal)
-    if acceptance is not None:
+    if acceptance is not None and not awaiting_acceptance:
         acceptance.done_at, acceptance.next_alert_at = now, None
-    ahead = [stages.plan(tenant, case, s, now, cal) for s in (Stage.DISPATCH, Stage.RESULT)]
+    ahead = [] if awaiting_acceptance else [stages.plan(tenant, case, s, now, cal) for s in AHEAD]
     planned = [d for d in (acceptance, *ahead) if d is not None]
     # The reply date promised on the receipt (ESTATE-1) is the result stage's deadline.
     case.reply_due_at = next((d.due_at for d in planned if d.stage is Stage.RESULT), None)
@@ -251,12 +267,14 @@ def open_case(
         attach(case, attachment, complaint.attachment_data, AttachmentSource.INTAKE, actor)
     history.record(
         case,
-        EventKind.ACCEPTED,
+        EventKind.RECEIVED if awaiting_acceptance else EventKind.ACCEPTED,
         actor,
-        actor_label=accepted_label,
-        public=True,
+        # A mail waiting for acceptance was registered by its channel, not by a person.
+        actor_label=str(labels.label(case.channel)) if awaiting_acceptance else accepted_label,
+        # Nothing is said to the complainant before acceptance: the entry is the staff's.
+        public=not awaiting_acceptance,
         changes={
-            "status": [None, Status.ACCEPTED.value],
+            "status": [None, status.value],
             "channel": [None, case.channel.value],
             **(
                 {"department": [None, _department_name(tenant, department_id)]}
@@ -272,10 +290,20 @@ def open_case(
         confidentiality.record_subject(case, actor, subject)
     if direct is not None:
         dispatch.dispatch_to_manager(case, actor, direct)
-    if receipt:
-        outbox.after_commit("letters.acknowledge", case_id=case.id)
-        texting.ask(case, "sms.receipt")  # the number and the lookup link, by text if chosen
+    if receipt and not awaiting_acceptance:
+        send_receipt(case)
     return case
+
+
+# The stages whose clocks start when a complaint is accepted.
+AHEAD = (Stage.DISPATCH, Stage.RESULT)
+
+
+def send_receipt(case: Case) -> None:
+    """Ask, after commit, for the acknowledgement (受理确认函, CO-2) by mail and by text if
+    the complainant chose texts: the case number and the lookup link, once per case."""
+    outbox.after_commit("letters.acknowledge", case_id=case.id)
+    texting.ask(case, "sms.receipt")
 
 
 def _department_name(tenant: Tenant, department_id: int) -> str | None:

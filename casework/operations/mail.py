@@ -4,7 +4,9 @@ The mailbox job (:mod:`jobs.inbound`) reads the mail and hands over a :class:`Ma
 values. A mail that carries one of the tenant's case numbers, from the address that case was
 filed with, is the complainant adding to it (补充材料, as on the status page); any other mail
 opens a case through :func:`intake.open_case` with the channel email and its arrival as
-``received_at``, so the acceptance limit (CO-2) is counted from when it reached the mailbox.
+``received_at``, waiting for acceptance (待受理): the acceptance limit (CO-2) runs from when it
+reached the mailbox, and a clerk accepts it, or declines it as no complaint, on the desk
+(:mod:`.acceptance`); the receipt goes out at acceptance.
 
 Attachments follow the upload rules (type from the bytes against the tenant's list, the
 size limit), at most :data:`MAX_FILES` per mail; a file refused or beyond the count is named
@@ -103,6 +105,7 @@ def _open(tenant: Tenant, mail: Mail) -> Case:
             preferred_contact=ContactMethod.EMAIL,
             received_at=mail.received_at,
         ),
+        awaiting_acceptance=True,
     )
     refused = []
     for name, data in _kept(mail.files, refused):

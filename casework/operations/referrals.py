@@ -4,7 +4,8 @@ Two ways out, both before a result, both closing the case with their own closure
 
 - **Refer out** (告知转办): staff record why the matter is outside the remit and the body the
   person should turn to (its name, and a contact if known). The complainant is told: the
-  referral notice letter (转办告知书) is rendered for the status page and mailed, and the
+  referral notice letter (转办告知书) is rendered for the status page and mailed, a
+  complainant who chose texts (短信) is texted the reason and the body as well, and the
   entry's text (the reason and the body) is theirs to read.
 - **Return to the forwarding office** (退回上级): a case that came down from a higher office
   (the city's 12345 hotline, a petition office; ``Case.forwarded_by``, recorded at intake) goes
@@ -25,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import utcnow
 from tenants.models import User
 
-from .. import history, outbox, queries, stages
+from .. import history, outbox, queries, stages, texting
 from ..errors import InvalidInput, InvalidTransition
 from ..models import Case, CaseEvent
 from ..states import Action, Closure, EventKind, Stage, Status
@@ -37,6 +38,8 @@ BODY_MAX = 100
 CONTACT_MAX = 100
 # The job that renders the referral notice letter and mails it (jobs/letters.py).
 LETTER_JOB = "letters.referral"
+# The job that texts the reason and the body where the complainant chose texts (jobs/sms.py).
+TEXT_JOB = "sms.referral"
 
 
 def _text(field: str, value: str, most: int) -> str:
@@ -100,6 +103,8 @@ def refer_out(case: Case, actor: User, reason: str, body: str, contact: str = ""
     )
     # Rendered for the status page whether or not there is an address; mailed where there is.
     outbox.after_commit(LETTER_JOB, case_id=case.id)
+    # A complainant who chose texts is told by text too: the reason and the body (CITY-5).
+    texting.ask(case, TEXT_JOB)
     return case
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from casework.errors import DomainError, Forbidden
 from casework.models import Case
 from casework.operations import (
+    acceptance,
     confidentiality,
     dispatch,
     extensions,
@@ -223,6 +224,8 @@ def _field_work(org) -> Case:
     )
     db.session.commit()
     return _dispatched(org)
+
+
 def _forwarded(org) -> Case:
     # Forwarded by the city's hotline (CITY-5): it may go back there.
     case = _dispatched(org)
@@ -230,8 +233,21 @@ def _forwarded(org) -> Case:
     return case
 
 
+def _mail(org) -> Case:
+    # A mail from the mailbox, waiting for acceptance (CO-2).
+    from casework.operations import mail
+
+    sent = mail.Mail(
+        "wang@example.com", "王芳", "多收钱", "多收了 60 元。", dt.datetime.now(dt.UTC)
+    )
+    sent.received_at = sent.received_at.replace(tzinfo=None)
+    return mail.take(org.tenant, sent)[1]
+
+
 SCENARIOS = {
     # (the case, the rightful actor, the call)
+    Action.ACCEPT: (_mail, "desk", lambda c, u, o: acceptance.accept_case(c, u)),
+    Action.DECLINE: (_mail, "desk", lambda c, u, o: acceptance.decline_case(c, u, "广告")),
     Action.DISPATCH: (
         _dispatched,
         "ops_head",  # a head assigns within the department by dispatching

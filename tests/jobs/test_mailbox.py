@@ -125,7 +125,7 @@ def test_a_new_mail_becomes_a_case_with_its_attachment(inbox):
 
     [case] = inbox.cases()
     assert case.channel is Channel.EMAIL
-    assert case.status is Status.ACCEPTED  # numbered, waiting for dispatch
+    assert case.status is Status.RECEIVED  # numbered, waiting for a clerk to accept it
     assert case.complainant_name == "王芳"
     assert case.complainant_email == "wang.fang@example.com"
     assert case.description.startswith("超市收银多收钱\n\n昨天在二楼收银台多收了 60 元。")
@@ -138,7 +138,7 @@ def test_a_new_mail_becomes_a_case_with_its_attachment(inbox):
             )
         ).one()
         [stored] = db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id))
-    assert acceptance.started_at == arrived and acceptance.done_at is not None
+    assert acceptance.started_at == arrived and acceptance.done_at is None  # still running
     assert stored.content_type == "image/png" and stored.filename == "小票.png"
     assert bytes(stored.data) == PNG
     [taken] = inbox.mails()
@@ -334,12 +334,18 @@ def test_malformed_mime_is_read_as_far_as_it_goes(inbox):
 def test_a_mail_without_a_sender_is_skipped_and_recorded(inbox):
     inbox.append(mail(sender=None, subject="匿名"))
     inbox.append(mail(sender="undisclosed-recipients:;", subject="也没有"))
+    # An unknown sender: a name without an address, an empty address, one past the column.
+    inbox.append(mail(sender="王芳", subject="只有名字"))
+    inbox.append(mail(sender="<>", subject="空地址"))
+    inbox.append(mail(sender=f"x@{'a' * 200}.example.com", subject="太长"))
     inbox.read()
     assert inbox.cases() == []
-    first, second = inbox.mails()
+    first, *others = inbox.mails()
     assert first.outcome is MailOutcome.SKIPPED and first.subject == "匿名"
     assert "sender" in first.reason or "发件" in first.reason
-    assert second.outcome is MailOutcome.SKIPPED
+    assert [m.outcome for m in others] == [MailOutcome.SKIPPED] * 4
+    assert all(m.reason == first.reason for m in others)  # said why, each of them
+    assert inbox.box().last_uid == 5  # and the mailbox moved past them
 
 
 def test_an_empty_mail_is_skipped_and_a_subject_alone_is_enough(inbox):

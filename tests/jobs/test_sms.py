@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from casework import catalog, texting
 from casework.models import Case, Letter, Message, PendingJob
-from casework.operations import dispatch, handling
+from casework.operations import dispatch, handling, referrals
 from casework.states import ContactMethod, Finding
 from jobs import dispatch as handover
 from jobs import queues, runtime, sms
@@ -246,6 +246,30 @@ def test_the_revisit_link_is_texted_once_per_revisit(world):
     assert "https://closeloop.test/r/abc" in text.body and case.number in text.body
     with tenant_bound(org.tenant.id), pytest.raises(ValueError):
         texting.text_revisit(db.session.get(Case, case_id), "javascript:alert(1)", key=8)
+
+
+def test_a_referral_is_texted_once_with_the_reason_and_the_body(world):
+    """CITY-5: the complainant who chose texts learns why and where to turn by text too."""
+    org = world.a
+    reason = "此事属于房屋租赁合同纠纷，" + "不属本商场的职责范围" * 5
+    case_id = open_case(org, "desk", preferred_contact=SMS).id
+    quiet_id = open_case(org, "desk", email="z@example.com").id  # by phone: no text
+    with tenant_bound(org.tenant.id):
+        for cid in (case_id, quiet_id):
+            referrals.refer_out(
+                db.session.get(Case, cid), org.users["desk"], reason, "区住建局", "12345"
+            )
+        db.session.commit()
+        number = db.session.get(Case, case_id).number
+    texts = [t for t in _texts(org) if t.dedupe_key.startswith("sms:referral:")]
+    [text] = texts
+    assert text.dedupe_key == f"sms:referral:{case_id}" and text.status == "logged"
+    assert number in text.body and "区住建局（12345）" in text.body
+    assert "此事属于房屋租赁合同纠纷" in text.body and reason not in text.body  # shortened
+    assert f"/status?number={number}" in text.body  # the whole reason is on the status page
+    [job] = _jobs("sms.referral")
+    assert _run_again(job.id) == "ok"
+    assert sum(t.dedupe_key.startswith("sms:referral:") for t in _texts(org)) == 1
 
 
 # --- the tenant's settings ---------------------------------------------------------------

@@ -201,3 +201,69 @@ def test_a_desk_path_in_next_is_kept(client, world):
         data={"username": "admin", "password": PASSWORD},
     )
     assert (response.status_code, response.headers["Location"]) == (303, target)
+
+
+# A phone number in the wrong format (issue 11, "Bad input"): too short, too long, a digit
+# short of a mobile, letters, a Chinese number that is no number, 2,000 digits pasted.
+WRONG_PHONES = ["12345", "1381234567", "138123456789012", "abcdefg", "电话一三八", "1" * 2000]
+LANGUAGES = {"en": "Enter a valid phone number", "zh_CN": "请输入有效的电话号码"}
+
+
+def _intake_forms(org) -> dict[str, tuple[str, str | None, dict]]:
+    """Each intake form: its address, who signs in, and a complaint it would accept."""
+    complaint = {"description": "停车场照明不足", "name": "黄磊", "preferred_contact": "phone"}
+    category = str(org.category("safety").id)
+    return {
+        "portal": (f"/t/{org.slug}/", None, {**complaint, "category_id": category}),
+        "desk": (
+            f"/t/{org.slug}/desk/intake/",
+            "desk",
+            {**complaint, "category_id": category, "channel": "phone"},
+        ),
+        "phone": (
+            f"/t/{org.slug}/desk/intake/phone",
+            "desk",
+            {**complaint, "category_id": category, "channel": "phone", "email": ""},
+        ),
+    }
+
+
+@pytest.mark.parametrize("form", ["portal", "desk", "phone"])
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_a_wrong_phone_number_is_a_form_error_in_the_users_language(client, world, form, lang):
+    import sqlalchemy as sa
+
+    from casework.models import Case
+    from tenants.db import db, tenant_bound
+
+    url, who, data = _intake_forms(world.a)[form]
+    if who is not None:
+        login(client, world.a, who)
+    for phone in WRONG_PHONES:
+        r = client.post(f"{url}?lang={lang}", data={**data, "phone": phone})
+        assert r.status_code in (200, 422), (form, phone)  # the form again, never a 500
+        assert 'class="help is-danger"' in r.text, (form, phone)
+        assert LANGUAGES[lang] in r.text, (form, phone)
+    with tenant_bound(world.a.tenant.id):
+        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0  # nothing half-saved
+    good = client.post(f"{url}?lang={lang}", data={**data, "phone": "137 0000 2222"})
+    assert good.status_code == 303, form  # the same form takes a right one
+
+
+@pytest.mark.parametrize("form", ["portal", "desk", "phone"])
+def test_an_empty_description_is_a_form_error_and_saves_nothing(client, world, form):
+    import sqlalchemy as sa
+
+    from casework.models import Case
+    from tenants.db import db, tenant_bound
+
+    url, who, data = _intake_forms(world.a)[form]
+    if who is not None:
+        login(client, world.a, who)
+    for empty, lang, said in (("", "zh_CN", "请描述"), (" \n\t ", "en", "describe")):
+        r = client.post(
+            f"{url}?lang={lang}", data={**data, "phone": "13700002222", "description": empty}
+        )
+        assert r.status_code in (200, 422) and said in r.text, (form, lang)
+    with tenant_bound(world.a.tenant.id):
+        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0

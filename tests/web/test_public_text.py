@@ -47,7 +47,9 @@ from tests.conftest import open_case
 HIDDEN, LABEL, TEXT = "hidden", "label only", "label and text"
 # What the public status page shows of each kind of entry.
 STATUS_PAGE = {
+    EventKind.RECEIVED: HIDDEN,  # a mail nobody accepted yet: nothing said to the sender
     EventKind.ACCEPTED: LABEL,
+    EventKind.DECLINED: HIDDEN,  # no complaint: the staff's reason stays theirs
     EventKind.DISPATCHED: LABEL,  # that it was dispatched, and to which unit; the instructions
     # stay internal
     EventKind.TAKEN: HIDDEN,
@@ -118,6 +120,10 @@ OUT_OF_SCOPE = {EventKind.REFERRED_OUT, EventKind.RETURNED_UPSTREAM}
 # Kinds a case worked through the actions never has: it was answered at intake instead
 # (tests/web/test_phone_intake.py shows its answer on the status page).
 NOT_IN_THE_WALK = {EventKind.ANSWERED_AT_ONCE} | OUT_OF_SCOPE
+# A mail waits for acceptance before it is accepted or declined: worked on mails of their own
+# (test_a_mail_waiting_for_acceptance_says_nothing_until_accepted).
+WAITING = {EventKind.RECEIVED, EventKind.DECLINED}
+NOT_IN_THE_WALK |= WAITING
 # A service record (a work order done) is a case of its own kind
 # (tests/casework/test_services.py); the questionnaire's link goes out for a revisit by mail,
 # worked on a case of its own (test_the_questionnaire_mail_carries_no_staff_text).
@@ -429,3 +435,40 @@ def test_the_questionnaire_mail_carries_no_staff_text(client, world):
             )
         ).all()
         assert sent.public is (STATUS_PAGE[EventKind.REVISIT_LINK_SENT] != HIDDEN)
+
+
+def test_a_mail_waiting_for_acceptance_says_nothing_until_accepted(client, world):
+    """A mail is registered in silence; accepted, it is acknowledged; declined as no
+    complaint, the staff's reason stays theirs and nothing is sent (CO-2)."""
+    from casework.operations import acceptance
+    from casework.operations import mail as mail_ops
+
+    org = world.a
+    staff_reason = "内部判断:广告邮件"
+    cases = {}
+    with tenant_bound(org.tenant.id):
+        for name in ("accepted", "declined"):
+            sent = mail_ops.Mail(
+                f"{name}@example.com", "王芳", "超市收银多收钱", "多收了 60 元。", utcnow()
+            )
+            cases[name] = mail_ops.take(org.tenant, sent)[1]
+        db.session.commit()
+        acceptance.accept_case(cases["accepted"], org.users["desk"])
+        acceptance.decline_case(cases["declined"], org.users["desk"], staff_reason)
+        db.session.commit()
+        ids = [c.id for c in cases.values()]
+        mails = db.session.scalars(sa.select(Message).where(Message.case_id.in_(ids))).all()
+        shown = {
+            ev.kind: bool(ev.public_text)
+            for ev in db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id.in_(ids)))
+            if ev.public
+        }
+        numbers = {k: (c.number, c.access_code) for k, c in cases.items()}
+    assert [m.to for m in mails] == ["accepted@example.com"]
+    assert mails[0].dedupe_key.startswith("ack:")
+    for kind in WAITING:
+        assert shown.get(kind) == {HIDDEN: None, LABEL: False, TEXT: True}[STATUS_PAGE[kind]]
+    number, code = numbers["declined"]
+    client.post(f"/t/{org.slug}/status", data={"number": number, "factor": code})
+    page = client.get(f"/t/{org.slug}/status/{number}").text
+    assert number in page and staff_reason not in page

@@ -21,6 +21,7 @@ from flask_wtf import FlaskForm
 from casework import catalog, labels, queries, routing
 from casework.models import Case
 from casework.operations import (
+    acceptance,
     confidentiality,
     dispatch,
     extensions,
@@ -40,7 +41,15 @@ from casework.states import Action, Outcome, RemedyType
 from tenants.models import User
 
 from ..forms import choices
-from . import dispatch_forms, forms, investigation_forms, plan_forms, referral_forms, repeat_forms
+from . import (
+    acceptance_forms,
+    dispatch_forms,
+    forms,
+    investigation_forms,
+    plan_forms,
+    referral_forms,
+    repeat_forms,
+)
 
 Perform = Callable[[Case, User, Any], object]
 Prepare = Callable[[Any, Case, bool], None]
@@ -182,6 +191,14 @@ def _repeat_contact(case: Case, user: User, f: repeat_forms.RepeatContactForm) -
 
 
 ACTIONS: dict[Action, ActionView] = {
+    Action.ACCEPT: ActionView(
+        acceptance_forms.AcceptForm, lambda case, user, _f: acceptance.accept_case(case, user)
+    ),
+    Action.DECLINE: ActionView(
+        acceptance_forms.DeclineForm,
+        lambda case, user, f: acceptance.decline_case(case, user, f.reason.data or ""),
+        side=True,
+    ),
     Action.DISPATCH: ActionView(
         forms.DispatchForm,
         lambda case, user, f: dispatch.dispatch_case(

@@ -22,7 +22,7 @@ from casework.operations.answered import ANSWER_LENGTH
 from casework.operations.intake import Complaint
 from casework.states import Channel, Priority
 
-from ..forms import ComplaintForm, choices, coerce_id
+from ..forms import BAD_PHONE, ComplaintForm, choices, coerce_id
 
 
 class AnsweredAtOnceFields:
@@ -127,7 +127,7 @@ class PhoneIntakeForm(AnsweredAtOnceFields, FlaskForm):
         _l("Caller's phone"),
         validators=[
             DataRequired(_l("Take the caller's phone number for the reply and the revisit.")),
-            Length(max=40),
+            Length(max=40, message=BAD_PHONE),
         ],
     )
     name = StringField(
