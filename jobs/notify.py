@@ -131,14 +131,15 @@ def email_complainant(
     filename: str = "",
     **ctx: object,
 ) -> Message | None:
-    """Email the complainant, if they left an address, in the tenant's language, once per key.
+    """Email the complainant, if they left an address, in their language (the tenant's when
+    they gave none), once per key.
 
     ``subject`` is a lazy string, read in that language.
     """
     if not case.complainant_email:
         return None
     tenant = case.tenant
-    with force_locale(tenant.locale):
+    with force_locale(case.complainant_locale or tenant.locale):
         body = render_template(template, tenant=tenant, case=case, **ctx)
         title = str(subject)
     return send_mail(

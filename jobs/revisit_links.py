@@ -41,6 +41,8 @@ def survey_url(revisit: Revisit, answer: str = "") -> str:
     values = {"slug": revisit.case.tenant.slug, "survey_token": token}
     if answer:
         values["solved"] = answer
+    if revisit.case.complainant_locale:
+        values["lang"] = revisit.case.complainant_locale  # the page opens in their language
     path = current_app.url_map.bind("localhost").build("survey.show", values)
     return config["PUBLIC_URL"].rstrip("/") + path
 

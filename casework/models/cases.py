@@ -154,6 +154,11 @@ class Case(TenantScoped, db.Model):
         sa.Enum(ContactMethod, native_enum=False, length=20, values_callable=enum_values),
         default=ContactMethod.PHONE,
     )
+    # The language the complainant used (``zh_CN``, ``en``); empty: the tenant's. Mails and
+    # the revisit questionnaire speak it (CS-2: "in the complainant's language").
+    complainant_locale: orm.Mapped[str] = orm.mapped_column(
+        sa.String(10), default="", server_default=""
+    )
 
     # When the complaint reached the organisation (a letter's arrival, a mail's receipt); the
     # acceptance time limit (CO-2: 24 hours; petitions: 15 days) runs from here to accepted_at.

@@ -71,6 +71,9 @@ class Complaint:
     # A case forwarded by a higher office (CITY-5): the office's name and its reference.
     forwarded_by: str = ""
     forwarded_ref: str = ""
+    # The language the complainant wrote in (the portal's page), so what goes back to them
+    # speaks it; empty for a clerk's intake: the tenant's language.
+    locale: str = ""
 
 
 def normalise_phone(raw: str) -> str:
@@ -232,6 +235,7 @@ def open_case(
         complainant_address=address,
         complainant_id_number=id_number,
         preferred_contact=ContactMethod(complaint.preferred_contact),
+        complainant_locale=complaint.locale[:10],
         received_at=received,
         # Until a case waiting for acceptance is accepted, this holds its arrival.
         accepted_at=received if awaiting_acceptance else now,

@@ -161,3 +161,34 @@ def test_the_desk_sends_the_link_again_once_per_press(client, world):
     assert old.status_code == 410 and 'data-state="superseded"' in old.text
     [_m1, m2] = link_mails(org)
     assert client.get(survey_paths(m2.body)[2]).status_code == 200
+
+
+def test_a_complaint_filed_in_english_is_asked_in_english(client, world):
+    """CS-2: the questionnaire speaks the complainant's language: one who filed on the English
+    portal gets the mail and the page in English, though the tenant's language is Chinese."""
+    from tests.web.test_portal import _form
+
+    org = world.a
+    data = _form(org, email="amy@example.com", preferred_contact="email")
+    assert client.post(f"/t/{org.slug}/?lang=en", data=data).status_code == 303
+    with tenant_bound(org.tenant.id):
+        case = db.session.scalars(
+            sa.select(Case).where(Case.complainant_email == "amy@example.com")
+        ).one()
+        assert case.complainant_locale == "en"
+        assert org.tenant.locale == "zh_CN"
+    # A clerk's intake has no language of the complainant's: the tenant's.
+    case_id, _ = email_revisit(org)
+    with tenant_bound(org.tenant.id):
+        assert db.session.get(Case, case_id).complainant_locale == ""
+    with client.session_transaction() as s:
+        s.clear()  # the complainant's own phone, not this browser's English
+    english_id, _ = email_revisit(org, email="amy@example.com", locale="en")
+    sender.run()
+    mails = {m.case_id: m for m in link_mails(org)}
+    assert "How did we do" in mails[english_id].subject
+    assert "回访问卷" in mails[case_id].subject
+    [plain] = [p for p in survey_paths(mails[english_id].body) if "solved=" not in p]
+    assert "lang=en" in plain
+    page = client.get(plain)
+    assert page.status_code == 200 and 'lang="en"' in page.text

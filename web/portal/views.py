@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from casework import access, queries, routing
@@ -48,6 +49,7 @@ def complain():
         return render_template("portal/complain.html", form=form)
     if form.validate_on_submit():
         complaint = form.to_complaint(Channel.WEB, g.tenant.timezone)
+        complaint.locale = str(get_locale())  # the page's language is the complainant's
         case = attempt(form, lambda: intake.open_case(g.tenant, complaint))
         if case is not None:
             _remember(case.id)
