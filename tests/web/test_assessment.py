@@ -138,3 +138,11 @@ def test_the_dashboard_and_the_menu_link_the_assessment(client, world, month):
     assert f'href="/t/{world.a.slug}/desk/assessment/{u["ops_li"].id}"' in queue.text
     login(client, world.a, "desk")
     assert "Handler assessment" not in client.get(f"/t/{world.a.slug}/desk/?lang=en").text
+
+
+def test_another_tenants_handler_is_404_and_ones_own_is_not(client, world, month):
+    theirs = next(u for u in world.b.users.values() if u.role.value == "handler")
+    login(client, world.a, "super")
+    assert _get(client, world.a, f"assessment/{theirs.id}").status_code == 404
+    assert _get(client, world.b, f"assessment/{theirs.id}").status_code == 404
+    assert _get(client, world.a, f"assessment/{world.a.users['ops_li'].id}").status_code == 200
