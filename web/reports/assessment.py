@@ -10,6 +10,7 @@ so the address tells nothing about who exists. The figures are
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, g, redirect, request, url_for
@@ -28,6 +29,7 @@ from . import bp
 from .dashboard import duration, picker
 
 STAFF = tuple(Role)
+NO_UNIT = -1  # stats.own_department's answer for a reader held to no department
 PERIOD_ARGS = ("period", "first", "last", "department")  # kept on the links between pages
 
 
@@ -103,6 +105,8 @@ def handler_page(user_id: int):
     if person is None or not _may_read(user, person):
         abort(404)
     form, scope, problem = picker(user)
+    if scope.department_id == NO_UNIT and person.id == user.id:
+        scope = replace(scope, department_id=None)  # a handler of no unit: all their cases
     mine, among = assessment.of_handler(g.tenant, scope, person)
     return render(
         "reports/assessment_handler.html",
