@@ -223,8 +223,6 @@ def _field_work(org) -> Case:
     )
     db.session.commit()
     return _dispatched(org)
-
-
 def _forwarded(org) -> Case:
     # Forwarded by the city's hotline (CITY-5): it may go back there.
     case = _dispatched(org)
