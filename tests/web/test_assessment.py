@@ -8,6 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from tenants import accounts
 from tenants.audit import AuditEvent
 from tenants.db import db, tenant_bound
 from tests.casework import assessment_world
@@ -67,7 +68,8 @@ def test_a_handler_sees_their_own_page_only(client, world, month):
     assert listed.status_code == 303 and listed.headers["Location"].endswith(mine)
     page = _get(client, world.a, f"assessment/{u['ops_li'].id}")
     assert page.status_code == 200
-    assert "Place 1 of 1 handlers." in page.text  # held to the department, like its head
+    assert "Place 2 of 2 handlers." in page.text  # among every handler of the tenant
+    assert 'id="department"' not in page.text  # no department to pick on one's own page
     for other in ("cs_zhou", "ops_head", "super"):
         assert _get(client, world.a, f"assessment/{u[other].id}").status_code == 404
     assert _get(client, world.a, "assessment/999999").status_code == 404
@@ -146,3 +148,24 @@ def test_another_tenants_handler_is_404_and_ones_own_is_not(client, world, month
     assert _get(client, world.a, f"assessment/{theirs.id}").status_code == 404
     assert _get(client, world.b, f"assessment/{theirs.id}").status_code == 404
     assert _get(client, world.a, f"assessment/{world.a.users['ops_li'].id}").status_code == 200
+
+
+def test_a_handlers_own_record_follows_them_to_another_department(client, world, month):
+    u = world.a.users
+    with tenant_bound(world.a.tenant.id):
+        accounts.set_department(u["admin"], u["ops_li"], u["cs_zhou"].department_id)
+        db.session.commit()
+    page = _get(client, world.a, f"assessment/{u['ops_li'].id}", "ops_li")
+    assert '<td data-testid="score">56.4</td>' in page.text  # P1 and P2 still count
+    # The operations head still reads the department's cases, but no longer this handler.
+    assert _get(client, world.a, f"assessment/{u['ops_li'].id}", "ops_head").status_code == 404
+
+
+def test_the_queues_handler_filter_stays_within_sight(client, world, month):
+    zhou = world.a.users["cs_zhou"].id
+    login(client, world.a, "ops_li")
+    theirs = client.get(f"/t/{world.a.slug}/desk/?status=all&handler={zhou}").text
+    assert "XH20261105-0001" not in theirs  # cs_zhou's case, outside ops_li's sight
+    login(client, world.a, "super")
+    theirs = client.get(f"/t/{world.a.slug}/desk/?status=all&handler={zhou}").text
+    assert "XH20261105-0001" in theirs and "XH20261103-0001" not in theirs

@@ -2,10 +2,11 @@
 period, and one handler's page.
 
 Who reads what follows the dashboard (:func:`casework.stats.may_see`, ``own_department``):
-supervisors and admins every handler, a department head their department's; a handler
-their own page only. Any other handler's page answers 404, as a case outside sight does,
-so the address tells nothing about who exists. The figures are
-:mod:`casework.stats.assessment`'s; every count opens its cases in the queue.
+supervisors and admins every handler, a department head their department's handlers (over
+the department's cases); a handler their own page only, over every case named to them.
+Any other handler's page answers 404, as a case outside sight does, so the address tells
+nothing about who exists. The figures are :mod:`casework.stats.assessment`'s; every count
+opens its cases in the queue.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from . import bp
 from .dashboard import duration, picker
 
 STAFF = tuple(Role)
-NO_UNIT = -1  # stats.own_department's answer for a reader held to no department
 PERIOD_ARGS = ("period", "first", "last", "department")  # kept on the links between pages
 
 
@@ -105,8 +105,11 @@ def handler_page(user_id: int):
     if person is None or not _may_read(user, person):
         abort(404)
     form, scope, problem = picker(user)
-    if scope.department_id == NO_UNIT and person.id == user.id:
-        scope = replace(scope, department_id=None)  # a handler of no unit: all their cases
+    reader = stats.may_see(user)
+    if not reader:
+        # A handler's own record follows them: every case named to them, wherever they
+        # worked then, ranked among all handlers (a head sees their department's part).
+        scope = replace(scope, department_id=None)
     mine, among = assessment.of_handler(g.tenant, scope, person)
     return render(
         "reports/assessment_handler.html",
@@ -115,6 +118,7 @@ def handler_page(user_id: int):
         mine=mine,
         among=among,
         own=person.id == user.id,
+        picker_departments=reader,
         **_common(form, scope, problem),
     )
 
