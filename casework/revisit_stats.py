@@ -15,6 +15,7 @@ orders completed in the period, so the rate there is the share of those orders r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -174,10 +175,11 @@ def overdue_total(viewer: User, now: dt.datetime | None = None) -> int:
 
 def _satisfaction(
     tenant: Tenant,
-    viewer: User,
+    viewer: User | None,
     start: dt.datetime,
     until: dt.datetime,
     group: sa.ColumnElement,
+    terms: Sequence[sa.ColumnElement[bool]] = (),
 ) -> list[tuple[int | None, int, float | None, int, int]]:
     floor = tenant.config.revisiting.satisfied_from
     # As casework.operations.revisits.satisfied: not said unsolved, and no score under the floor.
@@ -198,10 +200,12 @@ def _satisfaction(
             Revisit.done_at >= start,
             Revisit.done_at < until,
             Revisit.status == RevisitStatus.DONE,
-            access.sight(viewer),
+            *terms,
         )
         .group_by(group)
     )
+    if viewer is not None:
+        stmt = stmt.where(access.sight(viewer))
     return [
         (key, int(n), float(mean) if mean is not None else None, int(ok), int(bad))
         for key, n, mean, ok, bad in db.session.execute(stmt)
@@ -209,19 +213,30 @@ def _satisfaction(
 
 
 def by_department(
-    tenant: Tenant, viewer: User, start: dt.datetime, until: dt.datetime
+    tenant: Tenant,
+    viewer: User | None,
+    start: dt.datetime,
+    until: dt.datetime,
+    terms: Sequence[sa.ColumnElement[bool]] = (),
 ) -> list[Satisfaction]:
-    """Satisfaction per department handling the case, the least satisfied first."""
-    found = _satisfaction(tenant, viewer, start, until, Case.department_id)
+    """Satisfaction per department handling the case, the least satisfied first. A
+    ``viewer`` None counts every case (the handler assessment, whose readers are held to a
+    department by role instead); ``terms`` narrow the cases further."""
+    found = _satisfaction(tenant, viewer, start, until, Case.department_id, terms)
     names = _names(Department, {key for key, *_ in found})
     return _ordered(found, names)
 
 
 def by_handler(
-    tenant: Tenant, viewer: User, start: dt.datetime, until: dt.datetime
+    tenant: Tenant,
+    viewer: User | None,
+    start: dt.datetime,
+    until: dt.datetime,
+    terms: Sequence[sa.ColumnElement[bool]] = (),
 ) -> list[Satisfaction]:
-    """Satisfaction per handler of the case, the least satisfied first."""
-    found = _satisfaction(tenant, viewer, start, until, Case.handler_id)
+    """Satisfaction per handler of the case, the least satisfied first; ``viewer`` and
+    ``terms`` as in :func:`by_department`."""
+    found = _satisfaction(tenant, viewer, start, until, Case.handler_id, terms)
     names = _names(User, {key for key, *_ in found})
     return _ordered(found, names)
 

@@ -21,7 +21,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .limits import Limit
 from .limits import Unit as Unit  # re-exported: the domain reads units from here
 from .revisit_policy import Revisiting
-from .targets import Targets
+from .targets import Targets, Weights
 from .wording import Letter
 
 _words: dict[str, tuple[str, ...]] = {}
@@ -329,6 +329,8 @@ class TenantSettings(_Frozen):
     revisiting: Revisiting = Field(default_factory=Revisiting)
     # The floors the dashboard's figures are shown against; read them through casework.stats.
     targets: Targets = Targets()
+    # Which figures a handler's assessment score counts, and how much (考核, POWER-5).
+    assessment: Weights = Weights()
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

@@ -35,3 +35,28 @@ class Targets(BaseModel):
     def floor(self, name: str) -> int | None:
         """The floor of ``name`` (one of :data:`FLOORS`), or None."""
         return getattr(self, name)
+
+
+Weight = Annotated[int, Field(ge=0, le=10)]
+
+# The figures a handler's assessment score (考核, POWER-5) may count, in the order the
+# settings page and the assessment list them.
+WEIGHTED = ("cases", "on_time", "handling_time", "satisfaction", "reopened", "repeats")
+
+
+class Weights(BaseModel):
+    """How much each figure counts in a handler's score, 0 (not counted) to 10. By default
+    timeliness and satisfaction weigh most (POWER-5), then reopened and repeated cases."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cases: Weight = 0  # cases named to the handler, against the busiest handler
+    on_time: Weight = 3  # reply deadlines met
+    handling_time: Weight = 1  # median dispatch-to-result time, against the quickest
+    satisfaction: Weight = 3  # mean revisit score
+    reopened: Weight = 2  # cases not sent back to handling
+    repeats: Weight = 1  # cases not reported again
+
+    def weight(self, name: str) -> int:
+        """The weight of ``name`` (one of :data:`WEIGHTED`)."""
+        return getattr(self, name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .outcomes import Outcomes, Satisfaction, outcomes, satisfaction
 from .scope import Period, Scope, may_see, own_department
-from .targets import Against, against, set_targets, stage_against
+from .targets import Against, against, set_targets, set_weights, stage_against
 from .timeliness import StageTimes, overdue_now, timeliness
 from .volumes import Count, HotSpot, Repeats, Trend, hot_spots, repeats, trend, volumes
 
@@ -21,6 +21,7 @@ __all__ = [
     "against",
     "own_department",
     "set_targets",
+    "set_weights",
     "stage_against",
     "Count",
     "HotSpot",

@@ -66,3 +66,16 @@ def set_targets(tenant: Tenant, actor: User | None, floors: dict[str, int | None
     event = audit.record(actor, "targets.set", "targets", {"before": before, "after": after})
     event.tenant_id = tenant.id
     return True
+
+
+def set_weights(tenant: Tenant, actor: User | None, weights: dict[str, int]) -> bool:
+    """Store the assessment's weights (考核权重, POWER-5); False when nothing changed.
+    ValueError if one is out of 0..10. Audited before and after, like every setting."""
+    before = tenant.config.assessment.model_dump()
+    after = {**before, **weights}
+    if after == before:
+        return False
+    tenant.update_config(assessment=after)
+    event = audit.record(actor, "assessment.set", "assessment", {"before": before, "after": after})
+    event.tenant_id = tenant.id
+    return True

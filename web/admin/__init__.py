@@ -46,3 +46,4 @@ from . import sms  # noqa: E402,F401
 from . import review  # noqa: E402,F401
 from . import revisiting  # noqa: E402,F401
 from . import targets  # noqa: E402,F401
+from . import assessment  # noqa: E402,F401

@@ -101,6 +101,7 @@ KINDS: dict[str, Any] = {
     "revisiting.sampling": _l("Sampling table changed"),
     "revisiting.questionnaire": _l("Revisit questionnaire changed"),
     "revisiting.contacts": _l("Revisit attempts and links changed"),
+    "assessment.set": _l("Assessment weights changed"),
 }
 
 # The kind filter's choices: the part of a kind before its dot.
@@ -123,6 +124,7 @@ AREAS: dict[str, Any] = {
     "mailbox": _l("Mailbox"),
     "sms": _l("Text messages"),
     "revisiting": _l("Revisits"),
+    "assessment": _l("Assessment weights"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.

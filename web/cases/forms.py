@@ -55,8 +55,9 @@ class QueueFilter(FlaskForm):
     location = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
 
 
-# The dashboard's drill-down filters the queue keeps as they came (issue 13), with no field.
-DRILL_DOWN = ("kind", "cause", "finding", "repeated", "answered", "reopened")
+# The dashboard's drill-down filters the queue keeps as they came (issue 13), with no field;
+# ``handler`` is the assessment's (POWER-5): one handler's cases, still within sight().
+DRILL_DOWN = ("kind", "cause", "finding", "repeated", "answered", "reopened", "handler")
 
 
 class RevealForm(FlaskForm):

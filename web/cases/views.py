@@ -102,7 +102,9 @@ def queue_filters(form: QueueFilter, status: str = "open") -> caseq.Filters:
         department_id=query_id(request.args.get("department")),
         channel=request.args.get("channel", "") if request.args.get("channel") in channels else "",
         due=request.args.get("due", ""),
-        handler_id=current_user.id if request.args.get("mine") else None,
+        handler_id=current_user.id
+        if request.args.get("mine")
+        else query_id(request.args.get("handler")),
         unassigned=bool(request.args.get("unassigned")),
         since=_local_day(form.received_from.data),
         until=_local_day(form.received_to.data, 1),

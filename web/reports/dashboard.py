@@ -75,7 +75,8 @@ def _scope(form: PeriodForm, user) -> tuple[stats.Scope, str | None]:
         return stats.Scope.of(g.tenant, department_id=department), problem
 
 
-def _hours(seconds: float | None) -> str:
+def duration(seconds: float | None) -> str:
+    """Seconds as hours, or days from two days on; a dash for none."""
     if seconds is None:
         return "–"
     if seconds >= 48 * 3600:
@@ -83,16 +84,24 @@ def _hours(seconds: float | None) -> str:
     return _("%(n)s h", n=f"{seconds / 3600:.1f}")
 
 
-def _context(user) -> dict[str, Any]:
+def picker(user) -> tuple[PeriodForm, stats.Scope, str | None]:
+    """The period picker read from the query string, its department choices held to the
+    user's own department unless they see all; the scope picked and any message. The
+    assessment pages (POWER-5) pick their period with it too."""
     form = PeriodForm(request.args)
-    departments = routing.department_entries(g.tenant)
     held = stats.own_department(user)
-    offered = [d for d in departments if held is None or d.id == held]
+    offered = [d for d in routing.department_entries(g.tenant) if held is None or d.id == held]
     form.department.choices = choices(
         ([("", _("All departments"))] if held is None else [])
         + [(str(d.id), d.name) for d in offered]
     )
     scope, problem = _scope(form, user)
+    return form, scope, problem
+
+
+def _context(user) -> dict[str, Any]:
+    form, scope, problem = picker(user)
+    departments = routing.department_entries(g.tenant)
     base = {
         "status": "all",
         "kind": "complaint",
@@ -137,7 +146,7 @@ def _context(user) -> dict[str, Any]:
         ],
     )
     times = [
-        (t, stats.stage_against(g.tenant, t.stage, t.share), _hours(t.median), _hours(t.p90))
+        (t, stats.stage_against(g.tenant, t.stage, t.share), duration(t.median), duration(t.p90))
         for t in stats.timeliness(scope)
     ]
     result = stats.outcomes(scope)
