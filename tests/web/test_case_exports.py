@@ -200,14 +200,17 @@ def test_each_export_is_in_the_audit_log_with_its_filter_and_rows(client, world)
 def test_an_export_past_the_most_says_it_was_cut(client, world, monkeypatch):
     numbers = [open_case(world.a, description=f"投诉 {i}").number for i in range(5)]
     monkeypatch.setattr(case_exports, "MOST", 3)
+    monkeypatch.setattr(case_exports, "MOST_XLSX", 2)
     monkeypatch.setattr(case_exports, "BATCH", 2)  # the batches' seams are crossed too
     login(client, world.a, "super")
     rows = _csv(client.get(f"/t/{world.a.slug}/desk/queue.csv?lang=en"))
     assert [r[0] for r in rows[1:4]] == numbers[::-1][:3]
     assert len(rows) == 5 and rows[4][0].startswith("Only the first 3 cases")
     sheet = _xlsx(client.get(f"/t/{world.a.slug}/desk/queue.xlsx?lang=en"))
-    assert sheet.max_row == 5 and sheet.cell(row=5, column=1).value.startswith("Only the first")
-    assert [e.changes["after"]["rows"] for e in _exports(world.a)] == [3, 3]
+    assert sheet.max_row == 4
+    assert sheet.cell(row=4, column=1).value.startswith("Only the first 2 cases")
+    assert "the CSV holds up to 3" in sheet.cell(row=4, column=1).value
+    assert [e.changes["after"]["rows"] for e in _exports(world.a)] == [3, 2]
     assert all(e.changes["after"]["cut"] for e in _exports(world.a))
 
 

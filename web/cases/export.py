@@ -1,6 +1,6 @@
 """Downloads of the queue and of search results as CSV or XLSX (导出, issue 13): every page
 of the list the viewer sees, with its filters, in its order, at most
-:data:`casework.exports.MOST` rows, the complainant's details and the description masked as
+:func:`casework.exports.most` rows, the complainant's details and the description masked as
 the viewer's reader masks them on screen (CO-8), dates in the tenant's zone.
 
 Each export leaves a line in the audit log (who, which list and filters, how many rows),
@@ -83,11 +83,18 @@ def row(case: Case, seen_by: privacy.Reader, zone: str) -> list[object]:
     ]
 
 
-def cut_note() -> str:
+def cut_note(fmt: str) -> str:
     """The last line of an export cut at the most it holds."""
+    if fmt == "xlsx":
+        return _(
+            "Only the first %(most)s cases are in this workbook; the CSV holds up to "
+            "%(csv)s, or narrow the filters for the rest.",
+            most=f"{case_exports.most(fmt):,}",
+            csv=f"{case_exports.most('csv'):,}",
+        )
     return _(
         "Only the first %(most)s cases are in this file; narrow the filters for the rest.",
-        most=f"{case_exports.MOST:,}",
+        most=f"{case_exports.most(fmt):,}",
     )
 
 
@@ -106,7 +113,8 @@ def _search_pages(query: str, filters: caseq.Filters, viewer: User) -> case_expo
 def _download(list_name: str, fmt: str, total: int, pages_of) -> Response:
     """Record the export and send it; ``pages_of(viewer)`` reads the list for a viewer."""
     user = current_user._get_current_object()
-    cut = total > case_exports.MOST
+    limit = case_exports.most(fmt)
+    cut = total > limit
     case_exports.record(
         user,
         "cases",
@@ -114,17 +122,19 @@ def _download(list_name: str, fmt: str, total: int, pages_of) -> Response:
             "list": list_name,
             "format": fmt,
             "filters": export_args(),
-            "rows": min(total, case_exports.MOST),
+            "rows": min(total, limit),
             "cut": cut,
         },
     )
     zone, stamp = g.tenant.timezone, deadlines.local_today(utcnow(), g.tenant.timezone)
     filename = f"{g.tenant.slug}-{list_name}-{stamp.isoformat()}.{fmt}"
-    note = [[cut_note()]] if cut else []
+    note = [[cut_note(fmt)]] if cut else []
     if fmt == "xlsx":
         seen_by = reader()
         rows = (
-            row(c, seen_by, zone) for cases in case_exports.batches(pages_of(user)) for c in cases
+            row(c, seen_by, zone)
+            for cases in case_exports.batches(pages_of(user), limit)
+            for c in cases
         )
         sheet = exports.Sheet(_("Case list"), header(), itertools.chain(rows, note), WIDTHS)
         return exports.xlsx_download(filename, [sheet])
@@ -134,7 +144,7 @@ def _download(list_name: str, fmt: str, total: int, pages_of) -> Response:
         # In the stream's own context: the viewer and their reader read afresh.
         viewer = db.session.get(User, viewer_id)
         seen_by = privacy.Reader(viewer)
-        for cases in case_exports.batches(pages_of(viewer)):
+        for cases in case_exports.batches(pages_of(viewer), limit):
             yield [row(c, seen_by, zone) for c in cases]
         yield note
 
@@ -145,7 +155,9 @@ def _queue_export(fmt: str) -> Response:
     form = QueueFilter(request.args)
     filters = queue_filters(form)
     filters.number = request.args.get("q", "")
-    total = caseq.count_cases(filters, case_exports.MOST, viewer=current_user._get_current_object())
+    total = caseq.count_cases(
+        filters, case_exports.most(fmt), viewer=current_user._get_current_object()
+    )
     return _download("queue", fmt, total, lambda viewer: _queue_pages(filters, viewer))
 
 
@@ -158,7 +170,7 @@ def _search_export(fmt: str) -> Response:
         return back  # the search page says what is wrong with the query
     try:
         total = casesearch.count(
-            query, filters, current_user._get_current_object(), case_exports.MOST
+            query, filters, current_user._get_current_object(), case_exports.most(fmt)
         )
     except searchtext.BadQuery:
         return back
