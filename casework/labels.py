@@ -12,6 +12,7 @@ import enum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from tenants.models import Role
 
@@ -38,6 +39,7 @@ from .states import (
     RevisitStatus,
     Stage,
     Status,
+    WatchFinding,
 )
 
 STATUS = {
@@ -137,6 +139,9 @@ EVENT_KIND = {
     EventKind.REVISIT_UNREACHABLE: _l("Revisit gave up: unreachable"),
     EventKind.REVISIT_QUESTION: _l("Question for management"),
     EventKind.QUESTION_ANSWERED: _l("Management answered the question"),
+    EventKind.WATCH_STARTED: _l("Put under watch"),
+    EventKind.WATCH_INSPECTED: _l("Watch inspection"),
+    EventKind.WATCH_CLOSED: _l("Watch closed"),
 }
 ACTION = {
     Action.DISPATCH: _l("Dispatch"),
@@ -230,7 +235,8 @@ CLOSURE = {
 }
 # Revisits (回访): what a case records, where a revisit stands, what an attempt came to.
 CASE_KIND = {
-    CaseKind.COMPLAINT: _l("Complaint"),
+    # The kind of case, not the complaint's text (which "Complaint" names elsewhere).
+    CaseKind.COMPLAINT: lazy_pgettext("case kind", "Complaint"),
     CaseKind.WORK_ORDER: _l("Repair work order"),
     CaseKind.CONTRACTED: _l("Contracted service"),
     CaseKind.HELP: _l("Help request"),
@@ -292,6 +298,11 @@ ATTACHMENT_SOURCE = {
     AttachmentSource.EVIDENCE: _l("evidence from staff"),
     AttachmentSource.ASSIST: _l("with an assisting unit's answer"),
 }
+WATCH_FINDING = {
+    WatchFinding.HOLDING: _l("The repair holds"),
+    WatchFinding.SIGNS: _l("Early signs, watch closer"),
+    WatchFinding.RECURRED: _l("The defect is back"),
+}
 
 BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     Status: STATUS,
@@ -317,6 +328,7 @@ BOOK: dict[type[enum.Enum], dict[Any, Any]] = {
     RevisitStatus: REVISIT_STATUS,
     CallOutcome: CALL_OUTCOME,
     Occasion: OCCASION,
+    WatchFinding: WATCH_FINDING,
 }
 
 # The fields a history entry's before/after may name (its ``changes`` keys).
@@ -395,6 +407,14 @@ CHANGE_FIELD = {
     "sample": _l("Sample draw"),
     "completed": _l("Completed"),
     "source_ref": _l("Order number"),
+    # Watches of important repairs (PROP-11): who inspects, how often, what was found.
+    "inspector": _l("Inspector"),
+    "interval_days": _l("Inspect every (days)"),
+    "next_due": _l("Next inspection by"),
+    "watch_subject": _l("Watched for"),
+    "inspected_on": _l("Inspected on"),
+    "watch_finding": _l("Finding"),
+    "close_reason": _l("Reason"),
 }
 # Change fields that hold a member of an enum, stored by value in the history's JSON.
 CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
@@ -411,6 +431,7 @@ CHANGE_ENUMS: dict[str, type[enum.Enum]] = {
     "kind": CaseKind,
     "occasion": Occasion,
     "call_outcome": CallOutcome,
+    "watch_finding": WatchFinding,
 }
 # Change fields that hold a time, stored as naive UTC text.
 CHANGE_TIMES = frozenset(

@@ -158,6 +158,9 @@ class EventKind(enum.StrEnum):
     REVISIT_UNREACHABLE = "revisit_unreachable"  # every attempt failed; the revisit gave up
     REVISIT_QUESTION = "revisit_question"  # PROP-7: a question for management, answer promised
     QUESTION_ANSWERED = "question_answered"  # management's answer to that question
+    WATCH_STARTED = "watch_started"  # PROP-11: an important repair put under watch
+    WATCH_INSPECTED = "watch_inspected"  # an inspection of the watched repair, and its finding
+    WATCH_CLOSED = "watch_closed"  # the watch ended, with the reason
 
 
 class Closure(enum.StrEnum):
@@ -237,6 +240,14 @@ class Occasion(enum.StrEnum):
     MID_CONTRACT = "mid_contract"  # 合同中期 of a contracted service
     CONTRACT_END = "contract_end"  # 合同期满
     PERIODIC = "periodic"  # a high-value customer's regular revisit (CS-1)
+
+
+class WatchFinding(enum.StrEnum):
+    """What an inspection of a watched repair found (PROP-11)."""
+
+    HOLDING = "holding"  # 效果良好: the repair holds
+    SIGNS = "signs"  # 轻微异常: early signs, watch closer
+    RECURRED = "recurred"  # 问题复发: the defect is back
 
 
 class Finding(enum.StrEnum):

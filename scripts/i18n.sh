@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # templates/_macros starts with an underscore, which pybabel skips unless told otherwise.
-.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__ .venv" \
+.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs ".* __pycache__ .venv" \
   --no-location --sort-output -o translations/messages.pot .
 .venv/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching

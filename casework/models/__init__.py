@@ -19,6 +19,7 @@ from .review import DayReview
 from .revisits import Revisit, RevisitAttempt, SampleDraw
 from .search import CaseSearch
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
+from .watches import RepairWatch, WatchInspection
 
 __all__ = [
     "Alert",
@@ -48,10 +49,12 @@ __all__ = [
     "Plan",
     "PersonalDataAccess",
     "Rectification",
+    "RepairWatch",
     "RepeatContact",
     "Revisit",
     "RevisitAttempt",
     "SampleDraw",
     "ServiceImport",
     "RoutingRule",
+    "WatchInspection",
 ]

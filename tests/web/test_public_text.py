@@ -32,6 +32,7 @@ from casework.operations import (
     revisits,
     site,
     teaching,
+    watches,
 )
 from casework.states import (
     TEXT_FOR_THE_COMPLAINANT,
@@ -104,6 +105,10 @@ STATUS_PAGE = {
     EventKind.REVISIT_SCHEDULED: HIDDEN,
     EventKind.REVISIT_QUESTION: HIDDEN,
     EventKind.QUESTION_ANSWERED: HIDDEN,
+    # A watch of a repair (PROP-11) is staff work: its inspector, findings and notes.
+    EventKind.WATCH_STARTED: HIDDEN,
+    EventKind.WATCH_INSPECTED: HIDDEN,
+    EventKind.WATCH_CLOSED: HIDDEN,
     EventKind.REVISIT_LINK_SENT: HIDDEN,
     EventKind.SERVICE_RECORDED: HIDDEN,
 }
@@ -193,6 +198,9 @@ STAFF = {
     "visit_address": "内部上门地址:幸福里 3 栋",
     "question": "内部回访问题:能否减免物业费",
     "answer": "内部管理答复:按规定不能减免",
+    "watch": "内部跟踪:屋面防水返修观察",
+    "inspection": "内部检查:墙角仍有水印",
+    "watch_closed": "内部结束跟踪:雨季无渗漏",
 }
 # Text written for the complainant.
 PUBLIC = {
@@ -285,6 +293,12 @@ def _work_through_every_action(org) -> int:
         db.session.flush()
         revisits.record_call(extra, u["desk"], CallOutcome.WRONG_NUMBER, STAFF["wrong_number"])
         revisits.record_revisit(c, u["desk"], "phone", True, 4, STAFF["revisit"])
+        # A watch of the repair (PROP-11): started, inspected, closed.
+        watch = watches.start_watch(c, u["super"], u["ops_li"], 30, STAFF["watch"])
+        watches.record_inspection(
+            watch, u["ops_li"], soon.date() - dt.timedelta(days=1), "signs", STAFF["inspection"]
+        )
+        watches.close_watch(watch, u["super"], STAFF["watch_closed"])
         db.session.commit()  # the result's mail goes out before the case moves on
         # A call saying the defect is back (it reopens), and this case merged into another.
         repeats.add_repeat_contact(c, u["desk"], "phone", STAFF["repeat_contact"], defect=True)
