@@ -233,3 +233,18 @@ def test_another_tenants_export_is_404(client, world, path):
     open_case(world.b)
     login(client, world.a, "super")
     assert client.get(f"/t/{world.b.slug}/desk/{path}").status_code == 404
+
+
+def test_a_case_revealed_minutes_ago_exports_in_full_as_on_screen(client, world):
+    shown = dispatched_case(world.a, "ops_li", **DETAILS)
+    hidden = dispatched_case(world.a, "ops_li", **{**DETAILS, "phone": "13900001111"})
+    login(client, world.a, "ops_li")
+    reveal = client.post(
+        f"/t/{world.a.slug}/desk/cases/{shown}/reveal", data={"reveal-reason": "回电核实"}
+    )
+    assert reveal.status_code == 303
+    rows = _csv(client.get(f"/t/{world.a.slug}/desk/queue.csv?lang=en"))
+    with tenant_bound(world.a.tenant.id):
+        numbers = {db.session.get(Case, i).number: i for i in (shown, hidden)}
+    phones = {numbers[r[0]]: r[rows[0].index("Phone")] for r in rows[1:]}
+    assert phones == {shown: "13812345678", hidden: "139****1111"}
