@@ -117,21 +117,12 @@ def _decode(cursor: str) -> tuple[int, tuple] | None:
     return int(tier), position
 
 
-def search(
-    query: str,
-    filters: caseq.Filters,
-    viewer: User,
-    cursor: str = "",
-    limit: int = caseq.PAGE_SIZE,
-) -> Page:
-    """One page of the cases ``viewer`` may see that match every term of ``query``.
-
-    BadQuery when the query cannot be searched (too long, too many words, a word too short
-    to find anything by index); an empty query finds nothing and reads no row.
-    """
+def _matching(query: str, filters: caseq.Filters, viewer: User) -> tuple[sa.Select, dict] | None:
+    """The select of the cases matching ``query`` within the filters and sight (no loader
+    options), and the condition of each tier; None for a query with no term."""
     terms = parse(query)
     if not terms:
-        return Page([], None)
+        return None
     personal = privacy.may_see(viewer)
     dialect = db.session.get_bind().dialect.name
     exact = Case.number == " ".join(fold(query).split()).upper()
@@ -144,14 +135,42 @@ def search(
     base = (
         sa.select(Case)
         .join(CaseSearch, CaseSearch.case_id == Case.id)
-        .options(
-            orm.joinedload(Case.category),
-            orm.joinedload(Case.department),
-            orm.joinedload(Case.handler),
-        )
         .where(*_matches(terms, personal, dialect))
     )
-    base = caseq.narrow(base, filters, viewer)
+    return caseq.narrow(base, filters, viewer), tiers
+
+
+def count(query: str, filters: caseq.Filters, viewer: User, most: int) -> int:
+    """How many cases ``query`` finds for ``viewer``, counted up to ``most + 1`` (BadQuery as
+    :func:`search`)."""
+    matched = _matching(query, filters, viewer)
+    if matched is None:
+        return 0
+    ids = matched[0].with_only_columns(Case.id).limit(most + 1).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0
+
+
+def search(
+    query: str,
+    filters: caseq.Filters,
+    viewer: User,
+    cursor: str = "",
+    limit: int = caseq.PAGE_SIZE,
+) -> Page:
+    """One page of the cases ``viewer`` may see that match every term of ``query``.
+
+    BadQuery when the query cannot be searched (too long, too many words, a word too short
+    to find anything by index); an empty query finds nothing and reads no row.
+    """
+    matched = _matching(query, filters, viewer)
+    if matched is None:
+        return Page([], None)
+    base, tiers = matched
+    base = base.options(
+        orm.joinedload(Case.category),
+        orm.joinedload(Case.department),
+        orm.joinedload(Case.handler),
+    )
     position = _decode(cursor) if cursor else None
     found: list[tuple[int, Case]] = []
     for tier in range(position[0] if position else EXACT, TEXT + 1):

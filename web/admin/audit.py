@@ -102,7 +102,12 @@ KINDS: dict[str, Any] = {
     "revisiting.questionnaire": _l("Revisit questionnaire changed"),
     "revisiting.contacts": _l("Revisit attempts and links changed"),
     "assessment.set": _l("Assessment weights changed"),
+    "export.cases": _l("Case list exported"),
+    "export.figures": _l("Dashboard figures exported"),
 }
+
+# The lists an export is made of (export.cases).
+EXPORTED_LISTS: dict[str, Any] = {"queue": _l("Queue"), "search": _l("Search")}
 
 # The kind filter's choices: the part of a kind before its dot.
 AREAS: dict[str, Any] = {
@@ -125,6 +130,7 @@ AREAS: dict[str, Any] = {
     "sms": _l("Text messages"),
     "revisiting": _l("Revisits"),
     "assessment": _l("Assessment weights"),
+    "export": _l("Exports"),
 }
 
 # Names of the keys the verbs record; a stage key is named as the time-limits page names it.
@@ -185,6 +191,12 @@ FIELDS: dict[str, Any] = {
     "retry_hours": _l("Hours between attempts"),
     "satisfied_from": _l("Satisfied from the score"),
     "link_days": _l("Days a link stays good"),
+    "list": _l("List"),
+    "format": _l("Format"),
+    "filters": _l("Filters"),
+    "rows": _l("Rows"),
+    "cut": _l("Cut at the most an export holds"),
+    "q": _l("Search"),
 }
 
 
@@ -226,6 +238,8 @@ def show(value: Any, key: str = "", kind: str = "") -> str:
         return f"{round(value * 100)}%"
     if key == "date_part":
         return str(DATE_PART_NAMES.get(value, value))
+    if key == "list":
+        return str(EXPORTED_LISTS.get(value, value))
     if kind == "sms.set" and key == "api_key":  # the key itself is never recorded
         return str(_l("Replaced") if value == "replaced" else _l("Stored"))
     if key in ("channel", "channels"):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__, url_prefix="/t/<slug>/desk")
 
-from . import board, dossiers, search, views  # noqa: E402,F401
+from . import board, dossiers, export, search, views  # noqa: E402,F401

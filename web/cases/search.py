@@ -15,7 +15,7 @@ from ..htmx import render
 from ..tenancy import staff_required
 from . import bp
 from .forms import SearchForm
-from .views import STAFF, queue_filters
+from .views import STAFF, export_args, queue_filters
 
 
 def refusal(reason: str) -> str:
@@ -60,4 +60,5 @@ def search():
         cases=page.cases if page is not None else [],
         next_url=next_url,
         deadline_state=caseq.deadline_state,
+        export_args=export_args(),
     )

@@ -80,7 +80,17 @@ def queue():
         next_url=url_for("cases.queue", after=next_cursor, **args) if next_cursor else None,
         deadline_state=caseq.deadline_state,
         drill_down={k: request.args[k] for k in DRILL_DOWN if request.args.get(k)},
+        export_args=export_args(),
     )
+
+
+# Query-string keys that are no filter: the page's position and the language.
+NOT_FILTERS = ("after", "lang")
+
+
+def export_args() -> dict[str, str]:
+    """The list's filters as its export links (CSV, XLSX) carry them."""
+    return {k: v for k, v in request.args.items() if k not in NOT_FILTERS and v}
 
 
 def queue_filters(form: QueueFilter, status: str = "open") -> caseq.Filters:
