@@ -118,7 +118,8 @@ def assign(revisit: Revisit, actor: User, revisitor: User | None) -> Revisit:
     if revisitor is not None and not revisitor.active:
         raise InvalidInput("revisitor", _l("Choose an active member of staff."))
     before = revisit.assignee.name if revisit.assignee else None
-    revisit.assignee_id = revisitor.id if revisitor else None
+    # The relation, not only its id: the page drawn after this, before the commit, shows it.
+    revisit.assignee = revisitor
     history.record(
         revisit.case,
         EventKind.REVISIT_PLANNED,
