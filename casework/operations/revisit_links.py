@@ -3,11 +3,13 @@ answers that come back through it.
 
 A revisit whose method is email or text gets its link once it is due (``due_from``): the
 periodic sender (``jobs.revisit_links``) finds those, and staff may send it again from the
-revisit page. Each send is one second stamped in ``link_sent_at``, one REVISIT_LINK_SENT
-entry and one outbox job keyed by the send, so a retried job or a second clock mails it
-once; a newer send supersedes the older link (see :mod:`casework.survey_links`). The person
-answers without logging in, and the answers close the loop like a phone call's
-(:func:`casework.operations.revisits.record_answers` with ``online``).
+revisit page; staff may also send it for a phone revisit or a home visit whose person they
+cannot reach, to the address or mobile the case holds. Each send is one second stamped in
+``link_sent_at``, one REVISIT_LINK_SENT entry and one outbox job keyed by the send, so a
+retried job or a second clock mails it once; a newer send supersedes the older link (see
+:mod:`casework.survey_links`). The person answers without logging in, and the answers
+close the loop like a phone call's (:func:`casework.operations.revisits.record_answers`
+with ``online``).
 """
 
 from __future__ import annotations
@@ -35,17 +37,25 @@ LINK_METHODS = (ContactMethod.EMAIL, ContactMethod.SMS)
 BATCH = 100
 
 
-def channel(revisit: Revisit) -> ContactMethod | None:
+def channel(revisit: Revisit, *, staff: bool = False) -> ContactMethod | None:
     """How the link goes: by mail, or by text where the tenant has a gateway and the number
-    takes texts (else by mail when there is an address); None when it cannot go at all."""
+    takes texts (else by mail when there is an address); None when it cannot go at all.
+
+    The periodic sender (``staff`` False) sends only for revisits whose method is mail or
+    text. Staff may send it for any revisit: a revisitor who cannot reach someone by phone,
+    or finds nobody at home, mails the questionnaire instead (or texts it, where a gateway
+    is configured and there is no address to mail).
+    """
     case = revisit.case
-    if revisit.method not in LINK_METHODS:
+    if revisit.method not in LINK_METHODS and not staff:
         return None
-    if revisit.method is ContactMethod.SMS:
-        gateway = case.tenant.config.sms.provider == "http"
-        if gateway and texting.mobile(case.complainant_phone) is not None:
-            return ContactMethod.SMS
-    return ContactMethod.EMAIL if case.complainant_email else None
+    gateway = case.tenant.config.sms.provider == "http"
+    texts = gateway and texting.mobile(case.complainant_phone) is not None
+    if revisit.method is ContactMethod.SMS and texts:
+        return ContactMethod.SMS
+    if case.complainant_email:
+        return ContactMethod.EMAIL
+    return ContactMethod.SMS if staff and texts else None
 
 
 def send_link(
@@ -66,7 +76,7 @@ def send_link(
         check(case, actor, Action.REVISIT)
     if not revisit.is_open:
         raise InvalidTransition(_l("This revisit is over; it takes no more answers."))
-    how = channel(revisit)
+    how = channel(revisit, staff=actor is not None)
     if how is None:
         raise InvalidTransition(
             _l("There is no email address or mobile number to send the link to: call instead.")

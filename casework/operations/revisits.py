@@ -118,7 +118,8 @@ def assign(revisit: Revisit, actor: User, revisitor: User | None) -> Revisit:
     if revisitor is not None and not revisitor.active:
         raise InvalidInput("revisitor", _l("Choose an active member of staff."))
     before = revisit.assignee.name if revisit.assignee else None
-    revisit.assignee_id = revisitor.id if revisitor else None
+    # The id for whoever reads it now, the relation for the page drawn before the commit.
+    revisit.assignee_id, revisit.assignee = (revisitor.id if revisitor else None), revisitor
     history.record(
         revisit.case,
         EventKind.REVISIT_PLANNED,
@@ -283,7 +284,7 @@ def schedule_visit(
     revisit.method = ContactMethod.VISIT
     revisit.visit_at, revisit.visit_address = at, address
     if visitor is not None:
-        revisit.assignee_id = visitor.id
+        revisit.assignee_id, revisit.assignee = visitor.id, visitor  # as in assign()
     history.record(
         revisit.case,
         EventKind.REVISIT_SCHEDULED,

@@ -30,7 +30,7 @@ from ..models import Case, Revisit
 from ..routing import CategoryEntry
 from ..states import CaseKind, Channel, Closure, ContactMethod, EventKind, Status
 from . import revisits
-from .intake import MAX_ADDRESS, normalise_phone
+from .intake import MAX_ADDRESS, check_email, normalise_phone
 
 # The kinds a service record may be: every kind of case but a complaint.
 SERVICE_KINDS = tuple(k for k in CaseKind if k is not CaseKind.COMPLAINT)
@@ -59,6 +59,8 @@ class Service:
     # A contracted service's term (特约服务), revisited at its midpoint and at its end.
     service_from: dt.date | None = None
     service_until: dt.date | None = None
+    # Where the questionnaire may be mailed (an import's email column); empty: by phone only.
+    email: str = ""
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Checked:
     source_ref: str
     service_from: dt.date | None
     service_until: dt.date | None
+    email: str = ""
 
 
 @dataclass
@@ -120,6 +123,7 @@ def check(tenant: Tenant, service: Service, now: dt.datetime | None = None) -> C
     phone = normalise_phone(service.phone or "")
     if not phone:
         raise InvalidInput("phone", _l("Give the phone number the revisit will call."))
+    email = check_email(service.email or "")
     location = _fold(service.location)
     if len(location) > MAX_ADDRESS:
         raise _too_long("location", MAX_ADDRESS)
@@ -153,7 +157,17 @@ def check(tenant: Tenant, service: Service, now: dt.datetime | None = None) -> C
     if completed < now - OLDEST:
         raise InvalidInput("completed_at", _l("Give a completion date within the last year."))
     return Checked(
-        kind, description, name, phone, location, category, completed, source_ref, first, last
+        kind,
+        description,
+        name,
+        phone,
+        location,
+        category,
+        completed,
+        source_ref,
+        first,
+        last,
+        email,
     )
 
 
@@ -207,6 +221,7 @@ def record_service(
         location=checked.location,
         complainant_name=checked.name,
         complainant_phone=checked.phone,
+        complainant_email=checked.email,
         preferred_contact=ContactMethod.PHONE,
         accepted_at=now,
         accepted_by_id=actor.id if actor else None,

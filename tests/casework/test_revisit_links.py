@@ -285,3 +285,51 @@ def test_nowhere_to_send_it_leaves_the_revisit_to_the_phone(app, world):
     assert sender.run() == 0
     with tenant_bound(org.tenant.id):
         assert db.session.get(Revisit, revisit.id).link_sent_at is None
+
+
+def test_a_phone_revisit_gets_its_link_from_staff_only(app, world):
+    org = world.a
+    # A person who asked for a call but left an address: the periodic sender leaves it to
+    # the phone; a revisitor who cannot reach them mails the questionnaire instead.
+    case_id, revisit_id = email_revisit(org, preferred_contact=ContactMethod.PHONE)
+    with tenant_bound(org.tenant.id):
+        revisit = db.session.get(Revisit, revisit_id)
+        assert revisit_links.channel(revisit) is None
+        assert revisit_links.channel(revisit, staff=True) is ContactMethod.EMAIL
+    assert sender.run() == 0
+    assert link_mails(org) == []
+    with tenant_bound(org.tenant.id):
+        revisit = db.session.get(Revisit, revisit_id)
+        revisit_links.send_link(revisit, org.users["desk"], seen=0)
+        db.session.commit()
+        event = db.session.scalars(
+            sa.select(CaseEvent).where(
+                CaseEvent.case_id == case_id, CaseEvent.kind == EventKind.REVISIT_LINK_SENT
+            )
+        ).one()
+        assert event.changes == {"method": "email"}
+    [mail] = link_mails(org)
+    assert mail.to == EMAIL and len(survey_paths(mail.body)) == 3
+    assert sender.run() == 0  # sent by staff: the periodic sender does not send it again
+
+
+def test_a_phone_revisit_without_an_address_is_texted_where_there_is_a_gateway(app, world):
+    org = world.a
+    case_id = open_case(org).id  # a mobile number only, no mail
+    now = utcnow()
+    with tenant_bound(org.tenant.id):
+        case = db.session.get(Case, case_id)
+        revisit = revisits.plan(
+            case, Occasion.AFTER_HANDLING, now, now + dt.timedelta(days=3), ContactMethod.PHONE
+        )
+        db.session.commit()
+        assert revisit_links.channel(revisit, staff=True) is None  # no gateway: call only
+        from casework import texting
+
+        texting.set_gateway(
+            db.session.merge(org.tenant), None, "http", "https://sms.example.com/send", "星光"
+        )
+        db.session.commit()
+        revisit = db.session.get(Revisit, revisit.id)
+        assert revisit_links.channel(revisit) is None
+        assert revisit_links.channel(revisit, staff=True) is ContactMethod.SMS

@@ -308,6 +308,22 @@ def client_text(response) -> str:
     return html.unescape(response.text)
 
 
+def test_assigned_through_htmx_the_fragment_names_the_revisitor(client, world):
+    # The fragment is drawn before the commit: it must show the new revisitor, not the old.
+    org = world.a
+    _, revisit_id = _awaiting(org)
+    login(client, org, "super")
+    desk = org.users["desk"]
+    r = client.post(
+        f"{_base(org)}/{revisit_id}/assign",
+        data={"assign-revisitor_id": desk.id},
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 200
+    box = re.search(r"<h2[^>]*>回访人</h2>\s*<p>([^<]*)</p>", r.text)
+    assert box and box.group(1) == desk.name
+
+
 def test_assign_then_a_home_visit_and_its_outcome(client, world):
     org = world.a
     _, revisit_id = _awaiting(org)

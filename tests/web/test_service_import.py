@@ -192,3 +192,33 @@ def test_a_month_of_60_repairs_imported_draws_9_due_within_a_month(client, prop)
     page = client.get(f"/t/{prop.slug}/desk/services/draws/{draw.id}")
     assert draw.seed in page.text and page.text.count("WX-") == 9
     assert 'data-testid="redo"' in page.text and "is-success" in page.text
+
+
+@pytest.mark.parametrize("header", ["邮箱", "电子邮件", "E-mail"])
+def test_an_email_column_is_checked_and_kept_for_the_questionnaire(client, prop, header):
+    day = last_month_day(5).isoformat()
+    rows = [
+        [*HEADER, header],
+        ["EM-1", "维修", day, "陈静", "13912345678", "1 幢", "换水龙头", "chen.jing@example.com"],
+        ["EM-2", "维修", day, "王强", "13912345679", "1 幢", "修门锁", "wang@@example"],  # bad
+        ["EM-3", "维修", day, "李娜", "13912345670", "1 幢", "疏通下水道", ""],  # none: by phone
+    ]
+    login(client, prop, "desk")
+    url = upload(client, prop, csv_bytes(rows), "orders.csv").headers["Location"]
+    text = client.get(url).text
+    assert re.search(rf'data-testid="row-3".*?{header}：请输入有效的电子邮箱地址。', text, re.S)
+    assert "2 行可导入" in text and "1 行有错误" in text
+    assert client.post(url + "/confirm").status_code == 303
+    saved = {c.source_ref: c.complainant_email for c in cases(prop)}
+    assert saved == {"EM-1": "chen.jing@example.com", "EM-3": ""}
+
+
+def test_a_bad_email_is_told_in_english_to_an_english_reader(client, prop):
+    day = last_month_day(5).isoformat()
+    rows = [[*HEADER, "email"], ["EM-1", "维修", day, "陈静", "13912345678", "1 幢", "换", "x@y"]]
+    login(client, prop, "desk")
+    client.get(f"/t/{prop.slug}/desk/services/import?lang=en")
+    url = upload(client, prop, csv_bytes(rows), "o.csv").headers["Location"]
+    assert re.search(
+        r'data-testid="row-2".*?email: Enter a valid email address\.', client.get(url).text, re.S
+    )

@@ -9,11 +9,12 @@ import re
 import sqlalchemy as sa
 
 from casework.models import Case, CaseEvent, Revisit, RevisitAttempt
-from casework.states import CallOutcome, EventKind, RevisitStatus, Status
+from casework.operations import revisits
+from casework.states import CallOutcome, ContactMethod, EventKind, Occasion, RevisitStatus, Status
 from jobs import revisit_links as sender
-from tenants.db import db, tenant_bound
+from tenants.db import db, tenant_bound, utcnow
 from tests.casework.test_revisit_links import email_revisit, link_mails, survey_paths
-from tests.conftest import login
+from tests.conftest import login, open_case
 
 
 def _sent(org) -> tuple[int, int, list[str]]:
@@ -192,3 +193,34 @@ def test_a_complaint_filed_in_english_is_asked_in_english(client, world):
     assert "lang=en" in plain
     page = client.get(plain)
     assert page.status_code == 200 and 'lang="en"' in page.text
+
+
+def test_a_phone_revisit_page_offers_the_link_and_sends_it(client, world):
+    # The revisitor cannot reach a person who left an address: the page offers to mail the
+    # questionnaire instead of calling, and one press mails it.
+    org = world.a
+    _case_id, revisit_id = email_revisit(org, preferred_contact=ContactMethod.PHONE)
+    assert sender.run() == 0  # a phone revisit: nothing goes out by itself
+    login(client, org, "desk")
+    url = f"/t/{org.slug}/desk/revisits/{revisit_id}"
+    page = client.get(url)
+    assert 'data-testid="send-link"' in page.text and 'data-testid="link-instead"' in page.text
+    assert "联系不上" in page.text
+    assert client.post(f"{url}/send-link", data={"link-seen": "0"}).status_code == 303
+    [mail] = link_mails(org)
+    assert len(survey_paths(mail.body)) == 3
+    assert 'data-testid="link-sent"' in client.get(url).text
+
+
+def test_a_phone_revisit_with_nowhere_to_send_has_no_send_box(client, world):
+    org = world.a
+    case_id = open_case(org).id  # a phone number only, no gateway
+    with tenant_bound(org.tenant.id):
+        now = utcnow()
+        case = db.session.get(Case, case_id)
+        revisit = revisits.plan(case, Occasion.AFTER_HANDLING, now, now, ContactMethod.PHONE)
+        db.session.commit()
+        revisit_id = revisit.id
+    login(client, org, "desk")
+    page = client.get(f"/t/{org.slug}/desk/revisits/{revisit_id}")
+    assert page.status_code == 200 and 'data-testid="send-link"' not in page.text

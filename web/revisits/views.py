@@ -158,7 +158,8 @@ def _context(revisit: Revisit, submitted: dict[str, FlaskForm] | None = None) ->
         "revealed": not reader().holds and reader().sees(case),
         "reveal_minutes": privacy.REVEAL_MINUTES,
         "me": user,
-        "link_channel": revisit_links.channel(revisit) if revisit.is_open else None,
+        "link_channel": revisit_links.channel(revisit, staff=True) if revisit.is_open else None,
+        "link_by_itself": revisit.method in revisit_links.LINK_METHODS,
     }
 
 
