@@ -175,3 +175,31 @@ def test_service_records_are_no_intake_for_the_daily_review(prop):
     with tenant_bound(prop.tenant.id):
         day = deadlines.local_today(utcnow(), prop.tenant.timezone)
         assert review.counts(prop.users["super"], day).total == 0
+
+
+@pytest.mark.parametrize(
+    ("preset", "kind", "due"),
+    [
+        # PROP-9: events within 1 month, other services within 1 week: calendar time, so
+        # National Day (Oct 1-7) does not stretch them.
+        ("property", CaseKind.EVENT, dt.date(2026, 10, 30)),
+        ("property", CaseKind.OTHER, dt.date(2026, 10, 7)),
+        # CS-1: new customers within 1 month; high-value every 90 days (Sep 30 + 90 = Dec 29).
+        ("service", CaseKind.NEW_CUSTOMER, dt.date(2026, 10, 30)),
+        ("service", CaseKind.HIGH_VALUE, dt.date(2026, 12, 29)),
+    ],
+)
+def test_each_presets_revisit_rule_across_national_day(preset, kind, due):
+    """Each preset rule for a kind revisited every time, from a service completed the day
+    before the National Day holiday: due from its completion, by the rule's time."""
+    org = make_org(f"t-{kind.value[:6]}", preset)
+    completed = deadlines.from_local(dt.datetime(2026, 9, 30, 15), "Asia/Shanghai")
+    with tenant_bound(org.tenant.id):
+        done = services.record_service(
+            org.tenant, service(kind=kind, completed_at=completed, source_ref="R-1")
+        )
+        db.session.commit()
+        [revisit] = done.revisits
+        assert revisit.due_from == completed
+        local = deadlines.to_local(revisit.due_at, "Asia/Shanghai")
+        assert (local.date(), local.time()) == (due, dt.time(23, 59, 59))
