@@ -20,6 +20,7 @@ from .revisits import Revisit, RevisitAttempt, SampleDraw
 from .search import CaseSearch
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 from .watches import RepairWatch, WatchInspection
+from .summary_reports import SummaryReport
 
 __all__ = [
     "Alert",
@@ -36,6 +37,7 @@ __all__ = [
     "Cause",
     "Deadline",
     "Dossier",
+    "SummaryReport",
     "Extension",
     "InboundMail",
     "Letter",

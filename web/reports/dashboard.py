@@ -18,10 +18,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from casework import catalog, labels, routing, stats
+from casework import catalog, charts, labels, routing, stats
 from casework.states import Channel, Stage
 
-from .. import charts
 from ..forms import choices, query_id
 from ..htmx import render
 from ..tenancy import staff_required
