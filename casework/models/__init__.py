@@ -18,9 +18,9 @@ from .repeats import RepeatContact
 from .review import DayReview
 from .revisits import Revisit, RevisitAttempt, SampleDraw
 from .search import CaseSearch
+from .summary_reports import SummaryReport
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 from .watches import RepairWatch, WatchInspection
-from .summary_reports import SummaryReport
 
 __all__ = [
     "Alert",
