@@ -129,7 +129,7 @@ def test_the_routes_poll_and_download(client, world, month):
     assert 'data-testid="past-reports"' in page.text and asked.headers["Location"] in page.text
 
 
-def test_a_handler_gets_403_and_another_department_404(client, world):
+def test_a_handler_gets_403_and_a_head_404_for_another_department(client, world):
     with tenant_bound(world.a.tenant.id):
         row = SummaryReport(
             key="other", first_day=dt.date(2026, 11, 1), last_day=dt.date(2026, 11, 30),
@@ -138,10 +138,19 @@ def test_a_handler_gets_403_and_another_department_404(client, world):
         db.session.add(row)
         db.session.commit()
         report_id = row.id
+    base = f"/t/{world.a.slug}/desk/dashboard/reports/{report_id}"
     for user in ("ops_li", "desk"):
         assert _ask(client, world.a, user).status_code == 403
-        assert client.get(
-            f"/t/{world.a.slug}/desk/dashboard/reports/{report_id}.pdf"
-        ).status_code in (403, 404)
-    login(client, world.a, "cs_head")  # the service desk's head: operations' report is not theirs
-    assert client.get(f"/t/{world.a.slug}/desk/dashboard/reports/{report_id}").status_code == 404
+        assert client.get(f"{base}.pdf").status_code == 403
+    login(client, world.a, "ops_head")  # operations' own head reads it
+    assert client.get(base).status_code == 200
+    # The service desk's head: operations' report is not theirs, and what they ask for is
+    # their own department's whatever the query says.
+    ops = world.a.users["ops_li"].department_id
+    asked = _ask(client, world.a, "cs_head", f"{NOVEMBER}&department={ops}")
+    assert asked.status_code == 303
+    assert client.get(base).status_code == 404
+    assert client.get(f"{base}.pdf").status_code == 404
+    with tenant_bound(world.a.tenant.id):
+        own = db.session.scalars(sa.select(SummaryReport).where(SummaryReport.key != "other")).one()
+        assert own.department_id == world.a.users["cs_head"].department_id

@@ -1,9 +1,9 @@
 """The summary report (统计报告, issue 13) on the dashboard: ask for the period's report,
 watch it being built, download it and the past ones.
 
-Thin, as the dossier's routes (web/cases/dossiers.py): who reads the dashboard may ask; the
-report is built by the job ``summary_reports.build`` after commit. A report outside the
-user's sight (another tenant's, or another department's for a department head) is the
+Thin, as the dossier's routes (web/cases/dossiers.py): who reads the dashboard may ask (403
+for other roles, as the dashboard); the report is built by the job
+``summary_reports.build`` after commit. A report outside the user's sight (another tenant's, or another department's for a department head) is the
 same 404 as a missing one.
 """
 
@@ -12,13 +12,14 @@ from __future__ import annotations
 from flask import abort, make_response, redirect, url_for
 from flask_login import current_user
 
+from casework import stats
 from casework.models import SummaryReport
 from casework.operations import summary_reports
 
 from ..htmx import is_htmx, render
 from ..tenancy import staff_required
 from . import bp
-from .dashboard import _reader, picker
+from .dashboard import picker
 
 
 def _report(report_id: int) -> SummaryReport:
@@ -40,10 +41,10 @@ def _fragment(row: SummaryReport | None, status: int = 200):
 
 
 @bp.post("/dashboard/reports", endpoint="request_report")
-@staff_required()
+@staff_required(*stats.READERS)
 def request_report():
     """Ask for the report of the period picked (its query string); its progress follows."""
-    user = _reader()
+    user = current_user._get_current_object()
     _form, scope, problem = picker(user)
     if problem:
         abort(400, problem)
@@ -54,18 +55,16 @@ def request_report():
 
 
 @bp.get("/dashboard/reports/<int:report_id>", endpoint="summary_report")
-@staff_required()
+@staff_required(*stats.READERS)
 def summary_report(report_id: int):
     """How far the report has come (polled by htmx every 2 s until it is done or failed)."""
-    _reader()
     return _fragment(_report(report_id))
 
 
 @bp.get("/dashboard/reports/<int:report_id>.pdf", endpoint="summary_report_pdf")
-@staff_required()
+@staff_required(*stats.READERS)
 def summary_report_pdf(report_id: int):
     """The report's PDF once built (202 and its progress until then)."""
-    _reader()
     row = _report(report_id)
     if not row.is_done:
         return _fragment(row, 202)
