@@ -15,13 +15,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from tenants.db import db, utcnow
-from tenants.models import User
+from tenants.models import Tenant, User
 
 from .. import outbox, stats
 from ..models import SummaryReport
 from ..states import DossierState
 
 JOB = "summary_reports.build"
+MONTHLY = "monthly-"  # the key's start of a report the monthly schedule asked for
 LISTED = 20  # the past reports the dashboard lists, newest first
 
 
@@ -67,11 +68,13 @@ def request_report(scope: stats.Scope, actor: User) -> SummaryReport:
     return _add(pending, scope, actor) or _find(pending)
 
 
-def request_monthly(tenant, month: dt.date) -> SummaryReport | None:
+def request_monthly(tenant: Tenant, month: dt.date) -> SummaryReport | None:
     """Last month's report for the schedule, once per tenant and month (``month`` is the
     month's first day); None when it was asked for already."""
     scope = stats.Scope.of(tenant, stats.Period.CUSTOM, month, _month_end(month))
-    return _add(f"monthly-{month:%Y-%m}", scope, None)
+    if _find(f"{MONTHLY}{month:%Y-%m}") is not None:
+        return None
+    return _add(f"{MONTHLY}{month:%Y-%m}", scope, None)
 
 
 def _month_end(first: dt.date) -> dt.date:

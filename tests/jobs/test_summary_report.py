@@ -16,11 +16,13 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from casework import stats
-from casework.models import Case, PendingJob, SummaryReport
+from casework.models import Case, Message, PendingJob, SummaryReport
 from casework.operations import summary_reports
 from casework.states import DossierState
 from jobs import runtime
+from jobs import summary_reports as summary_jobs
 from tenants.db import db, tenant_bound, unscoped
+from tenants.models import Tenant
 from tests.casework import stats_world
 from tests.conftest import login
 
@@ -154,3 +156,37 @@ def test_a_handler_gets_403_and_a_head_404_for_another_department(client, world)
     with tenant_bound(world.a.tenant.id):
         own = db.session.scalars(sa.select(SummaryReport).where(SummaryReport.key != "other")).one()
         assert own.department_id == world.a.users["cs_head"].department_id
+
+
+def test_the_monthly_schedule_mails_last_months_report_once(world, month):
+    tenant_id = world.a.tenant.id
+    with tenant_bound(tenant_id):
+        tenant = db.session.get(Tenant, tenant_id)
+        with pytest.raises(ValueError):
+            tenant.update_config(report_recipients=["not an address"])
+        db.session.rollback()
+        tenant = db.session.get(Tenant, tenant_id)
+        tenant.update_config(report_recipients=["head@example.com", "board@example.com"])
+        db.session.commit()
+    # Run on 7 December (Beijing): November's report, built after commit, mailed to each.
+    assert summary_jobs.monthly(stats_world.NOW) == 1
+    assert summary_jobs.monthly(stats_world.NOW) == 0  # the month's key is taken
+    with tenant_bound(tenant_id):
+        row = db.session.scalars(sa.select(SummaryReport)).one()
+        assert (row.key, row.first_day.isoformat(), row.last_day.isoformat()) == (
+            "monthly-2026-11",
+            "2026-11-01",
+            "2026-11-30",
+        )
+        assert row.state == DossierState.DONE, row.error
+        mails = db.session.scalars(sa.select(Message).order_by(Message.to)).all()
+        assert [m.to for m in mails] == ["board@example.com", "head@example.com"]
+        assert all("2026-11-01" in m.subject for m in mails)
+    # A retried job finds the report done and the mails sent: nothing more goes out.
+    pending = _retry()
+    assert runtime.execute(pending) == "ok"
+    with tenant_bound(tenant_id):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)) == 2
+    # The other tenant names no recipients: no report of theirs.
+    with tenant_bound(world.b.tenant.id):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SummaryReport)) == 0

@@ -3,8 +3,8 @@ watch it being built, download it and the past ones.
 
 Thin, as the dossier's routes (web/cases/dossiers.py): who reads the dashboard may ask (403
 for other roles, as the dashboard); the report is built by the job
-``summary_reports.build`` after commit. A report outside the user's sight (another tenant's, or another department's for a department head) is the
-same 404 as a missing one.
+``summary_reports.build`` after commit. A report outside the user's sight (another
+tenant's, or another department's for a department head) is the same 404 as a missing one.
 """
 
 from __future__ import annotations
