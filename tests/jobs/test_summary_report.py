@@ -127,6 +127,7 @@ def test_the_routes_poll_and_download(client, world, month):
     assert status.status_code == 200 and 'data-state="done"' in status.text
     pdf = client.get(asked.headers["Location"] + ".pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert 'data-testid="request-report"' in status.text  # ask again for the same period
     page = client.get(f"/t/{world.a.slug}/desk/dashboard?{NOVEMBER}")
     assert 'data-testid="past-reports"' in page.text and asked.headers["Location"] in page.text
 
@@ -190,3 +191,20 @@ def test_the_monthly_schedule_mails_last_months_report_once(world, month):
     # The other tenant names no recipients: no report of theirs.
     with tenant_bound(world.b.tenant.id):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SummaryReport)) == 0
+
+
+def test_a_report_under_way_is_polled_by_htmx(client, world):
+    with tenant_bound(world.a.tenant.id):
+        row = SummaryReport(
+            key="queued", first_day=dt.date(2026, 11, 1), last_day=dt.date(2026, 11, 30)
+        )
+        db.session.add(row)
+        db.session.commit()
+        report_id = row.id
+    login(client, world.a, "super")
+    url = f"/t/{world.a.slug}/desk/dashboard/reports/{report_id}"
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert f'hx-get="{url}"' in fragment.text and 'hx-trigger="every 2s"' in fragment.text
+    assert 'data-testid="request-report"' not in fragment.text
+    assert client.get(f"{url}.pdf").status_code == 202

@@ -9,7 +9,9 @@ tenant's, or another department's for a department head) is the same 404 as a mi
 
 from __future__ import annotations
 
-from flask import abort, make_response, redirect, url_for
+import datetime as dt
+
+from flask import abort, g, make_response, redirect, url_for
 from flask_login import current_user
 
 from casework import stats
@@ -29,14 +31,18 @@ def _report(report_id: int) -> SummaryReport:
     return row
 
 
-def _fragment(row: SummaryReport | None, status: int = 200):
+def _fragment(row: SummaryReport, status: int = 200):
+    """The report's box; once it is settled, its button asks again for the same period."""
     user = current_user._get_current_object()
+    end = row.last_day + dt.timedelta(days=1)
+    scope = stats.Scope(row.first_day, end, g.tenant.timezone, row.department_id)
     return render(
         "reports/summary.html",
         "reports/_summary.html",
         status,
         report=row,
         reports=summary_reports.recent_reports(user),
+        scope=scope,
     )
 
 
