@@ -14,6 +14,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from tenants import audit
 from tenants.db import db, utcnow
 from tenants.models import Tenant, User
 
@@ -106,3 +107,18 @@ def recent_reports(user: User) -> list[SummaryReport]:
             .limit(LISTED)
         )
     )
+
+
+def set_recipients(tenant: Tenant, actor: User | None, addresses: list[str]) -> bool:
+    """Store who is mailed the monthly report; False when nothing changed. ValueError for
+    an address that is none. Audited before and after, like every setting."""
+    before = list(tenant.config.report_recipients)
+    tenant.update_config(report_recipients=addresses)
+    after = list(tenant.config.report_recipients)
+    if after == before:
+        return False
+    event = audit.record(
+        actor, "report_recipients.set", "report_recipients", {"before": before, "after": after}
+    )
+    event.tenant_id = tenant.id
+    return True
