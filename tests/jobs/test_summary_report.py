@@ -22,7 +22,7 @@ from casework.states import DossierState
 from jobs import runtime
 from jobs import summary_reports as summary_jobs
 from tenants.db import db, tenant_bound, unscoped
-from tenants.models import Tenant
+from tenants.models import Tenant, User
 from tests.casework import stats_world
 from tests.conftest import login
 
@@ -208,3 +208,12 @@ def test_a_report_under_way_is_polled_by_htmx(client, world):
     assert f'hx-get="{url}"' in fragment.text and 'hx-trigger="every 2s"' in fragment.text
     assert 'data-testid="request-report"' not in fragment.text
     assert client.get(f"{url}.pdf").status_code == 202
+
+
+def test_a_head_of_no_department_asks_for_nothing(client, world):
+    with tenant_bound(world.a.tenant.id):
+        db.session.get(User, world.a.users["cs_head"].id).department_id = None
+        db.session.commit()
+    assert _ask(client, world.a, "cs_head").status_code == 403
+    with tenant_bound(world.a.tenant.id):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SummaryReport)) == 0

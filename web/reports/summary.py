@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, g, make_response, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import stats
@@ -54,6 +55,8 @@ def request_report():
     _form, scope, problem = picker(user)
     if problem:
         abort(400, problem)
+    if scope.department_id == -1:  # a head of no department: nothing is theirs to count
+        abort(403, _("You belong to no department, so there is no report of yours to ask for."))
     row = summary_reports.request_report(scope, user)
     if is_htmx():
         return _fragment(row)
