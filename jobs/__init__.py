@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (registers the jobs)
     notify,
     revisit_links,
     sms,
+    summary_reports,
 )
 from .cli import jobs_cli
 

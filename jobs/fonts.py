@@ -16,6 +16,8 @@ SYSTEM_FONTS = {
 }
 FAMILY = "Closeloop Sans"
 FALLBACK = "Noto Sans CJK SC"
+# The family stack of every PDF, the SVG charts' text included (they set their own).
+STACK = f'"{FAMILY}", "{FALLBACK}", sans-serif'
 
 
 def _file(static_folder: str, weight: str) -> str:
@@ -81,7 +83,5 @@ def font_face_css(static_folder: str) -> str:
                 f'@font-face {{ font-family: "{FAMILY}"; font-weight: {css_weight}; '
                 f'src: url("fonts/closeloop-sans-{weight}.otf"); }}'
             )
-    rules.append(
-        f'html {{ font-family: "{FAMILY}", "{FALLBACK}", "Noto Sans CJK SC", sans-serif; }}'
-    )
+    rules.append(f"html {{ font-family: {STACK}; }}")
     return "\n".join(rules)

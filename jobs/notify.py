@@ -49,8 +49,12 @@ def send_mail(
     case_id: int | None = None,
     letter: Letter | None = None,
     filename: str = "",
+    attachment: bytes | None = None,
 ) -> Message | None:
-    """Send one email at most once per dedupe key; returns None if it was sent before."""
+    """Send one email at most once per dedupe key; returns None if it was sent before.
+
+    A letter's PDF goes with it as ``filename``; so does ``attachment``, a PDF that is no
+    letter (a summary report)."""
     message = Message(
         dedupe_key=dedupe_key,
         to=to,
@@ -72,7 +76,8 @@ def send_mail(
         message.status = "logged"
     else:
         try:
-            _deliver(config, message, letter, filename)
+            pdf = letter.pdf if letter is not None else attachment
+            _deliver(config, message, pdf, filename)
             message.status = "sent"
         except (OSError, smtplib.SMTPException) as exc:
             log.warning("mail %s to %s failed: %s", dedupe_key, to, exc)
@@ -83,15 +88,15 @@ def send_mail(
     return message
 
 
-def _deliver(config, message: Message, letter: Letter | None, filename: str) -> None:
+def _deliver(config, message: Message, pdf: bytes | None, filename: str) -> None:
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.to
     email["Subject"] = message.subject
     email.set_content(message.body)
-    if letter is not None:
+    if pdf is not None:
         email.add_attachment(
-            letter.pdf, maintype="application", subtype="pdf", filename=filename or "letter.pdf"
+            pdf, maintype="application", subtype="pdf", filename=filename or "letter.pdf"
         )
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
         if config.get("MAIL_USE_TLS"):

@@ -8,7 +8,7 @@ import time
 
 from flask import Flask
 
-from . import dispatch, inbound, revisit_links, sampling, sweep
+from . import dispatch, inbound, revisit_links, sampling, summary_reports, sweep
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,9 @@ SCHEDULE = (
     # The questionnaire's first link of each revisit by mail or text that became due (a
     # contract's midpoint): a read of each tenant's open revisits, so every five minutes.
     ("send-revisit-links", 300, revisit_links.run),
+    # Last month's summary report for each tenant with recipients (issue 13), asked for once
+    # per month by its unique key and mailed when built: an hourly look costs a read a tenant.
+    ("monthly-reports", 3600, summary_reports.monthly),
 )
 TICK = 5.0  # how often the clock wakes to see what is due
 

@@ -275,6 +275,22 @@ class Sms(_Frozen):
 DEFAULT_DAY_REVIEWERS = ("supervisor", "admin")
 
 
+# An address as a mail server takes it: something, an @, a domain with a dot.
+ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MOST_RECIPIENTS = 20
+
+
+def _addresses(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Report recipients: each a mail address, none twice, at most twenty."""
+    cleaned = tuple(dict.fromkeys(a.strip() for a in value if a.strip()))
+    for address in cleaned:
+        if not ADDRESS.fullmatch(address) or len(address) > 200:
+            raise ValueError(f"report recipient {address!r} is not a mail address")
+    if len(cleaned) > MOST_RECIPIENTS:
+        raise ValueError(f"at most {MOST_RECIPIENTS} report recipients")
+    return cleaned
+
+
 class TenantSettings(_Frozen):
     """Everything a tenant tunes that has no column of its own, with its defaults."""
 
@@ -331,6 +347,8 @@ class TenantSettings(_Frozen):
     targets: Targets = Targets()
     # Which figures a handler's assessment score counts, and how much (考核, POWER-5).
     assessment: Weights = Weights()
+    # Who is mailed last month's summary report (统计报告) early each month; none: no mail.
+    report_recipients: Annotated[tuple[str, ...], AfterValidator(_addresses)] = ()
 
     @model_validator(mode="after")
     def _check(self) -> TenantSettings:

@@ -18,6 +18,7 @@ from .repeats import RepeatContact
 from .review import DayReview
 from .revisits import Revisit, RevisitAttempt, SampleDraw
 from .search import CaseSearch
+from .summary_reports import SummaryReport
 from .timing import Alert, CalendarDay, Deadline, Extension, Oversight, Rectification
 from .watches import RepairWatch, WatchInspection
 
@@ -36,6 +37,7 @@ __all__ = [
     "Cause",
     "Deadline",
     "Dossier",
+    "SummaryReport",
     "Extension",
     "InboundMail",
     "Letter",

@@ -10,19 +10,22 @@ Revisit rates are :mod:`casework.revisit_stats`'s; here satisfaction is counted 
 
 from __future__ import annotations
 
+from .cases import CaseLine, overdue_cases, unsatisfied_cases
 from .outcomes import Outcomes, Satisfaction, outcomes, satisfaction
-from .scope import Period, Scope, may_see, own_department
+from .scope import READERS, Period, Scope, may_see, own_department
 from .targets import Against, against, set_targets, set_weights, stage_against
 from .timeliness import StageTimes, overdue_now, timeliness
 from .volumes import Count, HotSpot, Repeats, Trend, hot_spots, repeats, trend, volumes
 
 __all__ = [
+    "READERS",
     "Against",
     "against",
     "own_department",
     "set_targets",
     "set_weights",
     "stage_against",
+    "CaseLine",
     "Count",
     "HotSpot",
     "Outcomes",
@@ -35,10 +38,12 @@ __all__ = [
     "hot_spots",
     "may_see",
     "outcomes",
+    "overdue_cases",
     "overdue_now",
     "repeats",
     "satisfaction",
     "timeliness",
     "trend",
+    "unsatisfied_cases",
     "volumes",
 ]

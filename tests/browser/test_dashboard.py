@@ -69,3 +69,23 @@ def test_the_admin_sets_a_floor_the_dashboard_shows(live_server, new_page, world
     satisfaction = page.locator("[data-testid=satisfaction]")
     assert "目标 85%" in satisfaction.inner_text() and "未达标" in satisfaction.inner_text()
     assert "figure-below" in satisfaction.locator("[data-testid=floor]").get_attribute("class")
+
+
+def test_the_monthly_report_is_asked_for_built_and_downloaded(
+    live_server, new_page, world, monkeypatch
+):
+    stats_world.build(world.a, monkeypatch)
+    monkeypatch.undo()
+    page = new_page()
+    login(page, live_server, "super")
+    page.goto(f"{live_server}/t/alpha/desk/dashboard?{NOVEMBER}")
+    page.click("[data-testid=request-report]")
+    link = page.locator("[data-testid=summary-reports] a.button[download]")
+    link.wait_for(timeout=30_000)
+    assert page.get_attribute("[data-testid=summary-reports]", "data-state") == "done"
+    _check(page, "report-ready")
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    assert "2026-11-01" in page.inner_text("[data-testid=past-reports]")

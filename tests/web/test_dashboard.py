@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
+from tenants.audit import AuditEvent
+from tenants.db import db, tenant_bound
+from tenants.models import Tenant
 from tests.casework import stats_world
 from tests.conftest import login
 
@@ -109,3 +113,20 @@ def test_the_outcome_figures_open_their_cases(client, world, month):
     assert "XH20261103-0002" in reopened and "XH20261103-0001" not in reopened
     valid = cases_behind("valid-share")  # the first finding's tag
     assert valid.count("XH2026110") == 1
+
+
+def test_the_admin_names_the_monthly_report_recipients(client, world):
+    login(client, world.a, "admin")
+    url = f"/t/{world.a.slug}/desk/admin/targets?lang=en"
+    bad = client.post(url, data={"recipients": "head@example.com\nnot an address"})
+    assert bad.status_code == 422 and "Not a mail address: not an address" in bad.text
+    saved = client.post(url, data={"recipients": "head@example.com\n\n board@example.com "})
+    assert saved.status_code == 303
+    with tenant_bound(world.a.tenant.id):
+        db.session.expire_all()
+        tenant = db.session.get(Tenant, world.a.tenant.id)
+        assert tenant.config.report_recipients == ("head@example.com", "board@example.com")
+        assert db.session.scalars(
+            sa.select(AuditEvent.kind).where(AuditEvent.kind == "report_recipients.set")
+        ).all() == ["report_recipients.set"]
+    assert "board@example.com" in client.get(url).text

@@ -165,6 +165,7 @@ EMAILS = {
     "dispatched.txt": ("complainant", "the unit that handles it, the status link"),
     "referral.txt": ("complainant", "why it is outside the remit, the body to turn to"),
     "revisit_link.txt": ("complainant", "number, the questionnaire's links, how long they work"),
+    "summary_report.txt": ("staff", "the organisation and the period; the PDF holds figures only"),
 }
 EMAIL_DIR = pathlib.Path(__file__).resolve().parents[2] / "templates" / "emails"
 

@@ -18,10 +18,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from casework import catalog, labels, routing, stats
+from casework import catalog, charts, labels, routing, stats
+from casework.operations import summary_reports
 from casework.states import Channel, Stage
 
-from .. import charts
 from ..forms import choices, query_id
 from ..htmx import render
 from ..tenancy import staff_required
@@ -189,6 +189,8 @@ def _context(user) -> dict[str, Any]:
         "stage_label": lambda s: labels.label(Stage(s)),
         "label": labels.label,
         "volume_titles": VOLUME_TITLES,
+        "report": None,
+        "reports": summary_reports.recent_reports(user),
     }
 
 

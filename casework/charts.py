@@ -10,6 +10,7 @@ chart is as usable from the keyboard as the table beside it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -115,3 +116,23 @@ def line(ident: str, title: str, desc: str, days: list[dt.date], series: list[Se
             f'<text class="chart-label" x="{x + 20}" y="{LINE_HEIGHT - 6}">{escape(s.label)}</text>'
         )
     return _frame(ident, title, desc, LINE_HEIGHT, "".join(parts), "img")
+
+
+# A PDF has no app.css: the same classes, inside each chart, since WeasyPrint styles an
+# inline SVG only from the SVG's own <style>, and its text does not inherit the page's font.
+PRINT_CSS = (
+    ".chart-bar{{fill:{brand}}}"
+    ".chart-label,.chart-value{{fill:#1f2937;font-size:13px;font-family:{font}}}"
+    ".chart-axis{{stroke:#6b7280;stroke-width:1}}.chart-line{{fill:none;stroke-width:2.5}}"
+    ".chart-line-now{{stroke:{brand}}}.chart-key-now{{fill:{brand}}}"
+    ".chart-line-before{{stroke:#6b7280;stroke-dasharray:6 4}}.chart-key-before{{fill:#6b7280}}"
+)
+COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
+
+
+def for_print(chart: Markup, brand: str, font: str) -> Markup:
+    """``chart`` with its colours and font inside it, for a PDF: the tenant's ``brand``
+    colour, the PDF's font-family stack ``font`` (ours, never user text)."""
+    colour = brand if COLOUR.fullmatch(brand or "") else "#1d4ed8"
+    style = f"<style>{PRINT_CSS.format(brand=colour, font=font.replace('<', ''))}</style>"
+    return Markup(str(chart).replace("</desc>", "</desc>" + style, 1))  # noqa: S704 - ours
