@@ -33,6 +33,10 @@ class Notification(TenantScoped, db.Model):
     oversight_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("oversights.id", ondelete="CASCADE")
     )
+    # A notice about an improvement action (PROP-8), which belongs to no case.
+    improvement_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("improvement_actions.id", ondelete="CASCADE")
+    )
     kind: orm.Mapped[NotificationKind] = orm.mapped_column(
         sa.Enum(NotificationKind, native_enum=False, length=20, values_callable=enum_values)
     )
