@@ -108,6 +108,15 @@ def list_actions(viewer: User, page: int = 1) -> tuple[list[ImprovementAction], 
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
+def owners(limit: int = 500) -> list[User]:
+    """The active staff an action may be given to, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.active.is_(True)).order_by(User.name, User.id).limit(limit)
+        )
+    )
+
+
 def overdue(action: ImprovementAction, today: dt.date) -> bool:
     """Whether the open action is past its due day."""
     return action.status == OPEN and action.due_on < today
@@ -211,6 +220,8 @@ def open_action(
         source=(source or "").strip()[:200],
         created_by_id=actor.id,
         created_at=now,
+        status=OPEN,
+        alert_level=0,
     )
     _arm(action, tz)
     db.session.add(action)
