@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from casework import deadlines, routing
 from casework.models import ImprovementAction
 from casework.operations import improvements as imp
+from casework.stats import scope as stats_scope
 from tenants.db import utcnow
 from tenants.models import Role, User
 
@@ -31,6 +32,7 @@ from . import bp
 from .improvement_forms import ActionForm, CancelForm, CompleteForm
 
 STAFF = tuple(Role)
+MANAGERS = stats_scope.READERS  # who opens, changes and cancels actions
 STATUS_LABELS = {imp.OPEN: _l("Open"), imp.DONE: _l("Done"), imp.CANCELLED: _l("Cancelled")}
 EVENT_LABELS = {
     "opened": _l("Opened"),
@@ -127,7 +129,7 @@ def improvements():
         "reports/_improvements.html",
         actions=rows,
         today=_today(),
-        page=page,
+        page_number=page,
         next_url=url_for("reports.improvements", page=page + 1) if more else None,
         prev_url=url_for("reports.improvements", page=page - 1) if page > 1 else None,
         may_open=imp.may_manage(_user()),
@@ -135,7 +137,7 @@ def improvements():
 
 
 @bp.get("/improvements/new")
-@staff_required(*STAFF)
+@staff_required(*MANAGERS)
 def new_improvement():
     """The form, carrying the group of cases it came from in its address."""
     _manager()
@@ -143,7 +145,7 @@ def new_improvement():
 
 
 @bp.post("/improvements/new")
-@staff_required(*STAFF)
+@staff_required(*MANAGERS)
 def open_improvement():
     """Open the action; to its page, or the form again with the errors."""
     user = _manager()
@@ -218,7 +220,7 @@ def _act(action_id: int, name: str, form: FlaskForm, call: Callable[[Improvement
 
 
 @bp.post("/improvements/<int:action_id>/edit")
-@staff_required(*STAFF)
+@staff_required(*MANAGERS)
 def edit_improvement(action_id: int):
     """Change what, who or by when."""
     _manager()
@@ -246,7 +248,7 @@ def complete_improvement(action_id: int):
 
 
 @bp.post("/improvements/<int:action_id>/cancel")
-@staff_required(*STAFF)
+@staff_required(*MANAGERS)
 def cancel_improvement(action_id: int):
     """Drop the action, with the reason."""
     _manager()
