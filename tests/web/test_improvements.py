@@ -134,3 +134,17 @@ def test_the_list_puts_open_first_and_marks_overdue(client, world):
     assert text.index("后到期的措施") < text.index("先到期的措施")
     assert text.count('data-testid="overdue"') == 1
     assert client.get(f"{base}?page=abc").status_code == 200
+
+
+def test_the_owners_bell_shows_the_reminder(client, world):
+    from casework.operations import improvements as imp
+
+    org = world.a
+    login(client, org, "super")
+    _open_via(client, org, f"/t/{org.slug}/desk/improvements/new", title="复核收银流程")
+    (action,) = _actions(org)
+    assert imp.sweep(utcnow() + dt.timedelta(days=12)) == 1
+    login(client, org, "ops_head")
+    assert ">1<" in client.get(f"/t/{org.slug}/desk/notifications/badge").text
+    page = client.get(f"/t/{org.slug}/desk/notifications?lang=en").text
+    assert "复核收银流程" in page and f"/improvements/{action.id}" in page
