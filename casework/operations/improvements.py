@@ -11,7 +11,6 @@ actions of their own department or opened by them; the owner may always complete
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,9 +19,9 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, tenant_bound, unscoped, utcnow
 from tenants.models import Department, Tenant, User
 
-from .. import access, deadlines, queue
+from .. import access, deadlines
 from ..errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from ..models import Case, ImprovementAction, ImprovementEvent, Notification
+from ..models import ImprovementAction, ImprovementEvent, Notification
 from ..states import NotificationKind
 from ..stats import scope as stats_scope
 
@@ -32,7 +31,8 @@ TITLE_LENGTH, NOTE_LENGTH = 300, 4000
 PAGE_SIZE = 50
 # The reminder goes this long before the due day starts (the owner's last working stretch).
 REMIND_BEFORE = dt.timedelta(days=3)
-# The queue parameters an action keeps: the figure's drill-down and the queue's filters.
+# The queue parameters an action keeps: the figure's drill-down and the queue's filters
+# (casework.stats.effect counts them again).
 FILTER_KEYS = (
     "status",
     "kind",
@@ -48,7 +48,6 @@ FILTER_KEYS = (
     "received_from",
     "received_to",
 )
-DEFAULT_PERIOD = dt.timedelta(days=30)
 
 
 def may_manage(user: User) -> bool:
@@ -341,83 +340,6 @@ def fire(action_id: int, now: dt.datetime) -> bool:
         db.session.add(Notification(user_id=user_id, improvement_id=action.id, kind=kind))
     _record(action, None, kind.value)
     return True
-
-
-# -- effect ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Effect:
-    """The group's count in the period before the action was opened and the same length after
-    (the second may still be running)."""
-
-    before_start: dt.date
-    opened_on: dt.date
-    after_end: dt.date
-    before: int
-    after: int
-    complete: bool
-
-
-def _day(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def _id(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
-
-
-def filters_of(action: ImprovementAction) -> queue.Filters:
-    """The queue's filters of the stored group, every status, no period (the effect sets it)."""
-    p = action.filters or {}
-    return queue.Filters(
-        status="all" if p.get("status", "all") == "open" else p.get("status", "all"),
-        category_id=_id(p.get("category")),
-        department_id=_id(p.get("department")),
-        channel=p.get("channel", ""),
-        kind=p.get("kind", ""),
-        cause_id=_id(p.get("cause")),
-        location=p.get("location", ""),
-        finding=p.get("finding", ""),
-        repeated=bool(p.get("repeated")),
-        answered_at_once=bool(p.get("answered")),
-        reopened=bool(p.get("reopened")),
-    )
-
-
-def effect(action: ImprovementAction, viewer: User, now: dt.datetime | None = None) -> Effect:
-    """Count the stored group before and after the action was opened, in the viewer's sight."""
-    now = now or utcnow()
-    tz = _tz(action.tenant_id)
-    first, last = _day(action.filters.get("received_from")), _day(action.filters.get("received_to"))
-    length = (
-        dt.timedelta(days=(last - first).days + 1) if first and last and last >= first else None
-    )
-    length = length if length and length <= stats_scope.LONGEST else DEFAULT_PERIOD
-    opened_on = deadlines.local_today(action.created_at, tz)
-    before_start, after_end = opened_on - length, opened_on + length
-    base = filters_of(action)
-
-    def count(start: dt.date, end: dt.date) -> int:
-        f = replace(
-            base,
-            since=deadlines.from_local(dt.datetime.combine(start, dt.time()), tz),
-            until=deadlines.from_local(dt.datetime.combine(end, dt.time()), tz),
-        )
-        stmt = queue.narrow(sa.select(sa.func.count(Case.id)), f, viewer)
-        return db.session.scalar(stmt) or 0
-
-    return Effect(
-        before_start=before_start,
-        opened_on=opened_on,
-        after_end=after_end,
-        before=count(before_start, opened_on),
-        after=count(opened_on, after_end),
-        complete=deadlines.local_today(now, tz) >= after_end,
-    )
 
 
 def sweep(now: dt.datetime, limit: int = 500) -> int:

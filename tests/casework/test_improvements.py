@@ -16,6 +16,7 @@ from casework.models import Case, ImprovementAction, ImprovementEvent, Notificat
 from casework.models.improvements import AppendOnly
 from casework.operations import improvements as imp
 from casework.states import NotificationKind
+from casework.stats import effect as stats_effect
 from jobs import sweep
 from tenants.db import db, tenant_bound, utcnow
 from tests.conftest import open_case
@@ -174,9 +175,9 @@ def test_the_effect_counts_the_group_before_and_after_in_the_viewers_sight(world
             },
         )
         db.session.commit()
-        effect = imp.effect(action, u["super"], now)
+        effect = stats_effect.effect(action, u["super"], now)
         # Ten days before (the filter's length): the case of 5 days ago, not the one of 20.
         assert effect.opened_on - effect.before_start == dt.timedelta(days=10)
         assert (effect.before, effect.after, effect.complete) == (1, 1, False)
         # A handler who sees none of these cases counts none.
-        assert imp.effect(action, u["cs_zhou"], now).before == 0
+        assert stats_effect.effect(action, u["cs_zhou"], now).before == 0

@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from casework import deadlines, routing
 from casework.models import ImprovementAction
 from casework.operations import improvements as imp
+from casework.stats import effect
 from casework.stats import scope as stats_scope
 from tenants.db import utcnow
 from tenants.models import Role, User
@@ -188,7 +189,7 @@ def _page(action: ImprovementAction, status: int = 200, submitted: dict | None =
         status,
         action=action,
         history=imp.events(action),
-        effect=imp.effect(action, user),
+        effect=effect.effect(action, user),
         queue_url=url_for("cases.queue", **action.filters) if action.filters else None,
         today=_today(),
         overdue=imp.overdue(action, _today()),
