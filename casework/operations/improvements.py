@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from tenants.db import db, tenant_bound, unscoped, utcnow
 from tenants.models import Department, Tenant, User
 
-from .. import access, deadlines
+from .. import access, deadlines, outbox
 from ..errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from ..models import ImprovementAction, ImprovementEvent, Notification
 from ..states import NotificationKind
@@ -338,6 +338,7 @@ def fire(action_id: int, now: dt.datetime) -> bool:
     }
     for user_id in sorted(p for p in people if p is not None):
         db.session.add(Notification(user_id=user_id, improvement_id=action.id, kind=kind))
+    outbox.after_commit("notify.improvement", action_id=action.id, kind=kind.value)
     _record(action, None, kind.value)
     return True
 

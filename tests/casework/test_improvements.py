@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from casework import deadlines
 from casework.errors import Forbidden, InvalidInput, InvalidTransition
-from casework.models import Case, ImprovementAction, ImprovementEvent, Notification
+from casework.models import Case, ImprovementAction, ImprovementEvent, Message, Notification
 from casework.models.improvements import AppendOnly
 from casework.operations import improvements as imp
 from casework.states import NotificationKind
@@ -132,6 +132,17 @@ def test_the_owner_is_reminded_once_then_told_once_it_is_overdue(world):
          (opener, NotificationKind.OVERDUE)]
     )  # fmt: skip
     assert _kinds(org, action_id) == ["opened", "reminder", "overdue"]
+    with tenant_bound(org.tenant.id):
+        mails = set(
+            db.session.scalars(
+                sa.select(Message.dedupe_key).where(Message.dedupe_key.like("improvement:%"))
+            )
+        )
+    assert mails == {
+        f"improvement:{action_id}:reminder:{owner}",
+        f"improvement:{action_id}:overdue:{owner}",
+        f"improvement:{action_id}:overdue:{opener}",
+    }
 
 
 def test_the_schedule_sweep_sends_them_and_a_done_action_is_quiet(world, monkeypatch):
