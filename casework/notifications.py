@@ -35,15 +35,16 @@ def tell(users: Iterable[User], case: Case, kind: NotificationKind, **cause: int
         db.session.add(Notification(user_id=user.id, case_id=case.id, kind=kind, **cause))
 
 
-def recent(user: User, limit: int = 50) -> list[tuple[Notification, Case]]:
-    """The user's newest notices, each with its case, newest first.
+def recent(user: User, limit: int = 50) -> list[tuple[Notification, Case | None]]:
+    """The user's newest notices, each with its case (None for one about an improvement
+    action, PROP-8), newest first.
 
     A notice about a case the user no longer sees (moved to another unit) is left out.
     """
     rows = db.session.execute(
         sa.select(Notification, Case)
-        .join(Case, Case.id == Notification.case_id)
-        .where(Notification.user_id == user.id, access.sight(user))
+        .outerjoin(Case, Case.id == Notification.case_id)
+        .where(Notification.user_id == user.id, access.case_in_sight(user, Notification.case_id))
         .order_by(Notification.id.desc())
         .limit(limit)
     )

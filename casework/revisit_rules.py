@@ -69,6 +69,7 @@ def windows(tenant: Tenant, case: Case, rule: RevisitRule, done_at: dt.datetime)
     A contracted service is revisited at its midpoint and at its end (PROP-9), each within
     the rule's time; every other service once, within the rule's time of its completion.
     """
+
     def window(occasion: Occasion, start: dt.datetime) -> Window:
         return _window(tenant, rule, occasion, start)
 

@@ -25,6 +25,7 @@ from casework.models import (
     Case,
     CaseEvent,
     Extension,
+    ImprovementAction,
     Letter,
     Message,
     Notification,
@@ -33,7 +34,7 @@ from casework.models import (
 from casework.operations import complainant
 from casework.states import EventKind
 from tenants.db import db, utcnow
-from tenants.models import User
+from tenants.models import Tenant, User
 
 from .runtime import job
 
@@ -245,6 +246,33 @@ def alert(alert_id: int) -> None:
         lambda: render_template("emails/alert_subject.txt", alert=record, case=case).strip(),
         alert=record,
     )
+
+
+@job("notify.improvement")
+def improvement(action_id: int, kind: str) -> None:
+    """Email an improvement action's reminder or overdue notice (PROP-8) to each staff member
+    told of it in the bell, once each."""
+    action = db.session.get(ImprovementAction, action_id)
+    if action is None:
+        return
+    tenant = db.session.get(Tenant, action.tenant_id)
+    users = db.session.scalars(
+        sa.select(User)
+        .join(Notification, Notification.user_id == User.id)
+        .where(Notification.improvement_id == action_id, Notification.kind == kind)
+    ).all()
+    for user in users:
+        if not user.email:
+            continue
+        with force_locale(tenant.locale):
+            body = render_template(
+                "emails/improvement.txt", tenant=tenant, action=action, user=user, kind=kind
+            )
+            if kind == "reminder":
+                title = _("Reminder: improvement action due %(day)s", day=action.due_on)
+            else:
+                title = _("Overdue: improvement action due %(day)s", day=action.due_on)
+        send_mail(f"improvement:{action_id}:{kind}:{user.id}", user.email, str(title), body)
 
 
 @job("notify.extension")

@@ -10,6 +10,7 @@ from .delivery import Letter, Message, Notification, PendingJob
 from .disclosure import PersonalDataAccess
 from .dossiers import Dossier
 from .imports import ServiceImport
+from .improvements import ImprovementAction, ImprovementEvent
 from .inbound import InboundMail, Mailbox, MailOutcome
 from .investigation import Assist, CaseMember
 from .lookups import LookupFailures
@@ -39,6 +40,8 @@ __all__ = [
     "Dossier",
     "SummaryReport",
     "Extension",
+    "ImprovementAction",
+    "ImprovementEvent",
     "InboundMail",
     "Letter",
     "LookupFailures",

@@ -4,7 +4,7 @@ outbox of work to do after commit."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -14,6 +14,9 @@ from tenants.db import TenantScoped, db, enum_values, utcnow
 from ..states import (
     NotificationKind,
 )
+
+if TYPE_CHECKING:
+    from .improvements import ImprovementAction
 
 
 class Notification(TenantScoped, db.Model):
@@ -33,6 +36,11 @@ class Notification(TenantScoped, db.Model):
     oversight_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("oversights.id", ondelete="CASCADE")
     )
+    # A notice about an improvement action (PROP-8), which belongs to no case.
+    improvement_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("improvement_actions.id", ondelete="CASCADE")
+    )
+    improvement: orm.Mapped[ImprovementAction | None] = orm.relationship()
     kind: orm.Mapped[NotificationKind] = orm.mapped_column(
         sa.Enum(NotificationKind, native_enum=False, length=20, values_callable=enum_values)
     )

@@ -160,6 +160,7 @@ EMAILS = {
     "alert.txt": ("staff", "summary, due time"),
     "alert_subject.txt": ("staff", "number"),
     "oversight.txt": ("staff", "the supervisor's note, summary"),
+    "improvement.txt": ("staff", "the improvement action's title, its due day"),
     "password_link.txt": ("staff", "the link to set a password"),
     "progress.txt": ("complainant", "a note written for the complainant, the status link"),
     "dispatched.txt": ("complainant", "the unit that handles it, the status link"),

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/t/<slug>/desk")
 
-from . import assessment, dashboard, figures, review, summary, views  # noqa: E402,F401
+from . import assessment, dashboard, figures, improvements, review, summary, views  # noqa: E402,F401
