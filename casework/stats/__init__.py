@@ -11,7 +11,7 @@ Revisit rates are :mod:`casework.revisit_stats`'s; here satisfaction is counted 
 from __future__ import annotations
 
 from .cases import CaseLine, overdue_cases, unsatisfied_cases
-from .outcomes import Outcomes, Satisfaction, outcomes, satisfaction
+from .outcomes import Outcomes, Satisfaction, aspects, outcomes, satisfaction
 from .scope import READERS, Period, Scope, may_see, own_department
 from .targets import Against, against, set_targets, set_weights, stage_against
 from .timeliness import StageTimes, overdue_now, timeliness
@@ -35,6 +35,7 @@ __all__ = [
     "Scope",
     "StageTimes",
     "Trend",
+    "aspects",
     "hot_spots",
     "may_see",
     "outcomes",

@@ -128,3 +128,28 @@ def satisfaction(scope: Scope, satisfied_from: int) -> Satisfaction:
         stmt = stmt.join(Case, Case.id == Revisit.case_id).where(*scope.unit())
     scored, good, total = db.session.execute(stmt).one()
     return Satisfaction(int(scored or 0), int(good or 0), int(total or 0))
+
+
+# The built-in aspects of the questionnaire (casework.questionnaire), scored 1..5.
+ASPECTS = ("speed", "attitude", "result")
+
+
+def aspects(scope: Scope) -> dict[str, tuple[int, float | None]]:
+    """Per aspect of the handling (speed, attitude, result): how many revisits done in the
+    period scored it and their mean, read from the answers in one aggregate query."""
+    columns = []
+    for key in ASPECTS:
+        score = Revisit.answers[key].as_integer()
+        columns += [sa.func.count(score), sa.func.avg(score)]
+    stmt = sa.select(*columns).where(
+        Revisit.done_at >= scope.since,
+        Revisit.done_at < scope.until,
+        Revisit.status == RevisitStatus.DONE,
+    )
+    if scope.department_id:
+        stmt = stmt.join(Case, Case.id == Revisit.case_id).where(*scope.unit())
+    row = db.session.execute(stmt).one()
+    return {
+        key: (int(row[2 * i] or 0), float(row[2 * i + 1]) if row[2 * i + 1] is not None else None)
+        for i, key in enumerate(ASPECTS)
+    }

@@ -6,9 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from casework import stats
-from casework.states import Channel, Finding, RemedyType, Stage
+from casework.models import Revisit
+from casework.states import Channel, Finding, RemedyType, RevisitStatus, Stage
 from tenants.db import db, tenant_bound
 from tests.casework import stats_world
 from tests.conftest import make_org
@@ -127,3 +129,17 @@ def test_another_tenants_cases_are_not_counted(month, monkeypatch):
     monkeypatch.undo()
     with tenant_bound(month.org.tenant.id):
         assert stats.outcomes(month.scope()).cases == 4
+
+
+def test_satisfaction_per_aspect(month):
+    """Speed, attitude and result, each the mean of the revisits that scored it (P1 and P2,
+    revisited in the month); a revisit that skipped an aspect is not counted for it."""
+    revisits = db.session.scalars(
+        sa.select(Revisit).where(Revisit.status == RevisitStatus.DONE).order_by(Revisit.id)
+    ).all()
+    assert len(revisits) == 2
+    revisits[0].answers = {"overall": 5, "speed": 4, "attitude": 5, "result": 5}
+    revisits[1].answers = {"overall": 2, "speed": 1, "attitude": 4}
+    db.session.commit()
+    aspects = stats.aspects(month.scope())
+    assert aspects == {"speed": (2, 2.5), "attitude": (2, 4.5), "result": (1, 5.0)}
