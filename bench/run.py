@@ -80,23 +80,47 @@ def wait_for(port: int, path: str, timeout: float = 30) -> None:
 
 def gunicorn(app_spec: str, port: int, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [os.path.join(VENV_BIN, "gunicorn"), "--worker-class", "gthread", "--workers", "2",
-         "--threads", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            os.path.join(VENV_BIN, "gunicorn"),
+            "--worker-class",
+            "gthread",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
 def client(port: int, path: str, seconds: float, form_page: str | None, out) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    cookie, fields = "", {"description": DESCRIPTION, "name": "吴静", "phone": "13600003333",
-                          "preferred_contact": "phone", "location": "二楼"}
+    cookie, fields = (
+        "",
+        {
+            "description": DESCRIPTION,
+            "name": "吴静",
+            "phone": "13600003333",
+            "preferred_contact": "phone",
+            "location": "二楼",
+        },
+    )
     if form_page:
         conn.request("GET", form_page)
         response = conn.getresponse()
         html = response.read().decode()
         cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
-        fields["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                                         html).group(1)
+        fields["csrf_token"] = re.search(
+            r'name="csrf_token" type="hidden" value="([^"]+)"', html
+        ).group(1)
         fields["category_id"] = re.search(r'<option[^>]*value="(\d+)"', html).group(1)
     body_headers = {"Content-Type": "application/x-www-form-urlencoded"}
     done = 0
@@ -116,8 +140,10 @@ def client(port: int, path: str, seconds: float, form_page: str | None, out) -> 
 
 def load(port: int, path: str, seconds: float, clients: int, form_page: str | None) -> float:
     out: multiprocessing.Queue = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=client, args=(port, path, seconds, form_page, out))
-             for _ in range(clients)]
+    procs = [
+        multiprocessing.Process(target=client, args=(port, path, seconds, form_page, out))
+        for _ in range(clients)
+    ]
     start = time.monotonic()
     for p in procs:
         p.start()
@@ -161,8 +187,20 @@ def start_redis() -> None:
 
     port, folder = free_port(), tempfile.mkdtemp(prefix="closeloop-bench-redis-")
     server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", folder], stdout=subprocess.DEVNULL,
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            folder,
+        ],
+        stdout=subprocess.DEVNULL,
     )
     atexit.register(lambda: (server.kill(), server.wait(), shutil.rmtree(folder, True)))
     BENCH_REDIS = f"redis://127.0.0.1:{port}/0"
@@ -177,8 +215,14 @@ def start_redis() -> None:
 
 def bench_intake(kind: str, seconds: float, clients: int) -> None:
     instance = tempfile.mkdtemp(prefix="closeloop-bench-")
-    env = dict(os.environ, CLOSELOOP_INSTANCE=instance, REDIS_URL=BENCH_REDIS, FLASK_APP="wsgi",
-               SECRET_KEY="bench", RATELIMIT_STORAGE_URI="memory://")
+    env = dict(
+        os.environ,
+        CLOSELOOP_INSTANCE=instance,
+        REDIS_URL=BENCH_REDIS,
+        FLASK_APP="wsgi",
+        SECRET_KEY="bench",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
     env.pop("DATABASE_URL", None)
     if kind == "postgresql":
         reset_postgres()
@@ -203,15 +247,24 @@ def bench_intake(kind: str, seconds: float, clients: int) -> None:
         if kind == "postgresql":
             drop_postgres()
     ratio = intake / floor
-    report(f"intake req/s ({kind}, {clients} clients)", f"{intake:.0f}", f"{floor:.0f}",
-           f"{ratio:.2f}x {'OK' if ratio >= 0.4 else 'BELOW 0.4x'}")
+    report(
+        f"intake req/s ({kind}, {clients} clients)",
+        f"{intake:.0f}",
+        f"{floor:.0f}",
+        f"{ratio:.2f}x {'OK' if ratio >= 0.4 else 'BELOW 0.4x'}",
+    )
     # The same stack doing the least any intake must (CSRF form, one ORM row, session, RQ).
-    report(f"  stack minimum req/s ({kind})", f"{stack:.0f}", f"{floor:.0f}",
-           f"{stack / floor:.2f}x; intake is {intake / stack:.2f}x of it")
+    report(
+        f"  stack minimum req/s ({kind})",
+        f"{stack:.0f}",
+        f"{floor:.0f}",
+        f"{stack / floor:.2f}x; intake is {intake / stack:.2f}x of it",
+    )
 
 
-def serve_and_load(app_spec: str, env: dict, path: str, form_page: str | None,
-                   seconds: float, clients: int) -> float:
+def serve_and_load(
+    app_spec: str, env: dict, path: str, form_page: str | None, seconds: float, clients: int
+) -> float:
     """Requests per second of ``app_spec`` under gunicorn gthread, after a warm-up."""
     port = free_port()
     server = gunicorn(app_spec, port, env)
@@ -237,11 +290,17 @@ def make_app(kind: str):
         url = PG_BENCH.replace("postgresql://", "postgresql+psycopg://")
     else:
         url = "sqlite:///" + os.path.join(instance, "bench.sqlite3")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-        "JOBS_INLINE": False, "REDIS_URL": "redis://127.0.0.1:1/0",  # jobs wait in the outbox
-        "RATELIMIT_STORAGE_URI": "memory://", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "JOBS_INLINE": False,
+            "REDIS_URL": "redis://127.0.0.1:1/0",  # jobs wait in the outbox
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
     from flask_migrate import upgrade
 
     with app.app_context():
@@ -276,17 +335,30 @@ def add_cases(app, count: int) -> None:
         rows = []
         for i in range(start, start + count):
             created = base + dt.timedelta(minutes=7 * i)
-            rows.append({
-                "tenant_id": tenant.id, "number": f"BX{i:09d}", "access_code": "ABCDEFGH",
-                "status": statuses[i % len(statuses)], "channel": channels[i % len(channels)],
-                "category_id": categories[i % len(categories)], "description": DESCRIPTION,
-                "location": "二楼", "complainant_name": "吴静",
-                "complainant_phone": "+8613600003333",
-                "complainant_email": "", "preferred_contact": "phone", "accepted_at": created,
-                "accepted_by_label": "客服部值班台", "accepted_by_contact": "0571-8888 6666",
-                "reply_due_at": created + dt.timedelta(days=7), "created_at": created,
-                "updated_at": created, "result_text": "", "remedy_text": "",
-            })
+            rows.append(
+                {
+                    "tenant_id": tenant.id,
+                    "number": f"BX{i:09d}",
+                    "access_code": "ABCDEFGH",
+                    "status": statuses[i % len(statuses)],
+                    "channel": channels[i % len(channels)],
+                    "category_id": categories[i % len(categories)],
+                    "description": DESCRIPTION,
+                    "location": "二楼",
+                    "complainant_name": "吴静",
+                    "complainant_phone": "+8613600003333",
+                    "complainant_email": "",
+                    "preferred_contact": "phone",
+                    "accepted_at": created,
+                    "accepted_by_label": "客服部值班台",
+                    "accepted_by_contact": "0571-8888 6666",
+                    "reply_due_at": created + dt.timedelta(days=7),
+                    "created_at": created,
+                    "updated_at": created,
+                    "result_text": "",
+                    "remedy_text": "",
+                }
+            )
             if len(rows) == 5000:
                 db.session.execute(sa.insert(Case.__table__), rows)
                 rows = []
@@ -327,11 +399,17 @@ def bench_queue(kind: str, repeat: int, big: int) -> None:
         big_first, big_second = queue_latency(app, repeat)
     finally:
         shutil.rmtree(instance, ignore_errors=True)
-    for label, small, large in (("first page", small_first, big_first),
-                                ("keyset page", small_second, big_second)):
+    for label, small, large in (
+        ("first page", small_first, big_first),
+        ("keyset page", small_second, big_second),
+    ):
         ratio = large / small
-        report(f"queue {label} p50 ms at {big:,} ({kind})", f"{large:.1f}", f"{small:.1f} @1k",
-               f"{ratio:.2f}x {'OK' if ratio <= 1.5 else 'ABOVE 1.5x'}")
+        report(
+            f"queue {label} p50 ms at {big:,} ({kind})",
+            f"{large:.1f}",
+            f"{small:.1f} @1k",
+            f"{ratio:.2f}x {'OK' if ratio <= 1.5 else 'ABOVE 1.5x'}",
+        )
 
 
 def bench_letters(count: int) -> None:
@@ -373,10 +451,14 @@ def bench_letters(count: int) -> None:
                         logo_image=logo_data_uri(tenant),
                     )
                 # Floor 2: the letter's text as plain paragraphs, no table, images or styles.
-                text = re.sub(r"<[^>]+>", "\n", re.sub(r"<(style|head)>.*?</\1>", "",
-                                                        letter_html, flags=re.S))
-                plain = "".join(f"<p>{htmlmod.escape(htmlmod.unescape(line.strip()))}</p>"
-                                for line in text.splitlines() if line.strip())
+                text = re.sub(
+                    r"<[^>]+>", "\n", re.sub(r"<(style|head)>.*?</\1>", "", letter_html, flags=re.S)
+                )
+                plain = "".join(
+                    f"<p>{htmlmod.escape(htmlmod.unescape(line.strip()))}</p>"
+                    for line in text.splitlines()
+                    if line.strip()
+                )
                 render_letter(tenant, case, "ack")  # warm-up
                 pdf.render_pdf(letter_html)
                 pdf.render_pdf(plain)
@@ -393,18 +475,33 @@ def bench_letters(count: int) -> None:
         shutil.rmtree(instance, ignore_errors=True)
     per_letter = t_letter / count * 1000
     ratio = per_letter / same_html
-    report(f"letter render ms ({count}, app path)", f"{per_letter:.0f}",
-           f"{same_html:.0f} same HTML", f"{ratio:.2f}x {'OK' if ratio <= 1.2 else 'ABOVE 1.2x'}")
+    report(
+        f"letter render ms ({count}, app path)",
+        f"{per_letter:.0f}",
+        f"{same_html:.0f} same HTML",
+        f"{ratio:.2f}x {'OK' if ratio <= 1.2 else 'ABOVE 1.2x'}",
+    )
     ratio = per_letter / plain_page
-    report("letter render ms vs its text as plain <p>", f"{per_letter:.0f}",
-           f"{plain_page:.0f} plain", f"{ratio:.2f}x {'OK' if ratio <= 1.2 else 'ABOVE 1.2x'}")
-    report("letter size KB (mean / max)", f"{statistics.mean(sizes) / 1024:.0f} / "
-           f"{max(sizes) / 1024:.0f}", "150", "OK" if max(sizes) <= 150 * 1024 else "TOO BIG")
+    report(
+        "letter render ms vs its text as plain <p>",
+        f"{per_letter:.0f}",
+        f"{plain_page:.0f} plain",
+        f"{ratio:.2f}x {'OK' if ratio <= 1.2 else 'ABOVE 1.2x'}",
+    )
+    report(
+        "letter size KB (mean / max)",
+        f"{statistics.mean(sizes) / 1024:.0f} / {max(sizes) / 1024:.0f}",
+        "150",
+        "OK" if max(sizes) <= 150 * 1024 else "TOO BIG",
+    )
     steps = sorted(memory)
     growth = memory[steps[-1]] - memory[steps[0]]
-    report("letter RSS MB " + " / ".join(f"@{k}" for k in steps),
-           " / ".join(f"{memory[k]:.0f}" for k in steps), "flat",
-           f"+{growth:.0f} MB {'OK' if growth < 30 else 'GROWING'}")
+    report(
+        "letter RSS MB " + " / ".join(f"@{k}" for k in steps),
+        " / ".join(f"{memory[k]:.0f}" for k in steps),
+        "flat",
+        f"+{growth:.0f} MB {'OK' if growth < 30 else 'GROWING'}",
+    )
 
 
 def bulk_open_deadlines(app, count: int, due_every: int = 100) -> None:
@@ -422,31 +519,42 @@ def bulk_open_deadlines(app, count: int, due_every: int = 100) -> None:
         with unscoped():
             tenant_id = db.session.scalar(sa.select(Tenant.id).where(Tenant.slug == "mall"))
         pg = db.engine.dialect.name == "postgresql"
-        series = ("generate_series(1, :n) AS g(x)" if pg else "g")
+        series = "generate_series(1, :n) AS g(x)" if pg else "g"
         prefix = (
-            "" if pg else "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g "
-            "WHERE x < :n) "
+            ""
+            if pg
+            else "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < :n) "
         )
         false = "false" if pg else "0"
         with db.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO cases (tenant_id, number, access_code, status, channel, "
-                "under_supervision, description, location, complainant_name, complainant_phone, "
-                "complainant_email, preferred_contact, accepted_at, accepted_by_label, "
-                "accepted_by_contact, result_text, remedy_text, created_at, updated_at) "
-                f"{prefix}SELECT :t, 'SW' || x, 'ABCDEFGH', 'dispatched', 'web', {false}, "
-                "'待办', '', "
-                "'吴静', '', '', 'phone', :past, '', '', '', '', :past, :past "
-                f"FROM {series}"
-            ), {"t": tenant_id, "n": count, "past": now - dt.timedelta(days=1)})
-            conn.execute(sa.text(
-                "INSERT INTO deadlines (tenant_id, case_id, stage, started_at, due_at, "
-                "provisional, target, next_alert_at, alert_level, round) "
-                f"SELECT tenant_id, id, 'result', :past, :future, {false}, '2 calendar_days', "
-                "CASE WHEN id % :every = 0 THEN :due ELSE :future END, 0, 0 "
-                "FROM cases WHERE number LIKE 'SW%'"
-            ), {"past": now - dt.timedelta(days=1), "future": now + dt.timedelta(days=1),
-                "due": now - dt.timedelta(minutes=1), "every": due_every})
+            conn.execute(
+                sa.text(
+                    "INSERT INTO cases (tenant_id, number, access_code, status, channel, "
+                    "under_supervision, description, location, complainant_name, complainant_phone, "
+                    "complainant_email, preferred_contact, accepted_at, accepted_by_label, "
+                    "accepted_by_contact, result_text, remedy_text, created_at, updated_at) "
+                    f"{prefix}SELECT :t, 'SW' || x, 'ABCDEFGH', 'dispatched', 'web', {false}, "
+                    "'待办', '', "
+                    "'吴静', '', '', 'phone', :past, '', '', '', '', :past, :past "
+                    f"FROM {series}"
+                ),
+                {"t": tenant_id, "n": count, "past": now - dt.timedelta(days=1)},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO deadlines (tenant_id, case_id, stage, started_at, due_at, "
+                    "provisional, target, next_alert_at, alert_level, round) "
+                    f"SELECT tenant_id, id, 'result', :past, :future, {false}, '2 calendar_days', "
+                    "CASE WHEN id % :every = 0 THEN :due ELSE :future END, 0, 0 "
+                    "FROM cases WHERE number LIKE 'SW%'"
+                ),
+                {
+                    "past": now - dt.timedelta(days=1),
+                    "future": now + dt.timedelta(days=1),
+                    "due": now - dt.timedelta(minutes=1),
+                    "every": due_every,
+                },
+            )
             if pg:
                 conn.execute(sa.text("ANALYZE cases"))
                 conn.execute(sa.text("ANALYZE deadlines"))
@@ -474,9 +582,12 @@ def bench_sweep(kind: str, sizes: tuple[int, ...]) -> None:
                 now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
                 with unscoped():
                     # The sweep's own query, at a fixed page of 100 so sizes compare.
-                    find = sa.select(Deadline.id, Deadline.tenant_id).where(
-                        Deadline.next_alert_at <= now
-                    ).order_by(Deadline.next_alert_at).limit(100)
+                    find = (
+                        sa.select(Deadline.id, Deadline.tenant_id)
+                        .where(Deadline.next_alert_at <= now)
+                        .order_by(Deadline.next_alert_at)
+                        .limit(100)
+                    )
                     samples = []
                     for _ in range(5):
                         q0 = time.perf_counter()
@@ -496,8 +607,11 @@ def bench_sweep(kind: str, sizes: tuple[int, ...]) -> None:
                         )
                     )
             figures[size] = (find_ms, sweep_s, sent)
-            print(f"    {kind} {size:,} open: loaded in {load_s:.0f}s, {sent} alerts, "
-                  f"{jobs} mail jobs", flush=True)
+            print(
+                f"    {kind} {size:,} open: loaded in {load_s:.0f}s, {sent} alerts, "
+                f"{jobs} mail jobs",
+                flush=True,
+            )
             if size == sizes[0]:
                 bench_worker(app, kind)
         finally:
@@ -505,15 +619,27 @@ def bench_sweep(kind: str, sizes: tuple[int, ...]) -> None:
     small, large = sizes[0], sizes[-1]
     for size in sizes:
         find_ms, sweep_s, sent = figures[size]
-        report(f"sweep at {size:,} open, {sent} due ({kind})", f"{sweep_s:.2f} s",
-               f"{sweep_s / max(sent, 1) * 1000:.1f} ms/alert", f"find {find_ms:.2f} ms")
+        report(
+            f"sweep at {size:,} open, {sent} due ({kind})",
+            f"{sweep_s:.2f} s",
+            f"{sweep_s / max(sent, 1) * 1000:.1f} ms/alert",
+            f"find {find_ms:.2f} ms",
+        )
     per_small = figures[small][1] / max(figures[small][2], 1)
     per_large = figures[large][1] / max(figures[large][2], 1)
     ratio = figures[large][0] / figures[small][0]
-    report(f"sweep find query {large:,} vs {small:,} ({kind})", f"{figures[large][0]:.2f} ms",
-           f"{figures[small][0]:.2f} ms", f"{ratio:.2f}x {'OK' if ratio < 3 else 'GROWS'}")
-    report(f"sweep cost per due alert ({kind})", f"{per_large * 1000:.1f} ms",
-           f"{per_small * 1000:.1f} ms", f"{per_large / per_small:.2f}x")
+    report(
+        f"sweep find query {large:,} vs {small:,} ({kind})",
+        f"{figures[large][0]:.2f} ms",
+        f"{figures[small][0]:.2f} ms",
+        f"{ratio:.2f}x {'OK' if ratio < 3 else 'GROWS'}",
+    )
+    report(
+        f"sweep cost per due alert ({kind})",
+        f"{per_large * 1000:.1f} ms",
+        f"{per_small * 1000:.1f} ms",
+        f"{per_large / per_small:.2f}x",
+    )
 
 
 def bench_worker(app, kind: str) -> None:
@@ -532,8 +658,9 @@ def bench_worker(app, kind: str) -> None:
     runtime.set_app(app)
     with app.app_context():
         with unscoped():
-            db.session.execute(sa.update(PendingJob).values(
-                created_at=dt.datetime(2000, 1, 1), enqueued_at=None))
+            db.session.execute(
+                sa.update(PendingJob).values(created_at=dt.datetime(2000, 1, 1), enqueued_at=None)
+            )
             db.session.commit()
         handed = dispatch.redrive(limit=100_000)
         t0 = time.perf_counter()
@@ -543,8 +670,12 @@ def bench_worker(app, kind: str) -> None:
             mails = db.session.scalar(sa.select(sa.func.count(Message.id)))
     runtime.set_app(None)
     flush_redis()
-    report(f"worker: alert jobs/s, one SimpleWorker ({kind})", f"{handed / elapsed:.0f}",
-           f"{mails} mails", f"{handed} jobs")
+    report(
+        f"worker: alert jobs/s, one SimpleWorker ({kind})",
+        f"{handed / elapsed:.0f}",
+        f"{mails} mails",
+        f"{handed} jobs",
+    )
 
 
 def main() -> None:

@@ -31,8 +31,7 @@ PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB}"
 TARGET_MS = 200.0
 
 DISTRICTS = (
-    "朝阳 海淀 东城 西城 丰台 石景山 通州 顺义 "
-    "昌平 大兴 房山 门头沟 怀柔 平谷 密云 延庆"
+    "朝阳 海淀 东城 西城 丰台 石景山 通州 顺义 昌平 大兴 房山 门头沟 怀柔 平谷 密云 延庆"
 ).split()
 ROADS = (
     "建国 长安 复兴 光华 望京 学院 中关村 知春 双井 劲松 "
@@ -55,26 +54,57 @@ DETAILS = (
 ).split()
 ASKS = "希望尽快处理 要求给个说法 请相关部门核实 希望派人来看看 要求退还费用 请尽快维修".split()
 SURNAMES = (
-    "王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 胡 朱 高 "
-    "林 何 郭 马 罗 梁 宋 郑 谢 韩 唐 冯 于 董 萧"
+    "王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 胡 朱 高 林 何 郭 马 罗 梁 宋 郑 谢 韩 唐 冯 于 董 萧"
 ).split()
 GIVEN = (
-    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 "
-    "杰 娟 涛 明 超 秀英 华 慧 建华 国强 晓明 海燕 志强"
+    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 华 慧 建华 国强 晓明 海燕 志强"
 ).split()
 MOBILE = ("133", "135", "136", "137", "138", "139", "150", "151", "158", "159", "186", "188")
 
 CASE_COLUMNS = (
-    "id", "tenant_id", "number", "access_code", "status", "channel", "category_id",
-    "priority", "under_supervision", "description", "location", "complainant_name",
-    "complainant_phone", "complainant_email", "complainant_address", "complainant_id_number",
-    "preferred_contact", "accepted_at", "accepted_by_label", "accepted_by_contact",
-    "result_text", "remedy_text", "result_round", "teaching", "lesson", "restricted",
-    "restricted_reason", "cause_analysis", "remedy_approved_by_label", "created_at",
+    "id",
+    "tenant_id",
+    "number",
+    "access_code",
+    "status",
+    "channel",
+    "category_id",
+    "priority",
+    "under_supervision",
+    "description",
+    "location",
+    "complainant_name",
+    "complainant_phone",
+    "complainant_email",
+    "complainant_address",
+    "complainant_id_number",
+    "preferred_contact",
+    "accepted_at",
+    "accepted_by_label",
+    "accepted_by_contact",
+    "result_text",
+    "remedy_text",
+    "result_round",
+    "teaching",
+    "lesson",
+    "restricted",
+    "restricted_reason",
+    "cause_analysis",
+    "remedy_approved_by_label",
+    "created_at",
     "updated_at",
 )
-SEARCH_COLUMNS = ("case_id", "tenant_id", "number", "name", "phone", "email", "doc", "pdoc",
-                  "grams")
+SEARCH_COLUMNS = (
+    "case_id",
+    "tenant_id",
+    "number",
+    "name",
+    "phone",
+    "email",
+    "doc",
+    "pdoc",
+    "grams",
+)
 
 
 def _drop(engine, sa) -> None:
@@ -86,10 +116,15 @@ def _app():
     from web import create_app
 
     os.environ["CLOSELOOP_INSTANCE"] = tempfile.mkdtemp(prefix="closeloop-searchbench-")
-    return create_app({
-        "SQLALCHEMY_DATABASE_URI": PG_URL, "SECRET_KEY": "bench", "JOBS_INLINE": True,
-        "RATELIMIT_STORAGE_URI": "memory://", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": PG_URL,
+            "SECRET_KEY": "bench",
+            "JOBS_INLINE": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
 
 
 def _tenant():
@@ -130,16 +165,37 @@ def _rows(count: int, tenant_id: int, categories: list[int], seed: int = 11):
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         email = f"u{i}@example.com" if i % 5 == 0 else ""
         case = {
-            "id": i, "tenant_id": tenant_id, "number": f"RX{created:%Y%m%d}{i:07d}",
-            "access_code": "ABCDEFGH", "status": statuses[i % 6], "channel": channels[i % 5],
-            "category_id": categories[i % len(categories)], "priority": "normal",
-            "under_supervision": False, "description": description, "location": place,
-            "complainant_name": name, "complainant_phone": phone, "complainant_email": email,
-            "complainant_address": "", "complainant_id_number": "", "preferred_contact": "phone",
-            "accepted_at": created, "accepted_by_label": "热线", "accepted_by_contact": "",
-            "result_text": "", "remedy_text": "", "result_round": 0, "teaching": False,
-            "lesson": "", "restricted": False, "restricted_reason": "", "cause_analysis": "",
-            "remedy_approved_by_label": "", "created_at": created, "updated_at": created,
+            "id": i,
+            "tenant_id": tenant_id,
+            "number": f"RX{created:%Y%m%d}{i:07d}",
+            "access_code": "ABCDEFGH",
+            "status": statuses[i % 6],
+            "channel": channels[i % 5],
+            "category_id": categories[i % len(categories)],
+            "priority": "normal",
+            "under_supervision": False,
+            "description": description,
+            "location": place,
+            "complainant_name": name,
+            "complainant_phone": phone,
+            "complainant_email": email,
+            "complainant_address": "",
+            "complainant_id_number": "",
+            "preferred_contact": "phone",
+            "accepted_at": created,
+            "accepted_by_label": "热线",
+            "accepted_by_contact": "",
+            "result_text": "",
+            "remedy_text": "",
+            "result_round": 0,
+            "teaching": False,
+            "lesson": "",
+            "restricted": False,
+            "restricted_reason": "",
+            "cause_analysis": "",
+            "remedy_approved_by_label": "",
+            "created_at": created,
+            "updated_at": created,
         }
         doc = document_of(SimpleNamespace(**case))
         yield case, {"case_id": i, "tenant_id": tenant_id, **doc}
@@ -153,10 +209,12 @@ def load(count: int, tenant_id: int, categories: list[int]) -> dict[str, float]:
 
     times = {}
     with db.engine.connect() as conn:
-        indexdefs = conn.execute(sa.text(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'case_search' "
-            "AND indexname LIKE 'case_search_%'"
-        )).all()
+        indexdefs = conn.execute(
+            sa.text(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'case_search' "
+                "AND indexname LIKE 'case_search_%'"
+            )
+        ).all()
         for name, _ in indexdefs:
             conn.execute(sa.text(f'DROP INDEX "{name}"'))
         conn.commit()
@@ -299,10 +357,12 @@ def run(args) -> None:
         print(f"loaded {args.cases:,} cases in {time.monotonic() - start:.1f} s")
         with tenant_bound(tenant_id):
             super_ = db.session.merge(users["super"])
-            sizes = db.session.execute(sa.text(
-                "SELECT pg_size_pretty(pg_total_relation_size('case_search')), "
-                "pg_size_pretty(pg_total_relation_size('cases'))"
-            )).one()
+            sizes = db.session.execute(
+                sa.text(
+                    "SELECT pg_size_pretty(pg_total_relation_size('case_search')), "
+                    "pg_size_pretty(pg_total_relation_size('cases'))"
+                )
+            ).one()
             print(f"case_search with its indexes: {sizes[0]}; cases: {sizes[1]}")
             queries = [
                 ("Chinese phrase (3+ chars, trigram)", "电梯经常停运"),
@@ -316,8 +376,10 @@ def run(args) -> None:
             ]
             capture = Capture()
             sa.event.listen(db.engine, "before_cursor_execute", capture)
-            print(f"\n{'query':44} {'rows':>4} {'p50 ms':>8} {'p95 ms':>8}   "
-                  f"{'seq scan p50':>12} {'p95':>8}  verdict")
+            print(
+                f"\n{'query':44} {'rows':>4} {'p50 ms':>8} {'p95 ms':>8}   "
+                f"{'seq scan p50':>12} {'p95':>8}  verdict"
+            )
             for label, query in queries:
                 time_search(query, super_, 2)  # warm
                 samples, found = time_search(query, super_, args.runs)
@@ -325,8 +387,10 @@ def run(args) -> None:
                 seq, _ = time_search(query, super_, args.seq_runs, seq=True)
                 p95 = pct(samples, 0.95)
                 verdict = "OK" if p95 < TARGET_MS else "SLOW"
-                print(f"{label + ' ' + repr(query):44} {found:>4} {pct(samples, .5):>8.1f} "
-                      f"{p95:>8.1f}   {pct(seq, .5):>12.1f} {pct(seq, .95):>8.1f}  {verdict}")
+                print(
+                    f"{label + ' ' + repr(query):44} {found:>4} {pct(samples, 0.5):>8.1f} "
+                    f"{p95:>8.1f}   {pct(seq, 0.5):>12.1f} {pct(seq, 0.95):>8.1f}  {verdict}"
+                )
                 print(f"    last tier's plan: {plan(sql, params)}", flush=True)
             sa.event.remove(db.engine, "before_cursor_execute", capture)
 

@@ -88,8 +88,8 @@ def run_migrations_online():
     # The case search's FTS tables and GIN indexes differ per engine and live in its
     # migration alone: autogenerate neither adds nor drops them.
     if conf_args.get("include_name") is None:
-        conf_args["include_name"] = lambda name, type_, _parent: not (
-            type_ in {"table", "index"} and (name or "").startswith("case_search_")
+        conf_args["include_name"] = lambda name, type_, _parent: (
+            not (type_ in {"table", "index"} and (name or "").startswith("case_search_"))
         )
 
     connectable = get_engine()
