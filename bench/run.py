@@ -530,7 +530,8 @@ def bulk_open_deadlines(app, count: int, due_every: int = 100) -> None:
             conn.execute(
                 sa.text(
                     "INSERT INTO cases (tenant_id, number, access_code, status, channel, "
-                    "under_supervision, description, location, complainant_name, complainant_phone, "
+                    "under_supervision, description, location, complainant_name, "
+                    "complainant_phone, "
                     "complainant_email, preferred_contact, accepted_at, accepted_by_label, "
                     "accepted_by_contact, result_text, remedy_text, created_at, updated_at) "
                     f"{prefix}SELECT :t, 'SW' || x, 'ABCDEFGH', 'dispatched', 'web', {false}, "
