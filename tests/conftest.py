@@ -227,8 +227,15 @@ def _wipe() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # TRUNCATE rewrites each table's files and made most of the PostgreSQL pass's
+            # time; a test's few rows go faster by DELETE, child tables first (as on SQLite),
+            # and every sequence starts again as RESTART IDENTITY would have it (the run's
+            # database is its own, so all its sequences are the schema's).
+            for table in tables:
+                conn.execute(table.delete())
+            conn.execute(
+                sa.text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
+            )
         else:
             for table in tables:
                 conn.execute(table.delete())
